@@ -1,0 +1,3 @@
+from textsieve.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Findings: what a rule reports, independent of any output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range in one file: 1-based lines and columns, counted in characters.
+
+    ``start``/``end`` are 0-based character offsets into the decoded text;
+    they are what fixes and fingerprints use. The end column is exclusive.
+    """
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace the finding's span with ``replacement``.
+
+    ``safe`` fixes are applied by ``--fix``; the others only with ``--unsafe-fixes``.
+    """
+
+    replacement: str
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that belongs to a finding (the other copies of a duplicate)."""
+
+    span: Span
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    severity: str
+    span: Span
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    # The flagged source text: the fingerprint for baselines, independent of line numbers.
+    text: str = field(default="", compare=False)
+
+    @property
+    def path(self) -> str:
+        return self.span.path
+
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (s.path, s.line, s.column, self.code, s.end_line, s.end_column, self.message)

@@ -1,0 +1,187 @@
+"""The rule API: what a rule declares and the two ways it can check.
+
+A rule is a class with a unique ``code`` (e.g. ``ENC101``), a kebab-case
+``name``, a default ``severity``, whether it is on by default, and typed
+``options``. Its docstring is its documentation (``textsieve explain``), with
+the headings *What it flags*, *Why it matters*, *Example*, *Instead* and
+*Options*.
+
+A rule checks in one of two ways:
+
+* per document: ``check(document)`` yields findings. It runs in worker
+  processes, so it must not rely on shared state.
+* across the corpus: ``collect(document)`` runs per document in the workers and
+  returns picklable data; ``check_corpus(collected)`` then runs once, in the
+  main process, on the list of ``(path, data)`` pairs of every document.
+
+Rules never read files, print or format output. Options of every rule in a
+family are read from the family's table, e.g. ``[tool.textsieve.dup]``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Iterable
+
+from textsieve.findings import Finding, Fix, Related, Span
+
+CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+ENTRY_POINT_GROUP = "textsieve.rules"
+
+
+class OptionError(ValueError):
+    """A configured option value is not valid."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed rule option. ``kind`` is one of bool, int, float, str, list[str], choice."""
+
+    default: Any
+    help: str
+    kind: str = ""
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def resolved_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        if self.choices:
+            return "choice"
+        return {bool: "bool", int: "int", float: "float", str: "str", list: "list[str]"}.get(
+            type(self.default), "str"
+        )
+
+    def validate(self, name: str, value: Any) -> Any:
+        kind = self.resolved_kind()
+        ok = {
+            "bool": lambda v: isinstance(v, bool),
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "str": lambda v: isinstance(v, str),
+            "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+            "choice": lambda v: v in self.choices,
+        }[kind](value)
+        if not ok:
+            expected = f"one of {', '.join(map(repr, self.choices))}" if kind == "choice" else kind
+            raise OptionError(f"option '{name}' must be {expected}, got {value!r}")
+        if kind in ("int", "float"):
+            if self.minimum is not None and value < self.minimum:
+                raise OptionError(f"option '{name}' must be at least {self.minimum}, got {value!r}")
+            if self.maximum is not None and value > self.maximum:
+                raise OptionError(f"option '{name}' must be at most {self.maximum}, got {value!r}")
+            if kind == "float":
+                value = float(value)
+        return value
+
+
+class Rule:
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[str] = "warning"
+    default_enabled: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+    # Which document formats the rule applies to; empty means every format.
+    formats: ClassVar[tuple[str, ...]] = ()
+    fixable: ClassVar[bool] = False
+
+    def __init__(self, settings: dict[str, Any] | None = None):
+        values = {name: opt.default for name, opt in self.options.items()}
+        for key, value in (settings or {}).items():
+            if key in self.options:
+                values[key] = self.options[key].validate(key, value)
+        self.settings = values
+
+    # -- metadata -----------------------------------------------------------
+    @classmethod
+    def family(cls) -> str:
+        return re.match(r"[A-Z]+", cls.code).group(0)
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.strip().split("\n\n")[0].replace("\n", " ")
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.getdoc(cls) or cls.summary()
+
+    @classmethod
+    def is_corpus_rule(cls) -> bool:
+        return cls.check_corpus is not Rule.check_corpus
+
+    def applies_to(self, document) -> bool:
+        return not self.formats or document.format in self.formats
+
+    # -- checking -----------------------------------------------------------
+    def check(self, document) -> Iterable[Finding]:
+        return ()
+
+    def collect(self, document) -> Any:
+        return None
+
+    def check_corpus(self, collected: list[tuple[str, Any]]) -> Iterable[Finding]:
+        return ()
+
+    # -- helpers for building findings -------------------------------------
+    def finding(
+        self,
+        document,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        code: str | None = None,
+        severity: str | None = None,
+        fix: Fix | str | None = None,
+        related: Iterable[Related] = (),
+    ) -> Finding:
+        """A finding at character offsets ``start``..``end`` of ``document.text``."""
+        if isinstance(fix, str):
+            fix = Fix(fix)
+        return Finding(
+            code=code or self.code,
+            message=message,
+            severity=severity or self.severity,
+            span=document.span(start, end),
+            fix=fix,
+            related=tuple(related),
+            text=document.text[start:end],
+        )
+
+    def finding_at(self, span: Span, message: str, *, text: str = "", code: str | None = None,
+                   severity: str | None = None, fix: Fix | None = None,
+                   related: Iterable[Related] = ()) -> Finding:
+        """A finding at a span computed earlier (for corpus rules)."""
+        return Finding(code=code or self.code, message=message, severity=severity or self.severity,
+                       span=span, fix=fix, related=tuple(related), text=text)
+
+
+def load_rules() -> dict[str, type[Rule]]:
+    """Every registered rule class by code, built-ins included (through entry points).
+
+    Raises ``RegistryError`` for a malformed or duplicated code, so that a
+    broken plugin is named instead of silently shadowing a rule.
+    """
+    from importlib.metadata import entry_points
+
+    rules: dict[str, type[Rule]] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # a broken plugin must not break the others
+            raise RegistryError(f"rule plugin '{ep.name}' ({ep.value}) failed to load: {exc}") from exc
+        for rule in loaded if isinstance(loaded, (list, tuple)) else [loaded]:
+            if not (isinstance(rule, type) and issubclass(rule, Rule)) or not CODE_RE.match(rule.code):
+                raise RegistryError(f"rule plugin '{ep.name}' registers an invalid rule: {rule!r}")
+            if rule.code in rules and rules[rule.code] is not rule:
+                raise RegistryError(f"rule code {rule.code} is registered twice ('{ep.name}')")
+            rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+class RegistryError(RuntimeError):
+    pass

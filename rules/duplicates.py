@@ -1,0 +1,3 @@
+"""The DUP rule family (being written; see its issue)."""
+
+RULES: list = []

@@ -1,0 +1,3 @@
+"""The ENC rule family (being written; see its issue)."""
+
+RULES: list = []

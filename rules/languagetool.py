@@ -1,0 +1,3 @@
+"""The LT rule family (being written; see its issue)."""
+
+RULES: list = []

@@ -1,0 +1,3 @@
+"""The READ rule family (being written; see its issue)."""
+
+RULES: list = []

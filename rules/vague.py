@@ -1,0 +1,3 @@
+"""The VAG rule family (being written; see its issue)."""
+
+RULES: list = []
