@@ -87,6 +87,8 @@ class Rule:
     # Which document formats the rule applies to; empty means every format.
     formats: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False
+    # Set by the runner: a textsieve.cache.Cache (disabled when caching is off).
+    cache = None
 
     def __init__(self, settings: dict[str, Any] | None = None):
         values = {name: opt.default for name, opt in self.options.items()}

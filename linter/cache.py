@@ -1,0 +1,80 @@
+"""An on-disk cache of per-content results, keyed by content hash and options.
+
+Default directory `.textsieve_cache` (with its own `.gitignore`), moved by
+``TEXTSIEVE_CACHE_DIR`` or ``cache-dir``, disabled by ``--no-cache``. Entries
+are pickles under ``<namespace>/<key[:2]>/<key>``; writes are atomic, and a
+corrupt or unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from textsieve import __version__
+
+DEFAULT_DIR = ".textsieve_cache"
+ENV_VAR = "TEXTSIEVE_CACHE_DIR"
+
+
+def cache_key(*parts: Any) -> str:
+    """A stable hex key for the given parts (text, option values, versions)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(__version__.encode())
+    for part in parts:
+        digest.update(b"\x1f")
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: str | os.PathLike | None):
+        self.directory = Path(directory) if directory else None
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.directory is not None
+
+    def _path(self, namespace: str, key: str) -> Path:
+        return self.directory / namespace / key[:2] / key
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        if not self.directory:
+            return None
+        try:
+            with open(self._path(namespace, key), "rb") as handle:
+                value = pickle.load(handle)
+        except Exception:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        if not self.directory:
+            return
+        path = self._path(namespace, key)
+        try:
+            self._ensure_root()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _ensure_root(self) -> None:
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore.write_text("# Created by textsieve.\n*\n", encoding="utf-8")
+
+
+NO_CACHE = Cache(None)
