@@ -31,6 +31,7 @@ class Directive:
     line: int  # 1-based line of the comment
     start: int
     end: int
+    column: int = 1  # 1-based column of the comment's first character
 
 
 @dataclass

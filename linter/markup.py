@@ -72,7 +72,8 @@ def _directive(match: re.Match, base: int, text: str) -> Directive:
     codes = tuple(c.upper() for c in _CODES_RE.findall(match.group(2) or ""))
     start = base + match.start()
     line = text.count("\n", 0, start) + 1
-    return Directive(action, codes, line, start, base + match.end())
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Directive(action, codes, line, start, base + match.end(), column)
 
 
 def _line_starts(text: str) -> list[int]:

@@ -1,0 +1,230 @@
+"""`textsieve check`: configuration → discovery → run → filters → fixes → report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from textsieve.findings import SEVERITY_RANK, Finding
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class CheckOptions:
+    paths: list[str] = field(default_factory=list)
+    fmt: str = "text"
+    select: str | None = None
+    extend_select: str | None = None
+    ignore: str | None = None
+    config_path: str | None = None
+    fail_level: str | None = None
+    exit_zero: bool = False
+    statistics: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    jobs: int = 0
+    corpus: list[str] = field(default_factory=list)
+    stdin_filename: str | None = None
+    no_cache: bool = False
+    cache_dir: str | None = None
+    languagetool_url: str | None = None
+    baseline: str | None = None
+    write_baseline: str | None = None
+    color: str = "auto"
+    output_file: str | None = None
+
+
+class UsageError(Exception):
+    pass
+
+
+def _err(message: str) -> None:
+    click.echo(f"textsieve: {message}", err=True)
+
+
+def run_check(opts: CheckOptions) -> int:
+    from textsieve.config import ConfigError
+
+    try:
+        return _run(opts)
+    except (ConfigError, UsageError) as exc:
+        _err(f"error: {exc}")
+        return EXIT_ERROR
+
+
+def _run(opts: CheckOptions) -> int:
+    from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
+    from textsieve.config import check_codes, load_config, selected_codes, split_codes
+    from textsieve.discovery import DEFAULT_INCLUDE, discover, display_path
+    from textsieve.reporters import Report, render
+    from textsieve.rule import RegistryError, load_rules
+    from textsieve.runner import filter_findings, run
+    from textsieve.source import DEFAULT_MAX_FILE_SIZE
+
+    try:
+        registry = load_rules()
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    config = load_config(opts.config_path, registry)
+
+    select = split_codes(opts.select) if opts.select is not None else config.select
+    extend_select = config.extend_select + split_codes(opts.extend_select)
+    ignore = config.ignore + split_codes(opts.ignore)
+    for flag, codes in (("--select", split_codes(opts.select)),
+                        ("--extend-select", split_codes(opts.extend_select)),
+                        ("--ignore", split_codes(opts.ignore))):
+        check_codes(codes, registry, flag)
+    codes = selected_codes(registry, select, extend_select, ignore)
+    explicitly_selected = set(select or []) | set(extend_select)
+
+    settings = {family: dict(values) for family, values in config.rule_settings.items()}
+    if opts.languagetool_url:
+        settings.setdefault("LT", {})["url"] = opts.languagetool_url
+    rules = []
+    for code in codes:
+        rule_cls = registry[code]
+        rule = rule_cls(settings.get(rule_cls.family(), {}))
+        rule.explicitly_selected = any(code.startswith(s) for s in explicitly_selected if s != "ALL")
+        rules.append(rule)
+    ran = {r.code: type(r) for r in rules}
+    checking_rules = [r for r in rules if r.code not in ("TS001", "TS002")]
+
+    # Files.
+    stdin_data = None
+    if opts.stdin_filename:
+        if opts.paths:
+            raise UsageError("--stdin-filename takes no paths")
+        stdin_data = sys.stdin.buffer.read()
+        files = [display_path(opts.stdin_filename)]
+        missing = []
+    else:
+        include = config.include or DEFAULT_INCLUDE
+        exclude = config.exclude + config.extend_exclude
+        found = discover(opts.paths or ["."], config.root, include, exclude, config.respect_gitignore)
+        for warning in found.warnings:
+            _err(f"warning: {warning}")
+        files, missing = found.files, found.missing
+    if missing:
+        for path in missing:
+            _err(f"error: {path}: no such file or directory")
+        return EXIT_ERROR
+    corpus_paths: list[str] = []
+    corpus_roots = opts.corpus or [os.path.join(config.root, c) for c in config.corpus]
+    if corpus_roots:
+        found = discover(corpus_roots, config.root, config.include or DEFAULT_INCLUDE,
+                         config.exclude + config.extend_exclude, config.respect_gitignore)
+        corpus_paths = found.files
+        for path in found.missing:
+            _err(f"warning: corpus path {path}: no such file or directory")
+
+    cache = NO_CACHE
+    if not opts.no_cache:
+        directory = opts.cache_dir or os.environ.get(ENV_VAR) or config.cache_dir or \
+            os.path.join(config.root, DEFAULT_DIR)
+        cache = Cache(directory)
+
+    result = run(files, checking_rules, corpus_paths=corpus_paths, jobs=opts.jobs, cache=cache,
+                 max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
+                 stdin=stdin_data)
+    for error in result.errors:
+        _err(f"error: {error}")
+
+    # Files that could not be checked are findings of their own.
+    if "TS002" in ran:
+        rule = registry["TS002"]()
+        from textsieve.findings import Span
+
+        for file in result.files:
+            if file.skipped:
+                result.findings.append(Finding(rule.code, f"file not checked: {file.skipped}",
+                                               rule.severity, Span(file.path, 1, 1, 1, 1),
+                                               text=file.skipped))
+    for file in result.files:
+        if file.skipped and "TS002" not in ran:
+            _err(f"warning: {file.path}: not checked: {file.skipped}")
+
+    per_file_ignored = _per_file_matcher(config)
+    unused_rule = registry["TS001"]() if "TS001" in ran else None
+    findings = filter_findings(result, set(ran), per_file_ignored, unused_rule)
+
+    if opts.write_baseline:
+        from textsieve.baseline import write_baseline
+
+        count = write_baseline(opts.write_baseline, findings)
+        _err(f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {opts.write_baseline}")
+        return EXIT_CLEAN
+    if opts.baseline:
+        from textsieve.baseline import apply_baseline
+
+        findings, stale = apply_baseline(opts.baseline, findings, [f.path for f in result.files])
+        for entry in stale:
+            _err(f"note: baseline entry no longer matches and can be removed: {entry}")
+
+    fixed_count = 0
+    out_text = ""
+    if opts.fix or opts.diff:
+        from textsieve.fixes import apply_fixes
+
+        digests = {f.path: f.digest for f in result.files}
+        outcome = apply_fixes(findings, digests, unsafe=opts.unsafe_fixes, write=opts.fix and not opts.diff,
+                              stdin={files[0]: stdin_data} if stdin_data is not None else None)
+        for error in outcome.errors:
+            _err(f"error: {error}")
+        if opts.diff:
+            sys.stdout.write("".join(outcome.diffs))
+            return EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN
+        fixed_ids = {id(f) for f in outcome.fixed}
+        fixed_count = len(outcome.fixed)
+        findings = [f for f in findings if id(f) not in fixed_ids]
+        if stdin_data is not None:
+            # Like ruff: the fixed document goes to standard output, findings to stderr.
+            sys.stdout.write(outcome.new_texts.get(files[0], stdin_data.decode("utf-8", "replace")))
+            out_text = None
+        if outcome.errors:
+            pass
+
+    report = Report(findings, ran, files_checked=sum(1 for f in result.files if not f.skipped),
+                    fixed=fixed_count)
+    colour = opts.color == "always" or (opts.color == "auto" and not opts.output_file
+                                        and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    text = render(opts.fmt, report, colour=colour, statistics=opts.statistics) if opts.fmt == "text" \
+        else render(opts.fmt, report)
+    if opts.output_file:
+        try:
+            with open(opts.output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"{opts.output_file}: cannot write: {exc.strerror or exc}") from None
+    elif out_text is None:
+        sys.stderr.write(text)
+    else:
+        sys.stdout.write(text)
+
+    if result.errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK[opts.fail_level or config.fail_level]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
+    return EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN
+
+
+def _per_file_matcher(config):
+    import pathspec
+
+    specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+             for glob, codes in config.per_file_ignores.items()]
+    memo: dict[str, list[str]] = {}
+
+    def ignored(path: str, code: str) -> bool:
+        if not specs:
+            return False
+        if path not in memo:
+            rel = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
+            memo[path] = [c for spec, codes in specs if spec.match_file(rel) for c in codes]
+        return any(code.startswith(c) or c == "ALL" for c in memo[path])
+
+    return ignored

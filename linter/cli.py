@@ -1,0 +1,148 @@
+"""The command line: ``textsieve check | rules | explain | lsp``.
+
+Only click and the engine's light modules load at start-up; rule families
+import their heavy libraries when they first run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from textsieve import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"textsieve: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _registry():
+    from textsieve.rule import RegistryError, load_rules
+
+    try:
+        return load_rules()
+    except RegistryError as exc:
+        _fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="textsieve",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """textsieve: lint a corpus of prose for near-duplicates, encoding damage,
+    vague claims, readability and grammar."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--select", help="Comma-separated codes or prefixes to run (replaces the configured set).")
+@click.option("--extend-select", help="Comma-separated codes or prefixes to run in addition.")
+@click.option("--ignore", help="Comma-separated codes or prefixes not to run.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest textsieve.toml, .textsieve.toml or "
+                   "pyproject.toml with [tool.textsieve]).")
+@click.option("--fail-level", type=click.Choice(["info", "warning", "error"]),
+              help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Print counts per code instead of each finding.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that could be wrong.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0: one per core).")
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(),
+              help="Compare the named files against this corpus too (repeatable); findings are "
+                   "reported for the named files only.")
+@click.option("--stdin-filename", help="Read the document from standard input, reported under this path.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Cache directory (default .textsieve_cache, or $TEXTSIEVE_CACHE_DIR).")
+@click.option("--languagetool-url", help="URL of a running LanguageTool server for the LT rules.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
+              help="Record the current findings in this baseline file and exit 0.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour in text output.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, exit_zero, statistics,
+          fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, no_cache, cache_dir,
+          languagetool_url, baseline_path, write_baseline_path, color, output_file):
+    """Check PATHS (files or directories; default: the current directory)."""
+    from textsieve.check import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=list(paths), fmt=fmt, select=select, extend_select=extend_select, ignore=ignore,
+        config_path=config_path, fail_level=fail_level, exit_zero=exit_zero,
+        statistics=statistics, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, jobs=jobs,
+        corpus=list(corpus), stdin_filename=stdin_filename, no_cache=no_cache,
+        cache_dir=cache_dir, languagetool_url=languagetool_url, baseline=baseline_path,
+        write_baseline=write_baseline_path, color=color, output_file=output_file)
+    sys.exit(run_check(options))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(fmt):
+    """List every rule: code, name, default severity, on or off by default, summary."""
+    registry = _registry()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity,
+                                "default": r.default_enabled, "fixable": r.fixable,
+                                "summary": r.summary()} for r in registry.values()], indent=2))
+        return
+    width = max((len(r.name) for r in registry.values()), default=10)
+    for rule in registry.values():
+        state = "on " if rule.default_enabled else "off"
+        fixable = "fix" if rule.fixable else "   "
+        click.echo(f"{rule.code:<8} {rule.name:<{width}}  {rule.severity:<7}  {state}  {fixable}  "
+                   f"{rule.summary()}")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code):
+    """Print a rule's documentation: what it flags, why, an example, what instead, options."""
+    registry = _registry()
+    rule = registry.get(code.upper())
+    if rule is None:
+        matches = [c for c in registry if c.startswith(code.upper())]
+        hint = f" (did you mean {', '.join(matches[:5])}?)" if matches else ""
+        _fail(f"unknown rule code '{code}'{hint}; `textsieve rules` lists them")
+    state = "on" if rule.default_enabled else "off"
+    click.echo(f"{rule.code} ({rule.name})\n")
+    click.echo(f"Severity: {rule.severity}. On by default: {'yes' if state == 'on' else 'no'}. "
+               f"Fixable: {'yes' if rule.fixable else 'no'}.\n")
+    click.echo(rule.documentation())
+    if rule.options:
+        click.echo(f"\nOptions, in [tool.textsieve.{rule.family().lower()}]:")
+        for name, opt in rule.options.items():
+            click.echo(f"  {name} = {opt.default!r}  ({opt.resolved_kind()}) {opt.help}")
+
+
+@cli.command()
+def lsp():
+    """Run the language server over standard input and output."""
+    try:
+        from textsieve.lsp import serve
+    except ImportError as exc:
+        _fail(f"the language server is not available: {exc}")
+    serve()
+
+
+def main() -> None:
+    try:
+        cli(prog_name="textsieve")
+    except KeyboardInterrupt:
+        click.echo("textsieve: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,190 @@
+"""Configuration: found, parsed, validated, and turned into a rule selection.
+
+Looked up from the working directory upwards: ``textsieve.toml``,
+``.textsieve.toml`` (keys at the top level) or ``pyproject.toml`` with a
+``[tool.textsieve]`` table; ``--config`` names a file directly. Every unknown
+key, bad value or unknown code is a ``ConfigError`` naming the file and key.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from textsieve.findings import SEVERITIES
+from textsieve.rule import OptionError, Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAMES = ("textsieve.toml", ".textsieve.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """Bad configuration; the message is one line naming the file and the key or value."""
+
+
+@dataclass
+class Config:
+    path: str | None = None  # the file it came from
+    root: str = "."  # the directory that globs are relative to
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    include: list[str] | None = None
+    exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
+    fail_level: str = "warning"
+    corpus: list[str] = field(default_factory=list)
+    max_file_size: int | None = None
+    respect_gitignore: bool = True
+    cache_dir: str | None = None
+    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # family → options
+
+
+_LIST_KEYS = ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude", "corpus")
+_KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "fail-level", "max-file-size", "respect-gitignore",
+                            "cache-dir"}
+
+
+def find_config(start: str) -> tuple[str, dict] | None:
+    """The nearest config file at or above ``start`` and its textsieve table."""
+    current = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                table = _load(candidate)
+                if table is not None:
+                    return candidate, table
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _load(path: str, required: bool = False) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("textsieve")
+        if table is None and required:
+            return {}
+        return table
+    return data
+
+
+def load_config(explicit: str | None, rules: dict[str, type[Rule]], cwd: str = ".") -> Config:
+    if explicit:
+        if not os.path.exists(explicit):
+            raise ConfigError(f"{explicit}: config file not found")
+        found = (explicit, _load(explicit, required=True))
+    else:
+        found = find_config(cwd)
+    if not found:
+        return Config(root=os.path.abspath(cwd))
+    path, table = found
+    return parse_config(table, rules, path)
+
+
+def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config:
+    where = f"{path}: [tool.textsieve]" if path.endswith("pyproject.toml") else path + ":"
+    config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
+    families = {rule.family().lower(): rule.family() for rule in rules.values()}
+    for key, value in table.items():
+        if isinstance(value, dict) and key.lower() in families:
+            config.rule_settings[families[key.lower()]] = _rule_options(
+                value, [r for r in rules.values() if r.family() == families[key.lower()]],
+                f"{where} [{key}]")
+            continue
+        if key not in _KNOWN:
+            raise ConfigError(f"{where} unknown key '{key}'")
+        attr = key.replace("-", "_")
+        if key in _LIST_KEYS:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{where} '{key}' must be a list of strings")
+            if key in ("select", "extend-select", "ignore"):
+                check_codes(value, rules, f"{where} '{key}'")
+            setattr(config, attr, list(value))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} 'per-file-ignores' must be a table of glob = [codes]")
+            for glob, codes in value.items():
+                if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
+                    raise ConfigError(f"{where} per-file-ignores '{glob}' must be a list of codes")
+                check_codes(codes, rules, f"{where} per-file-ignores '{glob}'")
+            config.per_file_ignores = dict(value)
+        elif key == "fail-level":
+            if value not in SEVERITIES:
+                raise ConfigError(f"{where} 'fail-level' must be one of {', '.join(SEVERITIES)}, got {value!r}")
+            config.fail_level = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where} 'max-file-size' must be a positive number of bytes")
+            config.max_file_size = value
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} 'respect-gitignore' must be true or false")
+            config.respect_gitignore = value
+        elif key == "cache-dir":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} 'cache-dir' must be a string")
+            config.cache_dir = value
+    return config
+
+
+def _rule_options(table: dict, family_rules: list[type[Rule]], where: str) -> dict[str, Any]:
+    declared = {}
+    for rule in family_rules:
+        declared.update(rule.options)
+    settings = {}
+    for key, value in table.items():
+        if key not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise ConfigError(f"{where} unknown option '{key}' (options: {known})")
+        try:
+            settings[key] = declared[key].validate(key, value)
+        except OptionError as exc:
+            raise ConfigError(f"{where} {exc}") from None
+    return settings
+
+
+def check_codes(codes: list[str], rules: dict[str, type[Rule]], where: str) -> None:
+    for code in codes:
+        if code == "ALL":
+            continue
+        if not any(known.startswith(code) for known in rules):
+            raise ConfigError(f"{where}: unknown rule code or prefix '{code}'")
+
+
+def split_codes(value: str | None) -> list[str]:
+    return [c.strip() for c in (value or "").split(",") if c.strip()]
+
+
+def selected_codes(rules: dict[str, type[Rule]], select: list[str] | None,
+                   extend_select: list[str], ignore: list[str]) -> list[str]:
+    """The codes to run. The most specific matching selector decides (ruff's way);
+    on a tie, ignoring wins. With no ``select``, rules on by default are selected."""
+
+    def best(code: str, selectors: list[str]) -> int:
+        lengths = [len(s) if s != "ALL" else 0 for s in selectors if s == "ALL" or code.startswith(s)]
+        return max(lengths) if lengths else -1
+
+    chosen = []
+    for code, rule in rules.items():
+        positive = best(code, (select or []) + extend_select)
+        if positive < 0 and select is None and rule.default_enabled:
+            positive = 0  # on by default: as weak as the least specific selector
+        if positive >= 0 and positive > best(code, ignore):
+            chosen.append(code)
+    return chosen

@@ -1,0 +1,159 @@
+"""Which files to check: paths from the command line, walked recursively.
+
+Directories are walked in sorted order, honouring ``.gitignore`` files (those
+in walked directories and in their parents up to the repository root), the
+default excludes and the configured ``include``/``exclude`` globs (gitignore
+syntax, relative to the project root). A file named explicitly is always
+checked. Symbolic links to directories are followed once; a loop is reported
+and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pathspec
+
+DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.txt", "*.rst"]
+DEFAULT_EXCLUDE = [
+    ".git/", ".hg/", ".svn/", ".bzr/", "node_modules/", ".venv/", "venv/", ".tox/", ".nox/",
+    "__pycache__/", "build/", "dist/", "_build/", "site-packages/", "*.egg-info/", ".eggs/",
+    ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".textsieve_cache/", "__pypackages__/",
+]
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)  # display paths, in order
+    warnings: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when inside it, as given otherwise."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return path if not os.path.isabs(path) else absolute
+
+
+def _spec(lines) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(list(lines))
+
+
+def _git_root(start: str) -> str | None:
+    current = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class _Ignores:
+    """The .gitignore files that apply to a directory, read once each."""
+
+    def __init__(self):
+        self._by_dir: dict[str, pathspec.PathSpec | None] = {}
+
+    def _load(self, directory: str):
+        if directory not in self._by_dir:
+            try:
+                with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+                    self._by_dir[directory] = _spec(fh)
+            except OSError:
+                self._by_dir[directory] = None
+        return self._by_dir[directory]
+
+    def ignored(self, path: str, is_dir: bool, top: str) -> bool:
+        """Whether ``path`` is ignored by a .gitignore in ``top`` or below, up to its parent."""
+        directory = os.path.dirname(path)
+        chain = []
+        while True:
+            chain.append(directory)
+            if directory == top or len(directory) <= len(top):
+                break
+            directory = os.path.dirname(directory)
+        for directory in reversed(chain):
+            spec = self._load(directory)
+            if spec is not None:
+                rel = os.path.relpath(path, directory).replace(os.sep, "/") + ("/" if is_dir else "")
+                if spec.match_file(rel):
+                    return True
+        return False
+
+
+def discover(paths: list[str], root: str, include: list[str], exclude: list[str],
+             respect_gitignore: bool = True) -> Discovery:
+    result = Discovery()
+    include_spec = _spec(include)
+    exclude_spec = _spec(DEFAULT_EXCLUDE + list(exclude))
+    ignores = _Ignores()
+    seen: set[str] = set()
+    root = os.path.abspath(root)
+
+    def rel_to_root(absolute: str, is_dir: bool) -> str | None:
+        if absolute == root or not absolute.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+        return os.path.relpath(absolute, root).replace(os.sep, "/") + ("/" if is_dir else "")
+
+    def excluded(absolute: str, is_dir: bool) -> bool:
+        rel = rel_to_root(absolute, is_dir)
+        name = os.path.basename(absolute) + ("/" if is_dir else "")
+        return exclude_spec.match_file(name) or (rel is not None and exclude_spec.match_file(rel))
+
+    def add(display: str) -> None:
+        key = os.path.realpath(display)
+        if key not in seen:
+            seen.add(key)
+            result.files.append(display)
+
+    for given in paths:
+        if not os.path.lexists(given):
+            result.missing.append(given)
+            continue
+        if not os.path.isdir(given):
+            add(display_path(given))  # named explicitly: always checked
+            continue
+        top = os.path.abspath(given)
+        git_top = _git_root(top) if respect_gitignore else None
+        gitignore_top = git_top if git_top and top.startswith(git_top) else top
+        visited: set[tuple[int, int]] = set()
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+            st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in visited:
+                result.warnings.append(f"{display_path(dirpath)}: skipped, a symbolic-link loop")
+                dirnames[:] = []
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            kept = []
+            for name in sorted(dirnames):
+                full = os.path.join(dirpath, name)
+                if excluded(full, True) or (respect_gitignore and ignores.ignored(full, True, gitignore_top)):
+                    continue
+                try:
+                    sub = os.stat(full)
+                except OSError:
+                    result.warnings.append(f"{display_path(full)}: skipped, a broken symbolic link")
+                    continue
+                if (sub.st_dev, sub.st_ino) in visited:
+                    result.warnings.append(f"{display_path(full)}: skipped, a symbolic-link loop")
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                if not include_spec.match_file(name) and not include_spec.match_file(
+                        rel_to_root(os.path.abspath(full), False) or name):
+                    continue
+                if excluded(full, False) or (respect_gitignore and ignores.ignored(full, False, gitignore_top)):
+                    continue
+                found.append(display_path(full))
+        for display in sorted(found):
+            add(display)
+    return result

@@ -1,0 +1,183 @@
+"""The run: files → documents → rules → findings → filters.
+
+Each file is read, parsed and checked by the per-document rules in a worker
+process (``--jobs``); corpus rules collect their per-document data there too,
+then check the whole corpus once in this process. Per-file results are cached
+by path, content hash and rule settings. Results are ordered by input, then
+sorted, so output is identical for any number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from textsieve.cache import NO_CACHE, Cache, cache_key
+from textsieve.document import Directive, Document, SourceInfo, format_for
+from textsieve.findings import SEVERITY_RANK, Finding
+from textsieve.rule import Rule
+from textsieve.source import DEFAULT_MAX_FILE_SIZE, SourceError, content_hash, decode, read_file
+from textsieve.suppressions import Suppressions
+
+
+@dataclass
+class FileResult:
+    path: str
+    report: bool  # False for files read only as corpus context (--corpus)
+    findings: list[Finding] = field(default_factory=list)
+    collected: dict[str, Any] = field(default_factory=dict)
+    directives: list[Directive] = field(default_factory=list)
+    line_count: int = 0
+    digest: str = ""
+    info: SourceInfo | None = None
+    skipped: str = ""  # why the file could not be checked
+    errors: list[str] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    findings: list[Finding]
+    errors: list[str]
+    suppressed: int = 0
+
+
+# Worker state, set once per process by the pool initializer.
+_RULES: list[Rule] = []
+_CACHE: Cache = NO_CACHE
+_MAX_SIZE = DEFAULT_MAX_FILE_SIZE
+_SIGNATURE = ""
+
+
+def _init(rules: list[Rule], cache: Cache, max_size: int, signature: str) -> None:
+    global _RULES, _CACHE, _MAX_SIZE, _SIGNATURE
+    _RULES, _CACHE, _MAX_SIZE, _SIGNATURE = rules, cache, max_size, signature
+    for rule in rules:
+        rule.cache = cache
+
+
+def _process(task: tuple[str, bool, bytes | None]) -> FileResult:
+    path, report, data = task
+    result = FileResult(path, report)
+    try:
+        if data is None:
+            data, text, info = read_file(path, _MAX_SIZE)
+        else:
+            text, info = decode(data)
+    except SourceError as exc:
+        result.skipped = str(exc)
+        return result
+    result.digest = content_hash(data)
+    result.info = info
+    key = cache_key("file", path, result.digest, report, _SIGNATURE)
+    hit = _CACHE.get("files", key)
+    if hit is not None:
+        result.findings, result.collected, result.directives, result.line_count = hit
+        result.cached = True
+        return result
+    document = Document(path, text, format_for(path) or "text", info)
+    result.directives = document.directives
+    result.line_count = document.line_count
+    for rule in _RULES:
+        if not rule.applies_to(document):
+            continue
+        try:
+            if rule.is_corpus_rule():
+                result.collected[rule.code] = rule.collect(document)
+            elif report:
+                result.findings.extend(rule.check(document))
+        except Exception:
+            detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+            result.errors.append(f"{path}: internal error in {rule.code} ({rule.name}): {detail}")
+    if not result.errors:
+        _CACHE.put("files", key, (result.findings, result.collected, result.directives,
+                                  result.line_count))
+    return result
+
+
+def settings_signature(rules: list[Rule]) -> str:
+    return repr(sorted((r.code, sorted(r.settings.items())) for r in rules))
+
+
+def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jobs: int = 0,
+        cache: Cache = NO_CACHE, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        stdin: bytes | None = None) -> RunResult:
+    """Check ``paths`` (reporting on them) with ``corpus_paths`` as extra corpus context."""
+    signature = settings_signature(rules)
+    named = set(paths)
+    tasks = [(p, True, stdin if stdin is not None else None) for p in paths]
+    if any(r.is_corpus_rule() for r in rules):
+        tasks += [(p, False, None) for p in corpus_paths if p not in named]
+    jobs = jobs or os.cpu_count() or 1
+    _init(rules, cache, max_file_size, signature)
+    if jobs == 1 or len(tasks) < 4:
+        results = [_process(t) for t in tasks]
+    else:
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+                                 initargs=(rules, cache, max_file_size, signature)) as pool:
+            results = list(pool.map(_process, tasks, chunksize=chunk))
+
+    errors = [e for r in results for e in r.errors]
+    findings = [f for r in results if r.report for f in r.findings]
+    for rule in rules:
+        if not rule.is_corpus_rule():
+            continue
+        collected = [(r.path, r.collected[rule.code]) for r in results if rule.code in r.collected]
+        try:
+            findings.extend(f for f in rule.check_corpus(collected) if f.path in named)
+        except Exception:
+            detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+            errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
+    for rule in rules:
+        close = getattr(rule, "close", None)
+        if close:
+            close()
+    return RunResult([r for r in results if r.report], findings, errors)
+
+
+def filter_findings(result: RunResult, ran_codes: set[str], per_file_ignored,
+                    report_unused: Rule | None) -> list[Finding]:
+    """Apply inline suppressions and per-file ignores; add unused-suppression findings."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    kept: list[Finding] = []
+    for file in result.files:
+        suppressions = Suppressions(file.directives, file.line_count)
+        for finding in by_path.get(file.path, []):
+            if per_file_ignored(file.path, finding.code):
+                continue
+            if suppressions.suppresses(finding):
+                result.suppressed += 1
+                continue
+            kept.append(finding)
+        if report_unused is not None and not per_file_ignored(file.path, report_unused.code):
+            for directive, code in suppressions.unused(ran_codes):
+                what = f"'{code}'" if code else "it"
+                kept.append(Finding(
+                    report_unused.code,
+                    f"unused suppression: {directive.action} {what} suppressed no finding",
+                    report_unused.severity,
+                    _directive_span(file.path, directive),
+                    text=f"{directive.action} {code}"))
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _directive_span(path: str, directive: Directive):
+    from textsieve.findings import Span
+
+    width = directive.end - directive.start
+    return Span(path, directive.line, directive.column, directive.line, directive.column + width,
+                directive.start, directive.end)
+
+
+def worst(findings: list[Finding]) -> int:
+    return max((SEVERITY_RANK[f.severity] for f in findings), default=-1)

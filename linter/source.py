@@ -1,0 +1,92 @@
+"""Reading files: bytes → text, without ever failing on what a corpus holds.
+
+UTF-8 (with or without a BOM) is read as is; UTF-16 with a BOM is honoured;
+anything else is decoded with the encoding charset-normalizer detects, and
+``SourceInfo`` says so, for the encoding rules to report. Binary, oversized and
+unreadable files raise ``SourceError`` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+
+from textsieve.document import SourceInfo
+
+DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+
+
+class SourceError(Exception):
+    """A file that cannot be checked; the message is a one-line reason."""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_file(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes, str, SourceInfo]:
+    try:
+        st = os.stat(path)
+        if not os.path.isfile(path):
+            raise SourceError("not a regular file")
+        if st.st_size > max_size:
+            raise SourceError(
+                f"too large ({st.st_size / 1e6:.1f} MB; the limit is {max_size / 1e6:.1f} MB, "
+                "raise max-file-size to check it)")
+        with open(path, "rb") as handle:
+            data = handle.read(max_size + 1)
+    except SourceError:
+        raise
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except OSError as exc:
+        raise SourceError(exc.strerror or str(exc)) from None
+    if len(data) > max_size:
+        raise SourceError(f"too large (over {max_size / 1e6:.1f} MB; raise max-file-size to check it)")
+    text, info = decode(data)
+    return data, text, info
+
+
+def decode(data: bytes) -> tuple[str, SourceInfo]:
+    """Decode file content; raises ``SourceError`` for binary content."""
+    info = SourceInfo(size=len(data))
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                      (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(name)
+            except UnicodeDecodeError:
+                break
+            info.encoding, info.bom, info.is_utf8 = name, True, False
+            info.decode_note = f"encoded as {name.upper()} with a byte order mark"
+            return text, info
+    if data.startswith(codecs.BOM_UTF8):
+        info.bom = True
+        data = data[len(codecs.BOM_UTF8):]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise SourceError(f"binary content (a NUL byte at byte {nul + (3 if info.bom else 0)})")
+    try:
+        return data.decode("utf-8"), info
+    except UnicodeDecodeError as exc:
+        info.bad_byte_offset = exc.start + (3 if info.bom else 0)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise SourceError("not text in any encoding charset-normalizer recognises")
+    info.encoding = best.encoding
+    info.is_utf8 = False
+    info.decode_note = (f"not valid UTF-8 (byte 0x{data[info.bad_byte_offset - (3 if info.bom else 0)]:02x} "
+                        f"at byte {info.bad_byte_offset}); decoded as {best.encoding}")
+    return str(best), info
+
+
+def encode(text: str, info: SourceInfo) -> bytes:
+    """The bytes to write back for ``text``: the original encoding and BOM."""
+    if info.encoding.startswith(("utf-16", "utf-32")):
+        bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+               "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[info.encoding]
+        return bom + text.encode(info.encoding)
+    return (codecs.BOM_UTF8 if info.bom else b"") + text.encode(info.encoding)
