@@ -133,6 +133,10 @@ def _run(opts: CheckOptions) -> int:
                  stdin=stdin_data)
     for error in result.errors:
         _err(f"error: {error}")
+    for rule, why in result.unavailable:
+        _err(f"warning: {rule.code} ({rule.name}) skipped: {why}")
+    if any(getattr(rule, "explicitly_selected", False) for rule, _ in result.unavailable):
+        result.errors.append("an explicitly selected rule could not run")
 
     # Files that could not be checked are findings of their own.
     if "TS002" in ran:

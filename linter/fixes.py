@@ -102,7 +102,12 @@ def _read(path: str) -> bytes:
 
 def write_atomically(path: str, data: bytes) -> str | None:
     """Write ``data`` over ``path`` by rename; returns an error message or None."""
-    if not os.access(path, os.W_OK):
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    # Mode bits, not os.access: as root, access() calls every file writable.
+    if not mode & 0o222 or not os.access(path, os.W_OK):
         return "the file is read-only"
     directory = os.path.dirname(os.path.abspath(path))
     tmp = None

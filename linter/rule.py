@@ -187,3 +187,11 @@ def load_rules() -> dict[str, type[Rule]]:
 
 class RegistryError(RuntimeError):
     pass
+
+
+class RuleUnavailable(Exception):
+    """Raised by a rule that cannot run here (e.g. no LanguageTool server).
+
+    The run goes on without it; the message is printed as a warning, and the
+    exit code is 2 only when the user selected the rule explicitly.
+    """

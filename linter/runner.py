@@ -20,7 +20,7 @@ from typing import Any
 from textsieve.cache import NO_CACHE, Cache, cache_key
 from textsieve.document import Directive, Document, SourceInfo, format_for
 from textsieve.findings import SEVERITY_RANK, Finding
-from textsieve.rule import Rule
+from textsieve.rule import Rule, RuleUnavailable
 from textsieve.source import DEFAULT_MAX_FILE_SIZE, SourceError, content_hash, decode, read_file
 from textsieve.suppressions import Suppressions
 
@@ -37,6 +37,7 @@ class FileResult:
     info: SourceInfo | None = None
     skipped: str = ""  # why the file could not be checked
     errors: list[str] = field(default_factory=list)
+    unavailable: list[tuple[str, str]] = field(default_factory=list)  # (code, why)
     cached: bool = False
 
 
@@ -46,6 +47,7 @@ class RunResult:
     findings: list[Finding]
     errors: list[str]
     suppressed: int = 0
+    unavailable: list[tuple[Rule, str]] = field(default_factory=list)
 
 
 # Worker state, set once per process by the pool initializer.
@@ -92,6 +94,8 @@ def _process(task: tuple[str, bool, bytes | None]) -> FileResult:
                 result.collected[rule.code] = rule.collect(document)
             elif report:
                 result.findings.extend(rule.check(document))
+        except RuleUnavailable as exc:
+            result.unavailable.append((rule.code, str(exc)))
         except Exception:
             detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
             result.errors.append(f"{path}: internal error in {rule.code} ({rule.name}): {detail}")
@@ -127,12 +131,16 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
 
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
+    by_code = {rule.code: rule for rule in rules}
+    unavailable = {code: why for r in results for code, why in r.unavailable}
     for rule in rules:
-        if not rule.is_corpus_rule():
+        if not rule.is_corpus_rule() or rule.code in unavailable:
             continue
         collected = [(r.path, r.collected[rule.code]) for r in results if rule.code in r.collected]
         try:
             findings.extend(f for f in rule.check_corpus(collected) if f.path in named)
+        except RuleUnavailable as exc:
+            unavailable[rule.code] = str(exc)
         except Exception:
             detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
             errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
@@ -140,7 +148,8 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         close = getattr(rule, "close", None)
         if close:
             close()
-    return RunResult([r for r in results if r.report], findings, errors)
+    return RunResult([r for r in results if r.report], findings, errors,
+                     unavailable=[(by_code[code], why) for code, why in sorted(unavailable.items())])
 
 
 def filter_findings(result: RunResult, ran_codes: set[str], per_file_ignored,

@@ -1,0 +1,231 @@
+"""The command line end to end: exit codes, config, selection, files, bad input."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from helpers import textsieve, write
+
+DOUBLED = "# Title\n\nRead the the guide.\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    write(tmp_path / "docs" / "a.md", DOUBLED)
+    write(tmp_path / "docs" / "clean.md", "# Clean\n\nNothing to see here.\n")
+    return tmp_path
+
+
+def lines(result):
+    return [ln for ln in result.out.splitlines() if ": " in ln and ln.split(":")[1].isdigit()]
+
+
+def test_version_and_help():
+    result = textsieve("--version")
+    assert result.code == 0 and result.out.startswith("textsieve 0.")
+    assert textsieve("check", "--help").code == 0
+
+
+def test_findings_exit_1_and_lint_style_lines(project):
+    result = textsieve("check", "docs", cwd=project)
+    assert result.code == 1
+    assert lines(result) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
+    assert "Found 1 finding" in result.out
+
+
+def test_clean_exit_0_and_exit_zero(project):
+    assert textsieve("check", "docs/clean.md", cwd=project).code == 0
+    assert textsieve("check", "--exit-zero", "docs", cwd=project).code == 0
+
+
+def test_fail_level(project):
+    assert textsieve("check", "--fail-level", "error", "docs", cwd=project).code == 0
+    assert textsieve("check", "--fail-level", "warning", "docs", cwd=project).code == 1
+
+
+def test_missing_path_is_a_usage_error(project):
+    result = textsieve("check", "nope.md", cwd=project)
+    assert result.code == 2
+    assert "nope.md: no such file or directory" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_default_path_is_the_current_directory(project):
+    assert lines(textsieve("check", cwd=project)) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--extend-select"])
+def test_unknown_code_on_the_command_line(project, flag):
+    result = textsieve("check", flag, "XYZ999", "docs", cwd=project)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"textsieve: error: {flag}: unknown rule code or prefix 'XYZ999'"]
+
+
+def test_select_ignore_and_prefixes(project):
+    assert lines(textsieve("check", "--ignore", "TS", "docs", cwd=project)) == []
+    assert lines(textsieve("check", "--select", "TS003", "docs", cwd=project)) != []
+    assert lines(textsieve("check", "--select", "TS001", "docs", cwd=project)) == []
+    # The more specific selector wins over the less specific one.
+    assert lines(textsieve("check", "--select", "TS", "--ignore", "TS003", "docs", cwd=project)) == []
+    assert lines(textsieve("check", "--select", "TS003", "--ignore", "TS", "docs", cwd=project)) != []
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("textsieve.toml", "colour = true\n", "textsieve.toml: unknown key 'colour'"),
+    ("textsieve.toml", "select = \"TS\"\n", "'select' must be a list of strings"),
+    ("textsieve.toml", "select = [\"NOPE1\"]\n", "unknown rule code or prefix 'NOPE1'"),
+    ("textsieve.toml", "fail-level = \"fatal\"\n", "'fail-level' must be one of info, warning, error"),
+    ("textsieve.toml", "select = [\n", "invalid TOML"),
+    ("pyproject.toml", "[tool.textsieve]\nbogus = 1\n", "[tool.textsieve] unknown key 'bogus'"),
+    ("textsieve.toml", "[ts]\nnope = 1\n", "[ts] unknown option 'nope'"),
+    ("textsieve.toml", "[per-file-ignores]\n\"*.md\" = [\"ZZZ\"]\n", "unknown rule code or prefix 'ZZZ'"),
+])
+def test_bad_config_exits_2_with_one_line(project, name, content, message):
+    write(project / name, content)
+    result = textsieve("check", "docs", cwd=project)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert message in result.err and name in result.err
+
+
+def test_config_found_walking_up_and_explicit(project):
+    write(project / "pyproject.toml", "[tool.textsieve]\nignore = [\"TS003\"]\n")
+    assert lines(textsieve("check", ".", cwd=project / "docs")) == []
+    write(project / "other.toml", "select = [\"TS003\"]\n")
+    assert lines(textsieve("check", "--config", str(project / "other.toml"), ".", cwd=project / "docs"))
+    result = textsieve("check", "--config", "missing.toml", "docs", cwd=project)
+    assert result.code == 2 and "missing.toml: config file not found" in result.err
+
+
+def test_pyproject_without_table_is_skipped_for_the_next_one_up(project):
+    write(project / "textsieve.toml", "ignore = [\"TS003\"]\n")
+    write(project / "docs" / "pyproject.toml", "[project]\nname = 'x'\n")
+    assert lines(textsieve("check", ".", cwd=project / "docs")) == []
+
+
+def test_per_file_ignores(project):
+    write(project / "textsieve.toml", "[per-file-ignores]\n\"docs/a.md\" = [\"TS\"]\n")
+    assert lines(textsieve("check", "docs", cwd=project)) == []
+    write(project / "textsieve.toml", "[per-file-ignores]\n\"other/*.md\" = [\"TS\"]\n")
+    assert lines(textsieve("check", "docs", cwd=project)) != []
+
+
+def test_discovery_honours_gitignore_excludes_and_defaults(project):
+    for name in ("node_modules/x.md", ".venv/x.md", "build/x.md", "ignored/x.md", "docs/skip.md",
+                 "notes.txt", "guide.rst", "data.json", "page.markdown"):
+        write(project / name, DOUBLED)
+    write(project / ".gitignore", "ignored/\n")
+    write(project / "textsieve.toml", "exclude = [\"docs/skip.md\"]\n")
+    found = sorted({ln.split(":")[0] for ln in lines(textsieve("check", ".", cwd=project))})
+    assert found == ["docs/a.md", "guide.rst", "notes.txt", "page.markdown"]
+    # A file named explicitly is always checked, whatever its extension or excludes.
+    assert lines(textsieve("check", "docs/skip.md", "data.json", cwd=project))
+
+
+def test_include_globs(project):
+    write(project / "notes.text", DOUBLED)
+    write(project / "textsieve.toml", "include = [\"*.text\"]\n")
+    found = {ln.split(":")[0] for ln in lines(textsieve("check", ".", cwd=project))}
+    assert found == {"notes.text"}
+
+
+def test_symlink_loop_is_reported_and_skipped(project):
+    os.symlink(project / "docs", project / "docs" / "loop")
+    result = textsieve("check", "docs", cwd=project)
+    assert result.code == 1
+    assert "symbolic-link loop" in result.err
+    assert lines(result) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
+
+
+def test_bad_files_do_not_stop_the_run(project):
+    write(project / "docs" / "binary.md", b"PK\x03\x04\x00\x00binary")
+    write(project / "docs" / "empty.md", b"")
+    write(project / "docs" / "latin1.txt", "Caf\xe9 cr\xe8me: the the end.\n".encode("cp1252"))
+    write(project / "docs" / "bom-crlf.md", "\ufeff# T\r\n\r\nSee the the \u00e9t\u00e9.\r\n".encode())
+    with open(project / "docs" / "huge.md", "wb") as handle:
+        handle.write(b"word " * (10 * 1024 * 1024))  # 50 MB
+    result = textsieve("check", "docs", cwd=project)
+    assert "Traceback" not in result.err
+    got = lines(result)
+    assert "docs/binary.md:1:1: TS002 file not checked: binary content (a NUL byte at byte 4)" in got
+    assert any(ln.startswith("docs/huge.md:1:1: TS002 file not checked: too large (52.4 MB") for ln in got)
+    assert "docs/latin1.txt:1:13: TS003 [*] 'the' is repeated" in got
+    assert "docs/bom-crlf.md:3:5: TS003 [*] 'the' is repeated" in got
+    assert not any("empty.md" in ln for ln in got)
+
+
+def test_unreadable_file(project, monkeypatch):
+    from textsieve import source
+
+    real_open = open
+
+    def deny(path, *args, **kwargs):
+        if str(path).endswith("a.md"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", deny)
+    with pytest.raises(source.SourceError, match="permission denied"):
+        source.read_file(str(project / "docs" / "a.md"))
+
+
+def test_max_file_size_config(project):
+    write(project / "textsieve.toml", "max-file-size = 10\n")
+    result = textsieve("check", "docs", cwd=project)
+    assert "docs/a.md:1:1: TS002 file not checked: too large" in result.out
+
+
+def test_results_identical_for_any_jobs(tmp_path):
+    for i in range(40):
+        write(tmp_path / f"d{i % 4}" / f"f{i:02}.md", f"# Doc {i}\n\nA line.\n\nThe the {i}.\n" * (1 + i % 3))
+    one = textsieve("check", "--no-cache", "--jobs", "1", "--format", "json", ".", cwd=tmp_path)
+    two = textsieve("check", "--no-cache", "--jobs", "2", "--format", "json", ".", cwd=tmp_path)
+    assert one.out == two.out and len(one.json()["findings"]) == 79
+
+
+def test_rules_and_explain():
+    listed = textsieve("rules")
+    assert listed.code == 0
+    assert any(ln.startswith("TS003    repeated-word") and " on " in ln for ln in listed.out.splitlines())
+    assert any(ln.startswith("TS001") and " off " in ln for ln in listed.out.splitlines())
+    doc = textsieve("explain", "ts003")
+    assert doc.code == 0
+    for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead", "## Options"):
+        assert heading in doc.out
+    bad = textsieve("explain", "NOPE999")
+    assert bad.code == 2 and "unknown rule code 'NOPE999'" in bad.err
+
+
+def test_every_registered_rule_is_documented():
+    from textsieve.rule import load_rules
+
+    for code, rule in load_rules().items():
+        doc = rule.documentation()
+        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead", "## Options"):
+            assert heading in doc, f"{code} lacks {heading}"
+        assert rule.name and rule.severity in ("info", "warning", "error")
+
+
+HEAVY = ["datasketch", "scipy", "numpy", "textstat", "language_tool_python", "ftfy", "pygls",
+         "markdown_it", "charset_normalizer"]
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["rules"], ["explain", "TS003"]])
+def test_start_up_imports_nothing_heavy(argv):
+    code = ("import sys\nfrom textsieve.cli import cli\n"
+            f"try:\n    cli({argv!r}, prog_name='textsieve')\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_checking_one_small_file_imports_nothing_heavy_for_core_rules(project):
+    code = ("import sys\nfrom textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--select', 'TS', '--no-cache', 'docs/a.md'], prog_name='textsieve')\n"
+            "except SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY[:-2]!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project).stdout
+    assert out.strip().splitlines()[-1] == "[]"
