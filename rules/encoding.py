@@ -1,3 +1,991 @@
-"""The ENC rule family (being written; see its issue)."""
+"""ENC: encoding damage — mojibake, lost characters, stray control and invisible
+characters, HTML entities left in plain text, and files that are not UTF-8.
 
-RULES: list = []
+Every rule of the family reads one shared analysis of the document, made once
+(per document and options) by ``analyse``: the rules only pick their own code
+out of it, so a character is reported once, by the most specific rule (a C1
+character inside mojibake is ENC101, not ENC201 as well).
+
+Speed: pure-ASCII text skips the mojibake pass entirely (``str.isascii``);
+other text goes through one fast two-character regex for a UTF-8 lead byte
+followed by a continuation byte as some single-byte encoding shows them, a
+check that lead and continuation come from the *same* encoding, and ftfy's
+``is_bad`` on the line; ftfy proper sees only the lines that pass all three.
+ftfy is imported lazily, on the first non-ASCII document.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import unicodedata
+import weakref
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from textsieve.findings import Fix
+from textsieve.rule import Option, Rule
+
+# Bump when the analysis changes what it reports: it is part of the cache key.
+ANALYSIS_VERSION = 1
+
+OPTIONS = {
+    "allow": Option(
+        [], "Characters never reported by ENC201-ENC204, given as the character itself or as "
+            "'U+00AD' (e.g. deliberate soft hyphens).", kind="list[str]"),
+    "invisible-anywhere": Option(
+        False, "ENC202: report invisible characters wherever they stand, not only inside "
+               "words (still never where a script or an emoji sequence needs them)."),
+    "bidi-marks": Option(
+        False, "ENC204: also report the implicit direction marks LRM, RLM and ALM, which "
+               "right-to-left text uses legitimately."),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found by the analysis, at document offsets ``start``..``end``."""
+
+    code: str
+    start: int
+    end: int
+    message: str
+    replacement: str | None = None
+    safe: bool = False
+
+
+# -- character tables -----------------------------------------------------------
+# Single-byte encodings that UTF-8 is commonly mis-read as: ftfy's list. Bytes an
+# encoding leaves undefined show as the Latin-1 character (C1 controls), the way
+# browsers and ftfy's "sloppy" codecs decode them.
+_ENCODINGS = ("latin-1", "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257",
+              "iso8859-2", "mac_roman", "cp437")
+
+_TABLES = None
+
+
+class _Tables:
+    """Which characters are UTF-8 lead / continuation bytes in which encoding (bit masks)."""
+
+    def __init__(self):
+        self.lead2: dict[str, int] = {}
+        self.lead3: dict[str, int] = {}
+        self.lead4: dict[str, int] = {}
+        self.cont: dict[str, int] = {}
+        for bit, encoding in enumerate(_ENCODINGS):
+            mask = 1 << bit
+            for byte in range(0x80, 0x100):
+                try:
+                    ch = bytes([byte]).decode(encoding)
+                except UnicodeDecodeError:
+                    ch = chr(byte)
+                table = (self.cont if byte <= 0xBF else self.lead2 if byte <= 0xDF
+                         else self.lead3 if byte <= 0xEF else self.lead4 if byte <= 0xF4 else None)
+                if table is not None and not (byte in (0xC0, 0xC1)):
+                    table[ch] = table.get(ch, 0) | mask
+        everything = (1 << len(_ENCODINGS)) - 1
+        self.cont["\ufffd"] = everything  # a continuation byte lost to a strict decoder
+        leads = set(self.lead2) | set(self.lead3) | set(self.lead4)
+        self.pair_re = re.compile(f"[{_char_class(leads)}][{_char_class(self.cont)}]")
+
+    def mojibake_at(self, text: str, i: int) -> bool:
+        """Do the characters at ``i`` read as one UTF-8 sequence in one of the encodings?"""
+        c0 = text[i]
+        cont = self.cont
+        after = cont.get(text[i + 1], 0) if i + 1 < len(text) else 0
+        if self.lead2.get(c0, 0) & after:
+            return True
+        after &= cont.get(text[i + 2], 0) if i + 2 < len(text) else 0
+        if self.lead3.get(c0, 0) & after:
+            return True
+        after &= cont.get(text[i + 3], 0) if i + 3 < len(text) else 0
+        return bool(self.lead4.get(c0, 0) & after)
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _Tables()
+    return _TABLES
+
+
+# C0 controls other than tab, LF and CR; DEL; C1 controls.
+_C0 = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_C1 = "\x80-\x9f"
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_BIDI_MARKS = "\u200e\u200f\u061c"
+# Invisible characters that are only wrong where nothing needs them (inside a word
+# of a script that separates words with spaces).
+_WORD_INVISIBLE = ("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d"
+                   "\u2060-\u2064\u3164\uffa0")
+# Invisible characters that are never wanted in prose.
+_ALWAYS_INVISIBLE = "\u206a-\u206f\ufff9-\ufffb"
+_TAGS = "\U000e0001\U000e0020-\U000e007f"
+_SUSPECT_RE = re.compile(
+    f"[{_C0}{_C1}{_BIDI_CONTROLS}{_BIDI_MARKS}{_WORD_INVISIBLE}{_ALWAYS_INVISIBLE}{_TAGS}"
+    "\ufeff\ufffd\u2028\u2029]+")
+_C0_RE = re.compile(f"[{_C0}]")
+_ANSI_RE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+# Characters that split lines for str.splitlines: the plain-text and reST parsers
+# leave them out of segment text, so they are looked up in the raw text.
+_LINE_SPLITTERS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+_C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 "
+             "NAK SYN ETB CAN EM SUB ESC FS GS RS US").split()
+_C1_NAMES = ("PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 DCS PU1 PU2 STS "
+             "CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC").split()
+
+
+def _char_name(ch: str) -> str:
+    o = ord(ch)
+    if o < 0x20:
+        return f"U+{o:04X} ({_C0_NAMES[o]})"
+    if o == 0x7F:
+        return "U+007F (DEL)"
+    if 0x80 <= o <= 0x9F:
+        return f"U+{o:04X} ({_C1_NAMES[o - 0x80]})"
+    return f"U+{o:04X} {unicodedata.name(ch, 'UNNAMED')}"
+
+
+def _show(text: str, limit: int = 60) -> str:
+    """Text fit for a message: invisible and control characters escaped, long text cut."""
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn"):
+            o = ord(ch)
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
+        elif cat == "Zs" and ch != " ":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_spaced_letter(ch: str) -> bool:
+    """A letter or digit of a script that separates words with spaces and needs no joiners:
+    Latin, Greek, Cyrillic, Armenian."""
+    if not ch.isalnum():
+        return False
+    o = ord(ch)
+    return (o < 0x250 or 0x1E00 <= o <= 0x1EFF or 0x370 <= o <= 0x58F or 0x1F00 <= o <= 0x1FFF
+            or 0x2C60 <= o <= 0x2C7F or 0x2DE0 <= o <= 0x2DFF or 0xA640 <= o <= 0xA69F
+            or 0xA720 <= o <= 0xA7FF or 0xFF10 <= o <= 0xFF5A)
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The character next to ``i`` in direction ``step``, skipping combining marks."""
+    j = i + step
+    while 0 <= j < len(text) and unicodedata.category(text[j]).startswith("M"):
+        j += step  # "e" + U+0301: the base letter decides
+    return text[j] if 0 <= j < len(text) else ""
+
+
+# -- locating prose -------------------------------------------------------------
+class _Prose:
+    """Maps document offsets to the prose segment that shows them (or None)."""
+
+    def __init__(self, document):
+        self.document = document
+        self.segments = document.segments
+        self.starts = [seg.start for seg in self.segments]
+        self.split_in_raw = document.format in ("text", "rst")
+
+    def segment_index(self, offset: int) -> int:
+        k = bisect.bisect_right(self.starts, offset) - 1
+        if k >= 0 and offset < self.segments[k].end:
+            return k
+        return -1
+
+    def visible(self, offset: int) -> bool:
+        """Is the raw character at ``offset`` prose (shown unmasked in its segment)?"""
+        k = self.segment_index(offset)
+        if k < 0:
+            return False
+        seg = self.segments[k]
+        ch = self.document.text[offset]
+        shown = seg.text[offset - seg.start]
+        if shown == ch:
+            return True
+        return self.split_in_raw and ch in _LINE_SPLITTERS
+
+
+# -- the analysis ---------------------------------------------------------------
+_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def analyse(document, settings: dict, cache=None) -> list[Issue]:
+    """Every ENC issue of ``document`` (memoised per document and options)."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in settings.items()))
+    try:
+        memo = _MEMO.setdefault(document, {})
+    except TypeError:  # not weak-referenceable: no memo
+        memo = {}
+    if key not in memo:
+        memo[key] = _analyse(document, settings, key, cache)
+    return memo[key]
+
+
+def _analyse(document, settings: dict, key: tuple, cache) -> list[Issue]:
+    text = document.text
+    prose = _Prose(document)
+    allow = _allowed(settings.get("allow", []))
+    issues: list[Issue] = []
+    if not text.isascii():
+        issues.extend(_mojibake_cached(document, prose, key, cache))
+    taken = sorted((i.start, i.end) for i in issues)
+    issues.extend(_characters(document, prose, settings, allow, taken))
+    if "&" in text:
+        issues.extend(_entities(document, prose))
+    issues.extend(_not_utf8(document))
+    issues.sort(key=lambda i: (i.start, i.end, i.code))
+    return issues
+
+
+def _allowed(values: list[str]) -> frozenset[str]:
+    out = set()
+    for value in values:
+        m = re.fullmatch(r"(?:U\+|\\u|0x)?([0-9A-Fa-f]{4,6})", value.strip())
+        if m and len(value.strip()) > 1:
+            out.add(chr(int(m.group(1), 16)))
+        else:
+            out.update(value)
+    return frozenset(out)
+
+
+def _inside(taken: list[tuple[int, int]], offset: int) -> bool:
+    k = bisect.bisect_right(taken, (offset, float("inf"))) - 1
+    return k >= 0 and taken[k][0] <= offset < taken[k][1]
+
+
+# -- ENC101 mojibake -------------------------------------------------------------
+_ENCODING_NAMES = {
+    "latin-1": "Latin-1", "sloppy-windows-1252": "Windows-1252", "windows-1252": "Windows-1252",
+    "sloppy-windows-1251": "Windows-1251", "sloppy-windows-1250": "Windows-1250",
+    "sloppy-windows-1253": "Windows-1253", "sloppy-windows-1254": "Windows-1254",
+    "sloppy-windows-1257": "Windows-1257", "iso-8859-2": "ISO-8859-2", "macroman": "MacRoman",
+    "cp437": "code page 437 (DOS)",
+}
+_SAFE_ENCODINGS = {"latin-1", "sloppy-windows-1252"}
+_LOST_QUOTE = "â€\ufffd"  # ” (E2 80 9D) through a strict Windows-1252 decoder
+
+
+def _mojibake_cached(document, prose: _Prose, key: tuple, cache) -> list[Issue]:
+    lines = _candidate_lines(document, prose)
+    if not lines:
+        return []
+    cache_key = None
+    if cache is not None and getattr(cache, "enabled", False):
+        from textsieve.cache import cache_key as make_key
+
+        import ftfy
+
+        cache_key = make_key("ENC101", ANALYSIS_VERSION, ftfy.__version__, document.format,
+                             document.source.is_utf8, document.text)
+        hit = cache.get("enc", cache_key)
+        if hit is not None:
+            return [Issue(*fields) for fields in hit]
+    issues = _mojibake(document, prose, lines)
+    if cache_key is not None:
+        cache.put("enc", cache_key, [(i.code, i.start, i.end, i.message, i.replacement, i.safe)
+                                     for i in issues])
+    return issues
+
+
+def _candidate_lines(document, prose: _Prose) -> list[tuple[int, int, int]]:
+    """(segment index, line start, line end) of each prose line that may hold mojibake."""
+    text = document.text
+    tables = _tables()
+    found: dict[tuple[int, int, int], None] = {}
+    last_line_end = -1
+    offsets = [m.start() for m in tables.pair_re.finditer(text)
+               if tables.mojibake_at(text, m.start())]
+    # "Ã" or "Â" whose continuation byte (A0, a no-break space) became a space.
+    for needle in ("Ã ", "Â "):
+        at = text.find(needle)
+        while at >= 0:
+            offsets.append(at)
+            at = text.find(needle, at + 1)
+    for offset in sorted(offsets):
+        if offset < last_line_end:
+            continue
+        k = prose.segment_index(offset)
+        if k < 0 or not prose.visible(offset):
+            continue
+        seg = prose.segments[k]
+        rel = offset - seg.start
+        start = seg.text.rfind("\n", 0, rel) + 1
+        end = seg.text.find("\n", rel)
+        end = len(seg.text) if end < 0 else end
+        found[(k, start, end)] = None
+        last_line_end = seg.start + end
+    return list(found)
+
+
+def _mojibake(document, prose: _Prose, lines) -> list[Issue]:
+    from ftfy import fix_encoding_and_explain
+    from ftfy.badness import is_bad
+
+    text = document.text
+    issues = []
+    for k, start, end in lines:
+        seg = prose.segments[k]
+        line = seg.text[start:end].rstrip(" ")
+        if not is_bad(line):
+            continue
+        fixed, plan = fix_encoding_and_explain(line)
+        if fixed == line:
+            continue
+        for s, e, replacement in _changed_words(line, fixed):
+            begin = seg.start + start + s
+            original = line[s:e]
+            masked = text[begin:begin + len(original)] != original
+            issues.append(_mojibake_issue(document, begin, original, replacement, plan, masked))
+    return issues
+
+
+def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
+    """The whole words of ``line`` that the fix changes, with their fixed text.
+
+    Changed words separated only by spaces or punctuation are one region, so a
+    sentence read with the wrong encoding is one finding, not one per word.
+    """
+    ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    regions = []
+    for tag, i1, i2, _j1, _j2 in ops:
+        if tag == "equal":
+            continue
+        s, e = i1, i2
+        while s > 0 and line[s - 1].isalnum():
+            s -= 1
+        while e < len(line) and line[e].isalnum():
+            e += 1
+        if regions and not any(ch.isalnum() for ch in line[regions[-1][1]:s]):
+            regions[-1][1] = max(regions[-1][1], e)
+        else:
+            regions.append([s, e])
+
+    def to_fixed(x: int, prefer_start: bool) -> int:
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal" and i1 <= x <= i2:
+                return j1 + (x - i1)
+        for tag, i1, i2, j1, j2 in ops:
+            if x == i1 and prefer_start:
+                return j1
+            if x == i2:
+                return j2
+            if x == i1:
+                return j1
+        return len(fixed) if x >= len(line) else x
+
+    return [(s, e, fixed[to_fixed(s, True):to_fixed(e, False)]) for s, e in regions]
+
+
+def _mojibake_issue(document, begin: int, original: str, replacement: str, line_plan,
+                    masked: bool) -> Issue:
+    from ftfy import fix_encoding_and_explain
+
+    own = fix_encoding_and_explain(original)
+    plan = own.explanation if own.text == replacement else line_plan
+    what, plan_safe = _describe(plan, original)
+    notes = []
+    if "\ufeff" in replacement:
+        replacement = replacement.replace("\ufeff", "")
+        notes.append("it is a byte-order mark, which belongs nowhere in the text")
+    if "\ufffd" in replacement:
+        if replacement.count("\ufffd") == original.count(_LOST_QUOTE):
+            replacement = replacement.replace("\ufffd", "\u201d")
+            notes.append("a byte was lost; '\u201d' is the likely original")
+        else:
+            notes.append("a byte was lost, so a character stays unknown (U+FFFD)")
+            plan_safe = False
+    safe = plan_safe and document.source.is_utf8 and not notes
+    message = f"'{_show(original)}' is mojibake: {what}"
+    if notes:
+        message += f" ({'; '.join(notes)})"
+    if masked:
+        message += f"; the intended text is '{_show(replacement)}'"
+        return Issue("ENC101", begin, begin + len(original), message)
+    if replacement:
+        message += f"; write '{_show(replacement)}'"
+    else:
+        message += "; delete it"
+    return Issue("ENC101", begin, begin + len(original), message, replacement, safe)
+
+
+def _describe(plan, original: str) -> tuple[str, bool]:
+    """What happened, in words, from ftfy's plan; and whether the repair is certain."""
+    steps = list(plan or [])
+    rounds = []
+    safe = True
+    transcodes = []
+    pending = None
+    for kind, name in steps:
+        if kind == "encode":
+            pending = name
+        elif kind == "decode" and pending is not None:
+            rounds.append((pending, name))
+            pending = None
+        elif kind == "transcode":
+            transcodes.append(name)
+            safe = False
+        else:  # "apply": ftfy fixed pieces one by one
+            safe = False
+    if not rounds:
+        if "fix_c1_controls" in transcodes:
+            return "Windows-1252 bytes read as Latin-1", False
+        return "bytes of one encoding read as another", False
+    phrases = []
+    for encoding, decoding in rounds:
+        if encoding not in _SAFE_ENCODINGS:
+            safe = False
+        if decoding.startswith("utf-8"):
+            name = _ENCODING_NAMES.get(encoding, encoding)
+            if encoding == "latin-1" and not re.search(f"[{_C1}]", original):
+                name = "Windows-1252"  # the same characters either way; 1252 is the usual culprit
+            phrases.append(f"UTF-8 bytes read as {name}")
+        else:
+            phrases.append(f"{_ENCODING_NAMES.get(decoding, decoding)} bytes read as "
+                           f"{_ENCODING_NAMES.get(encoding, encoding)}")
+            safe = False
+    if len(rounds) > 1 and len(set(phrases)) == 1:
+        what = f"{phrases[0]}, {len(rounds)} times over (double-encoded)"
+    else:
+        what = ", then ".join(reversed(phrases))
+    if "restore_byte_a0" in transcodes:
+        what += ", with a no-break space turned into a space"
+    return what, safe
+
+
+# -- ENC102, ENC201-ENC204: single characters ---------------------------------------
+_C1_AS_1252 = {}
+for _b in range(0x80, 0xA0):
+    try:
+        _C1_AS_1252[chr(_b)] = bytes([_b]).decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+
+
+def _characters(document, prose: _Prose, settings: dict, allow: frozenset,
+                taken: list[tuple[int, int]]) -> list[Issue]:
+    text = document.text
+    issues: list[Issue] = []
+    for m in _SUSPECT_RE.finditer(text):
+        # Split the run into maximal pieces of one kind, all of them prose.
+        pieces: list[list] = []
+        for off in range(m.start(), m.end()):
+            ch = text[off]
+            kind = _kind(ch, settings)
+            if (kind is None or ch in allow or _inside(taken, off) or not prose.visible(off)):
+                kind = None
+            if pieces and pieces[-1][2] == kind and pieces[-1][1] == off:
+                pieces[-1][1] = off + 1
+            else:
+                pieces.append([off, off + 1, kind])
+        for start, end, kind in pieces:
+            if kind is None:
+                continue
+            issue = _CHARACTER_RULES[kind](document, prose, start, end, settings)
+            if issue is not None:
+                issues.extend(issue if isinstance(issue, list) else [issue])
+    return issues
+
+
+def _kind(ch: str, settings: dict) -> str | None:
+    o = ord(ch)
+    if ch == "\ufffd":
+        return "lost"
+    if ch == "\ufeff":
+        return "bom"
+    if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
+        return "bidi"
+    if ch in _BIDI_MARKS:
+        return "bidi" if settings.get("bidi-marks") else None
+    if o < 0x20 or o == 0x7F:
+        return "c0"
+    if 0x80 <= o <= 0x9F:
+        return "c1"
+    if ch in "\u2028\u2029":
+        return None
+    if 0xE0000 <= o <= 0xE007F:
+        return "tag"
+    return "invisible"
+
+
+def _lost(document, prose, start, end, settings) -> Issue:
+    text = document.text
+    s, e = start, end
+    while s > 0 and text[s - 1].isalnum():
+        s -= 1
+    while e < len(text) and text[e].isalnum():
+        e += 1
+    count = end - start
+    what = "a U+FFFD REPLACEMENT CHARACTER" if count == 1 else f"{count} U+FFFD REPLACEMENT CHARACTERs"
+    return Issue("ENC102", start, end,
+                 f"'{_show(text[s:e])}' has {what}: the original character was lost when the "
+                 f"bytes were decoded; retype it from the source (no automatic fix)")
+
+
+def _bom(document, prose, start, end, settings) -> Issue | None:
+    if start == 0 and not document.source.bom:
+        return None  # the file's own byte-order mark, not stripped by whoever read it
+    where = ("a second byte-order mark at the start" if start == 0 else
+             "a byte-order mark U+FEFF inside the text (files joined together?)")
+    return Issue("ENC203", start, end, f"{where}: it is invisible and breaks search and "
+                 f"parsing; delete it", "", True)
+
+
+def _bidi(document, prose, start, end, settings) -> Issue:
+    text = document.text
+    chars = text[start:end]
+    names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+    return Issue("ENC204", start, end,
+                 f"bidirectional control character {names}: it reorders how the text around "
+                 f"it displays, so what readers see is not what is written (Trojan Source); "
+                 f"delete it unless right-to-left text needs it", "", False)
+
+
+def _c0(document, prose, start, end, settings) -> Issue | list[Issue] | None:
+    text = document.text
+    chars = text[start:end]
+    if "\x1b" in chars:
+        ansi = _ANSI_RE.match(text, text.index("\x1b", start))
+        if ansi and ansi.start() == start and all(c.isprintable() for c in text[start + 1:ansi.end()]):
+            seq = text[ansi.start():ansi.end()]
+            issue = Issue("ENC201", ansi.start(), ansi.end(),
+                          f"terminal escape sequence '{_show(seq)}' (copied from coloured "
+                          f"terminal output); delete it", "", True)
+            rest = _c0(document, prose, start + 1, end, settings) if end > start + 1 else None
+            return [issue] + (rest if isinstance(rest, list) else [rest] if rest else [])
+    if chars == "\x0c" and document.format in ("text", "rst"):
+        before = text[start - 1] if start else "\n"
+        after = text[end] if end < len(text) else "\n"
+        if before in "\r\n\x0c" or after in "\r\n\x0c":
+            return None  # a page break, as plain text uses it
+    names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+    if "\x1a" in chars:
+        return Issue("ENC201", start, end,
+                     f"control character {names}: SUB marks a character lost in a conversion; "
+                     f"retype it from the source (no automatic fix)")
+    spacing = set(chars) & set("\x0b\x0c\x1c\x1d\x1e\x1f")
+    replacement = " " if spacing else ""
+    advice = "replace it with a space" if spacing else "delete it"
+    return Issue("ENC201", start, end, f"control character {names} in prose; {advice}",
+                 replacement, not spacing)
+
+
+def _c1(document, prose, start, end, settings) -> Issue:
+    chars = document.text[start:end]
+    names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+    if all(c in _C1_AS_1252 for c in chars):
+        replacement = "".join(_C1_AS_1252[c] for c in chars)
+        return Issue("ENC201", start, end,
+                     f"C1 control character {names}: Windows-1252 text read as Latin-1; "
+                     f"write '{_show(replacement)}'", replacement, False)
+    return Issue("ENC201", start, end,
+                 f"C1 control character {names}: a byte that Windows-1252 leaves undefined, "
+                 f"so the original character is unknown; retype it from the source")
+
+
+def _invisible(document, prose, start, end, settings) -> Issue | None:
+    text = document.text
+    seg = prose.segments[prose.segment_index(start)]
+    before = _neighbour(seg.text, start - seg.start, -1)
+    after = _neighbour(seg.text, end - 1 - seg.start, +1)
+    chars = text[start:end]
+    always = all(re.match(f"[{_ALWAYS_INVISIBLE}]", c) for c in chars)
+    in_word = _is_spaced_letter(before) and _is_spaced_letter(after)
+    if not (always or in_word):
+        if not settings.get("invisible-anywhere"):
+            return None
+        # Anywhere, except beside a script or an emoji sequence that may need it.
+        for ch in (before, after):
+            if ch and not ch.isascii() and not _is_spaced_letter(ch) and not ch.isspace():
+                return None
+    names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+    where = f" inside '{_show(_word_around(seg.text, start - seg.start, end - seg.start))}'" if in_word else ""
+    return Issue("ENC202", start, end,
+                 f"invisible character {names}{where}: it breaks search, spelling and "
+                 f"copy-paste; delete it", "", True)
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    s, e = start, end
+    while s > 0 and (text[s - 1].isalnum() or text[s - 1] in "\u00ad\u200b\u200c\u200d\u2060"):
+        s -= 1
+    while e < len(text) and (text[e].isalnum() or text[e] in "\u00ad\u200b\u200c\u200d\u2060"):
+        e += 1
+    return text[s:e]
+
+
+def _tags(document, prose, start, end, settings) -> Issue | None:
+    text = document.text
+    chars = text[start:end]
+    if start > 0 and text[start - 1] == "\U0001f3f4" and chars.endswith("\U000e007f"):
+        return None  # a subdivision flag such as England's: black flag + tag letters + cancel tag
+    hidden = "".join(chr(ord(c) - 0xE0000) for c in chars if 0xE0020 <= ord(c) <= 0xE007E)
+    return Issue("ENC202", start, end,
+                 f"{end - start} invisible Unicode tag characters (hidden text "
+                 f"'{_show(hidden)}'): text no reader can see, the way prompt injections hide "
+                 f"instructions; delete them", "", True)
+
+
+_CHARACTER_RULES = {"lost": _lost, "bom": _bom, "bidi": _bidi, "c0": _c0, "c1": _c1,
+                    "invisible": _invisible, "tag": _tags}
+
+
+# -- ENC103 HTML entities ------------------------------------------------------------
+_ENTITY_RE = re.compile(r"&((?:amp;)*)(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKUP_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def _entities(document, prose: _Prose) -> list[Issue]:
+    text = document.text
+    markdown = document.format == "markdown"
+    issues = []
+    for m in _ENTITY_RE.finditer(text):
+        depth = len(m.group(1)) // 4
+        if markdown and depth == 0:
+            continue  # Markdown decodes a single entity: it is fine there
+        entity = f"&{m.group(2)};"
+        char = html.unescape(entity)
+        if char == entity or not prose.visible(m.start()):
+            continue
+        if markdown:
+            # Markdown shows '&amp;amp;' as '&amp;': one level too many.
+            replacement = _MARKUP_CHARS.get(char, char)
+            issues.append(Issue(
+                "ENC103", m.start(), m.end(),
+                f"'{m.group(0)}' is an HTML entity escaped twice: Markdown shows it as "
+                f"'{_show(m.group(0)[:1] + m.group(0)[5:])}'; write '{_show(replacement)}'",
+                replacement, False))
+            continue
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        between_words = before.isalnum() and after.isalnum()
+        safe = char not in "&<>\"'" or between_words
+        shown = _show(char) if char.isprintable() and not char.isspace() else _char_name(char)
+        twice = " (escaped more than once)" if depth else ""
+        issues.append(Issue(
+            "ENC103", m.start(), m.end(),
+            f"'{m.group(0)}' is an HTML entity{twice} in {_FORMAT_NAMES[document.format]}, "
+            f"which does not decode entities; write '{shown}'", char, safe))
+    return issues
+
+
+_FORMAT_NAMES = {"text": "plain text", "rst": "reStructuredText", "markdown": "Markdown"}
+
+
+# -- ENC104 not UTF-8 ------------------------------------------------------------------
+def _not_utf8(document) -> list[Issue]:
+    source = document.source
+    if source.is_utf8:
+        return []
+    text = document.text
+    encoding = source.encoding or ""
+    offset, byte = _char_offset(text, encoding, source.bad_byte_offset)
+    where = ""
+    if source.bad_byte_offset >= 0:
+        shown = f"byte 0x{byte:02X} " if byte is not None else ""
+        where = f" (first invalid {shown}at byte offset {source.bad_byte_offset})"
+    if encoding and encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+        read = (f"it was read as {encoding} (detected, a guess): check the text, then convert "
+                f"the file, e.g. `iconv -f {encoding} -t UTF-8`")
+    else:
+        read = "no encoding was recognised; undecodable bytes became U+FFFD"
+    note = f" [{source.decode_note}]" if source.decode_note else ""
+    end = min(offset + 1, len(text))
+    return [Issue("ENC104", offset, end, f"file is not valid UTF-8{where}; {read}{note}")]
+
+
+def _char_offset(text: str, encoding: str, byte_offset: int) -> tuple[int, int | None]:
+    """The character offset holding byte ``byte_offset`` when ``text`` is encoded back."""
+    if byte_offset < 0 or not encoding:
+        return 0, None
+    try:
+        import codecs
+
+        encoder = codecs.getincrementalencoder(encoding)()
+    except (LookupError, TypeError):
+        return 0, None
+    position = 0
+    for index, ch in enumerate(text):
+        try:
+            data = encoder.encode(ch)
+        except (UnicodeError, ValueError):
+            return 0, None
+        if position + len(data) > byte_offset:
+            return index, data[byte_offset - position]
+        position += len(data)
+    return 0, None
+
+
+# -- the rules ---------------------------------------------------------------------------
+class _EncodingRule(Rule):
+    options = OPTIONS
+
+    def check(self, document):
+        for issue in analyse(document, self.settings, self.cache):
+            if issue.code == self.code:
+                fix = Fix(issue.replacement, safe=issue.safe) if issue.replacement is not None else None
+                yield self.finding(document, issue.start, issue.end, issue.message, fix=fix)
+
+
+class Mojibake(_EncodingRule):
+    """Mojibake: UTF-8 text that was decoded with the wrong encoding, such as `â€™` for `’`.
+
+    ## What it flags
+    Words whose characters are the bytes of UTF-8 read as Windows-1252, Latin-1,
+    MacRoman, Windows-1250/1251/1253/1254/1257, ISO-8859-2 or code page 437,
+    once or twice over ("double-encoded"): `centuryâ€™s`, `CafÃ©`, `Ã¢â‚¬â„¢`,
+    `Ð¿Ñ€Ð¸Ð²ÐµÑ‚`, `K√∂nig`. The span is the damaged word (or run of damaged
+    words), the message names the mix-up, and the fix is ftfy's repair of it.
+    Legitimate text that merely looks unusual (`SÃO PAULO`, `ROMÂNIA`,
+    `NESTLÉ®`, `£€¥`) is left alone: ftfy only repairs sequences that decode as
+    valid UTF-8 and that its heuristic finds implausible as written.
+
+    ## Why it matters
+    Readers see garbage where a quotation mark or a letter should be, and
+    search, spell checking and every later conversion inherit it.
+
+    ## Example
+    `the 21st centuryâ€™s security landscape`
+
+    ## Instead
+    `the 21st century’s security landscape`. The fix is safe when the repair is
+    a plain UTF-8/Windows-1252 (or Latin-1) mix-up in a file that was valid
+    UTF-8; repairs that involve other encodings, lost bytes or a restored
+    no-break space are offered as unsafe fixes (`--unsafe-fixes`).
+
+    ## Options
+    None. Never reported inside code spans or code blocks.
+    """
+
+    code = "ENC101"
+    name = "mojibake"
+    severity = "error"
+    fixable = True
+
+
+class ReplacementCharacter(_EncodingRule):
+    """U+FFFD replacement characters: text already lost in decoding.
+
+    ## What it flags
+    Each run of U+FFFD REPLACEMENT CHARACTER (`�`) in prose, unless it is part
+    of mojibake that ENC101 reports.
+
+    ## Why it matters
+    A decoder put `�` where it met bytes it could not read: the original
+    character is gone, and only a person with the source can restore it.
+
+    ## Example
+    `Le caf� est pr�t.`
+
+    ## Instead
+    `Le café est prêt.` There is no automatic fix: the lost character is unknown.
+
+    ## Options
+    None.
+    """
+
+    code = "ENC102"
+    name = "replacement-character"
+    severity = "error"
+
+
+class HtmlEntity(_EncodingRule):
+    """HTML entities left in prose where the format does not decode them.
+
+    ## What it flags
+    In plain text and reStructuredText, which show entities literally: any valid
+    HTML entity (`&#8217;`, `&eacute;`, `&amp;`, `&nbsp;`), including entities
+    escaped more than once (`&amp;amp;`). In Markdown, which decodes one level of
+    entities itself, only entities escaped twice (`&amp;amp;`, `&amp;#8217;`),
+    which Markdown shows as `&amp;` and `&#8217;`.
+
+    ## Why it matters
+    The entity is a leftover of an HTML export or of escaping applied twice;
+    readers see the code instead of the character.
+
+    ## Example
+    `Itâ&#8217;s AT&amp;T&#8217;s network` in a `.txt` file.
+
+    ## Instead
+    `It’s AT&T’s network`. In plain text the fix writes the character and is
+    safe, except for `&`, `<`, `>`, `"` and `'` standing alone (a text about
+    HTML may mean the entity literally): those fixes are unsafe. In Markdown the
+    fix (one level of escaping removed) is always unsafe, for the same reason.
+
+    ## Options
+    None. Never reported inside code spans, code blocks, URLs or HTML.
+    """
+
+    code = "ENC103"
+    name = "html-entity"
+    severity = "warning"
+    fixable = True
+
+
+class NotUtf8(_EncodingRule):
+    """A file that is not valid UTF-8, with the encoding it was read as.
+
+    ## What it flags
+    A file whose bytes are not valid UTF-8. The finding stands at the first
+    invalid byte (as decoded) and names the encoding that charset-normalizer
+    detected, which the run used to read the file.
+
+    ## Why it matters
+    Tools that assume UTF-8 (most of them) will show or store this file as
+    mojibake or reject it; the detected encoding is a statistical guess.
+
+    ## Example
+    `notes.txt:3:14: ENC104 file is not valid UTF-8 (first invalid byte 0xE9 at
+    byte offset 57); it was read as cp1252 (detected, a guess) ...`
+
+    ## Instead
+    Check that the text reads correctly, then convert the file to UTF-8, e.g.
+    `iconv -f cp1252 -t UTF-8 notes.txt > notes.utf8.txt`. There is no
+    automatic fix: the detected encoding may be wrong, and converting a whole
+    file on a guess is a decision for a person.
+
+    ## Options
+    None.
+    """
+
+    code = "ENC104"
+    name = "not-utf8"
+    severity = "warning"
+
+
+class ControlCharacter(_EncodingRule):
+    """C0 and C1 control characters in prose.
+
+    ## What it flags
+    Control characters other than tab and line breaks: C0 (`\\x00`-`\\x1f`), DEL,
+    C1 (`\\x80`-`\\x9f`), and terminal escape sequences (`\\x1b[31m`). A form feed
+    on a line boundary in plain text (a page break) is left alone.
+
+    ## Why it matters
+    They are invisible or show as boxes, break parsers and diffs, and C1
+    characters are almost always Windows-1252 punctuation read as Latin-1
+    (`\\x93quoted\\x94` for `“quoted”`).
+
+    ## Example
+    `Press\\x07 the button` or `\\x93quoted\\x94`
+
+    ## Instead
+    `Press the button`, `“quoted”`. Deleting a C0 character and removing a
+    terminal escape sequence are safe fixes; a vertical tab, form feed or
+    separator becomes a space and a C1 character its Windows-1252 reading,
+    both unsafe. SUB (`\\x1a`) and undefined C1 bytes mark a lost character
+    and get no fix.
+
+    ## Options
+    `allow`: characters never reported.
+    """
+
+    code = "ENC201"
+    name = "control-character"
+    severity = "warning"
+    fixable = True
+
+
+class InvisibleCharacter(_EncodingRule):
+    """Invisible characters inside words: zero-width spaces, word joiners, soft hyphens.
+
+    ## What it flags
+    Zero-width space, zero-width (non-)joiner, word joiner, soft hyphen,
+    combining grapheme joiner, invisible operators, Mongolian vowel separator and
+    Hangul fillers standing between two letters or digits of Latin, Greek,
+    Cyrillic or Armenian text; deprecated format characters anywhere; and
+    Unicode tag characters outside an emoji flag sequence (hidden text). Never
+    the joiners a script or an emoji sequence needs (ZWNJ in Persian, ZWJ in
+    Indic scripts and in 👩‍💻), nor zero-width spaces in Thai, Khmer or Japanese.
+
+    ## Why it matters
+    An invisible character splits a word for search, spell checking and
+    duplicate detection while looking identical; they arrive with copy-paste
+    from web pages and word processors.
+
+    ## Example
+    `pass\\u200bword` (a zero-width space inside "password")
+
+    ## Instead
+    `password`. The fix deletes the characters and is safe: nothing visible
+    changes.
+
+    ## Options
+    `invisible-anywhere`: also report them between words and at word edges.
+    `allow`: characters never reported (e.g. `["U+00AD"]` to keep soft hyphens).
+    """
+
+    code = "ENC202"
+    name = "invisible-character"
+    severity = "warning"
+    fixable = True
+
+
+class StrayBom(_EncodingRule):
+    """A byte-order mark (U+FEFF) anywhere but the start of the file.
+
+    ## What it flags
+    U+FEFF inside the text, usually where files were concatenated, or a second
+    one right after the file's own byte-order mark.
+
+    ## Why it matters
+    It is invisible, but it is a character: it breaks headings, search and
+    parsers that expect the text to start where it seems to.
+
+    ## Example
+    `end of part one.\\n\\ufeff# Part two`
+
+    ## Instead
+    Delete it (a safe fix).
+
+    ## Options
+    `allow`.
+    """
+
+    code = "ENC203"
+    name = "stray-bom"
+    severity = "warning"
+    fixable = True
+
+
+class BidiControl(_EncodingRule):
+    """Bidirectional control characters: the "Trojan Source" class.
+
+    ## What it flags
+    The embedding, override and isolate controls U+202A-U+202E and
+    U+2066-U+2069 in prose; with `bidi-marks`, also the marks LRM, RLM and ALM.
+
+    ## Why it matters
+    They change the order in which text is displayed, so a reader (or a
+    reviewer) sees something other than what is written: the trick behind
+    "Trojan Source" (CVE-2021-42574) and spoofed file names.
+
+    ## Example
+    `Pay to: \\u202eredro_evil.exe`
+
+    ## Instead
+    Delete them. The fix is unsafe: right-to-left text may need them.
+
+    ## Options
+    `bidi-marks`: also report LRM, RLM and ALM. `allow`.
+    """
+
+    code = "ENC204"
+    name = "bidi-control"
+    severity = "error"
+    fixable = True
+
+
+RULES = [Mojibake, ReplacementCharacter, HtmlEntity, NotUtf8, ControlCharacter,
+         InvisibleCharacter, StrayBom, BidiControl]
