@@ -1,0 +1,324 @@
+"""The language server, spoken to over stdio by a small JSON-RPC client, as an editor would;
+and its engine half (the workspace corpus) in process."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from textsieve.findings import Related
+from textsieve.rule import Rule
+from textsieve.rules.core import RepeatedWord, UnusedSuppression
+
+TIMEOUT = 60  # seconds to wait for one message; generous for a loaded CI machine
+
+
+class LspClient:
+    """Content-Length framed JSON-RPC over the server's standard input and output."""
+
+    def __init__(self, cwd: Path, env: dict | None = None):
+        self.stderr_path = cwd / f".lsp-stderr-{id(self)}.log"
+        self.stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "textsieve", "lsp"], cwd=cwd, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.stderr, env={**os.environ, **(env or {})})
+        self.messages: queue.Queue = queue.Queue()
+        self.next_id = 0
+        self.seen: list[dict] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            headers = {}
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                line = line.decode("ascii").strip()
+                if not line:
+                    break
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            body = stream.read(int(headers["content-length"]))
+            self.messages.put(json.loads(body.decode("utf-8")))
+
+    def send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}, ensure_ascii=False).encode("utf-8")
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: dict) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: dict | None) -> dict:
+        self.next_id += 1
+        msg_id = self.next_id
+        self.send({"id": msg_id, "method": method, "params": params})
+        reply = self.wait(lambda m: m.get("id") == msg_id and "method" not in m)
+        assert "error" not in reply, reply
+        return reply["result"]
+
+    def wait(self, predicate, timeout: float = TIMEOUT) -> dict:
+        while True:
+            try:
+                message = self.messages.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no expected message within {timeout}s; saw {self.seen[-5:]}; "
+                                     f"server stderr: {self.stderr_path.read_text()[-2000:]}") from None
+            self.seen.append(message)
+            if "method" in message and "id" in message:  # a request from the server
+                self.send({"id": message["id"], "result": None})
+            if predicate(message):
+                return message
+
+    def diagnostics(self, uri: str, version: int | None = None) -> list[dict]:
+        message = self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                            and m["params"]["uri"] == uri
+                            and (version is None or m["params"].get("version") == version))
+        return message["params"]["diagnostics"]
+
+    def initialize(self, root: Path, encodings: list[str] | None = None, **options) -> dict:
+        capabilities: dict = {"textDocument": {"publishDiagnostics": {"relatedInformation": True},
+                                               "codeAction": {}},
+                              "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}}
+        if encodings:
+            capabilities["general"] = {"positionEncodings": encodings}
+        result = self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(),
+                                             "capabilities": capabilities,
+                                             "initializationOptions": options})
+        self.notify("initialized", {})
+        return result
+
+    def close(self) -> int:
+        result = self.request("shutdown", None)
+        assert result is None
+        self.notify("exit", None)
+        try:
+            return self.proc.wait(timeout=TIMEOUT)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stdin.close()
+            self.stderr.close()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+
+
+@pytest.fixture
+def client_factory(tmp_path):
+    clients = []
+
+    def make(**env):
+        client = LspClient(tmp_path, env)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.kill()
+
+
+def _range(diagnostic: dict) -> tuple[int, int, int, int]:
+    r = diagnostic["range"]
+    return r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
+
+
+def test_diagnostics_in_utf16_on_open_change_and_a_quick_fix(tmp_path, client_factory):
+    doc = tmp_path / "notes.md"
+    doc.write_text("😀 the the cat\n", encoding="utf-8")
+    uri = doc.as_uri()
+    client = client_factory()
+    result = client.initialize(tmp_path)
+    caps = result["capabilities"]
+    assert caps.get("positionEncoding", "utf-16") == "utf-16"
+    assert caps["textDocumentSync"]["change"] == 1  # full text on every change
+    assert caps["codeActionProvider"]["codeActionKinds"] == ["quickfix", "source.fixAll.textsieve"]
+
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": doc.read_text(encoding="utf-8")}})
+    [diag] = client.diagnostics(uri, version=1)
+    # The emoji is one character but two UTF-16 code units: "the the" is at 3..10, not 2..9.
+    assert _range(diag) == (0, 3, 0, 10)
+    assert diag["code"] == "TS003" and diag["source"] == "textsieve" and diag["severity"] == 2
+    assert diag["message"] == "'the' is repeated"
+
+    # A quick fix from the rule's fix, for the diagnostic the editor hands back.
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diag["range"],
+        "context": {"diagnostics": [diag], "only": ["quickfix"]}})
+    [action] = actions
+    assert action["kind"] == "quickfix" and action["isPreferred"] is True
+    [edit] = action["edit"]["changes"][uri]
+    assert edit == {"range": diag["range"], "newText": "the"}
+
+    # A change moves the problem into a table cell on line 3, after two emoji and an accent.
+    new_text = "# Title\n\n| 😀😀 é | it it is |\n| --- | --- |\n"
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": new_text}]})
+    [diag] = client.diagnostics(uri, version=2)
+    # "| 😀😀 é | " is 9 code points, 11 UTF-16 units; "it it" is 5 long.
+    assert _range(diag) == (2, 11, 2, 16)
+    assert diag["message"] == "'it' is repeated"
+
+    # The whole-document fix is offered for the version that was checked.
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diag["range"],
+        "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+    [action] = actions
+    assert action["kind"] == "source.fixAll.textsieve"
+    assert action["edit"]["changes"][uri] == [{"range": diag["range"], "newText": "it"}]
+
+    # Fixed text: the diagnostics are cleared.
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                             "contentChanges": [{"text": "All clear.\n"}]})
+    assert client.diagnostics(uri, version=3) == []
+    assert client.close() == 0
+
+
+@pytest.mark.parametrize("encoding, expected", [("utf-32", (0, 2, 0, 9)), ("utf-8", (0, 5, 0, 12))])
+def test_position_encoding_negotiated_with_the_client(tmp_path, client_factory, encoding, expected):
+    uri = (tmp_path / "a.txt").as_uri()
+    client = client_factory()
+    result = client.initialize(tmp_path, encodings=[encoding, "utf-16"])
+    assert result["capabilities"]["positionEncoding"] == encoding
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "plaintext", "version": 1, "text": "😀 the the cat\n"}})
+    [diag] = client.diagnostics(uri)
+    assert _range(diag) == expected
+    assert client.close() == 0
+
+
+def test_configuration_suppressions_and_per_file_ignores_apply(tmp_path, client_factory):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.textsieve]\nextend-select = ["TS001"]\n'
+        '[tool.textsieve.per-file-ignores]\n"drafts/*" = ["TS003"]\n', encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    text = "Keep the the one.\n\n<!-- textsieve: disable-next-line TS003 -->\nSkip it it here.\n"
+    main_uri = (tmp_path / "main.md").as_uri()
+    draft_uri = (tmp_path / "drafts" / "d.md").as_uri()
+    client = client_factory()
+    client.initialize(tmp_path)
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": main_uri, "languageId": "markdown", "version": 1, "text": text}})
+    [diag] = client.diagnostics(main_uri)
+    assert diag["code"] == "TS003" and _range(diag) == (0, 5, 0, 12)
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": draft_uri, "languageId": "markdown", "version": 1, "text": text}})
+    # TS003 is ignored for drafts/, so the suppression comment there suppresses nothing
+    # (the same span as `textsieve check` reports: 3:6 to 3:44, 1-based).
+    [diag] = client.diagnostics(draft_uri)
+    assert diag["code"] == "TS001" and _range(diag) == (2, 5, 2, 43)
+
+    # Saving a changed configuration reloads it: TS003 is now ignored everywhere.
+    (tmp_path / "pyproject.toml").write_text('[tool.textsieve]\nignore = ["TS003"]\n', encoding="utf-8")
+    os.utime(tmp_path / "pyproject.toml", ns=(1, 1))
+    client.notify("textDocument/didSave", {"textDocument": {"uri": main_uri}})
+    assert client.diagnostics(main_uri) == []
+    assert client.close() == 0
+
+
+def test_a_bad_configuration_is_shown_not_fatal(tmp_path, client_factory):
+    (tmp_path / "textsieve.toml").write_text('select = ["NOPE"]\n', encoding="utf-8")
+    client = client_factory()
+    client.initialize(tmp_path)
+    shown = client.wait(lambda m: m.get("method") == "window/showMessage")
+    assert "unknown rule code or prefix 'NOPE'" in shown["params"]["message"]
+    assert client.close() == 0
+
+
+# -- the engine's workspace corpus, with a corpus rule of the test's own ----------
+class SameLine(Rule):
+    """A line that also appears in another document (a stand-in for the DUP rules).
+
+    ## What it flags
+    Lines repeated across documents.
+    ## Why it matters
+    Tests the corpus path of the language server.
+    ## Example
+    Two files with the line "shared words here".
+    ## Instead
+    Keep one.
+    ## Options
+    None.
+    """
+
+    code = "TST901"
+    name = "same-line"
+
+    def collect(self, document):
+        lines, offset = [], 0
+        for line in document.text.split("\n"):
+            if line.strip():
+                lines.append((line.strip(), document.span(offset, offset + len(line))))
+            offset += len(line) + 1
+        return lines
+
+    def check_corpus(self, collected):
+        where: dict[str, list] = {}
+        for _path, lines in collected:
+            for text, span in lines:
+                where.setdefault(text, []).append(span)
+        for text, spans in where.items():
+            for span in spans:
+                others = [s for s in spans if s.path != span.path]
+                if others:
+                    yield self.finding_at(span, f"'{text}' also appears elsewhere", text=text,
+                                          related=[Related(s, "the other copy") for s in others])
+
+
+def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
+    from textsieve.lsp import Engine
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEXTSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "a.md").write_text("shared words here\nonly in a\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("intro\n\nshared words here\n", encoding="utf-8")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "c.md").write_text("shared words here\n", encoding="utf-8")  # excluded
+    engine = Engine(str(tmp_path), registry={r.code: r for r in (UnusedSuppression, RepeatedWord, SameLine)})
+    assert [r.code for r in engine.corpus_rules] == ["TST901"]
+    files = engine.corpus_files()
+    assert files == ["a.md", "b.md"]
+    engine.index(files)
+
+    # A buffer (unsaved) is compared with the indexed files on disk.
+    findings, errors = engine.lint("new.md", "😀\nshared words here\n")
+    assert errors == []
+    [f] = findings
+    assert (f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column) == ("TST901", 2, 1, 2, 18)
+    assert sorted(r.span.path for r in f.related) == ["a.md", "b.md"]
+    # Related locations point into the other files, converted with their own text.
+    [diag] = engine.diagnostics(findings, "😀\nshared words here\n", "utf-16")
+    related = sorted((r.location.uri.rsplit("/", 1)[-1], r.location.range.start.line,
+                      r.location.range.end.character) for r in diag.related_information)
+    assert related == [("a.md", 0, 17), ("b.md", 2, 17)]
+
+    # b.md changes on disk: only a.md still shares the line.
+    (tmp_path / "b.md").write_text("intro\n", encoding="utf-8")
+    engine.refresh("b.md")
+    [f] = engine.lint("new.md", "shared words here\n")[0]
+    assert [r.span.path for r in f.related] == ["a.md"]
+    # An open buffer of a.md that drops the line wins over the file on disk.
+    assert [f.span.line for f in engine.lint("a.md", "only in a\nshared words here\n")[0]] == [2]
+    engine.lint("a.md", "only in a\n")
+    assert engine.lint("new.md", "shared words here\n")[0] == []
+    # Closing the buffer makes the file on disk (which still has the line) the copy again.
+    engine.close_buffer("a.md", engine.in_corpus("a.md"))
+    assert len(engine.lint("new.md", "shared words here\n")[0]) == 1
+    # A deleted file leaves the corpus; an excluded one never enters it.
+    (tmp_path / "a.md").unlink()
+    engine.refresh("a.md")
+    assert engine.lint("new.md", "shared words here\n")[0] == []
+    assert not engine.in_corpus("build/c.md") and engine.in_corpus("docs/new.md")
+    assert engine.lint("build/c.md", "the the\n") == ([], [])
