@@ -1,3 +1,782 @@
-"""The VAG rule family (being written; see its issue)."""
+"""The VAG family: claims with nothing behind them.
 
-RULES: list = []
+Five rules share one machinery: phrase lists shipped as data files
+(``rules/data/vag_*.txt``, a small pattern syntax described in
+``vag_README.txt``), matched inside the shared sentences, never inside
+quotations, code, URLs or the technical senses listed in ``vag_exceptions.txt``.
+
+Whether a sentence "names something" is decided without an NLP model, from
+what the text itself shows: a capitalised word that is not the sentence's
+first word, not a generic word, not a word of the document's title or one of
+its recurring capitalised terms (its subject), and not a common word the
+document also writes in lower case; an acronym; a number or date; a link,
+code or citation marker; a quotation.
+
+Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
+``<list>`` replaces the shipped list, ``extend-<list>`` adds entries and
+``remove-<list>`` removes entries (written as in the data file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from textsieve.rule import Option, OptionError, Rule
+
+# -- word lists ---------------------------------------------------------------
+
+_LIST_HELP = {
+    "attribution": "phrases that attribute a claim to unnamed people or research",
+    "example-markers": "phrases that announce an example, a case or evidence",
+    "example-openers": "phrases that open an example (For example, For instance)",
+    "vague-cues": "words that make an opened example vague (could, various, countries)",
+    "puffery": "praise and inflated importance",
+    "quantifiers": "quantities that give no number",
+    "hedges": "hedges that weaken a claim",
+    "filler": "stock phrases that carry no content",
+    "exceptions": "technical senses and look-alikes never reported",
+    "generic-terms": "capitalised words that name no one in particular",
+    "reporting-verbs": "verbs that report someone else's words (puffery they frame is theirs)",
+}
+
+
+@lru_cache(maxsize=None)
+def shipped(name: str) -> tuple[str, ...]:
+    """The entries of the shipped list ``name`` (file ``data/vag_<name>.txt``)."""
+    path = resources.files("textsieve.rules").joinpath("data", f"vag_{name.replace('-', '_')}.txt")
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            entries.append(line)
+    return tuple(entries)
+
+
+def _list_options(*names: str) -> dict[str, Option]:
+    options: dict[str, Option] = {}
+    for name in names:
+        what = _LIST_HELP[name]
+        options[name] = Option(None, f"replaces the shipped list of {what} "
+                                     f"(data/vag_{name.replace('-', '_')}.txt)", kind="list[str]")
+        options[f"extend-{name}"] = Option([], f"entries added to the list of {what}")
+        options[f"remove-{name}"] = Option([], f"entries removed from the list of {what}")
+    return options
+
+
+def _norm(entry: str) -> str:
+    return " ".join(entry.lower().split())
+
+
+def effective_list(settings: dict, name: str) -> tuple[str, ...]:
+    """The shipped list ``name`` with the project's replace/extend/remove applied."""
+    base = settings.get(name)
+    entries = list(shipped(name) if base is None else base)
+    removed = {_norm(e) for e in settings.get(f"remove-{name}") or ()}
+    entries = [e for e in entries if _norm(e) not in removed]
+    entries.extend(settings.get(f"extend-{name}") or ())
+    return tuple(dict.fromkeys(e.strip() for e in entries if e.strip()))
+
+
+# -- the entry syntax ---------------------------------------------------------
+
+_WORD = r"[^\W_][\w'’-]*[,;:]?"
+_SEP = r"\s+"
+_LEAD = (r"(?:(?:and|but|so|yet|moreover|furthermore|additionally|also|similarly|likewise|"
+         r"indeed|however|thus|finally|notably|again|then|here)\s*,?\s+)*")
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _literal(word: str) -> str:
+    out = []
+    for ch in word:
+        if ch == "-":
+            out.append(r"(?:[-‐‑]\s*|\s+)")
+        elif ch in "'’":
+            out.append("['’]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _units(text: str, entry: str) -> list[tuple[str, bool]]:
+    """Split a phrase into (regex, optional) units."""
+    units: list[tuple[str, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "([":
+            close = ")" if ch == "(" else "]"
+            depth, j = 0, i
+            while j < n:
+                if text[j] in "([":
+                    depth += 1
+                elif text[j] in ")]":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n or text[j] != close:
+                raise OptionError(f"unbalanced '{ch}' in VAG list entry {entry!r}")
+            inner = text[i + 1:j]
+            alts = [a.strip() for a in _split_top(inner, "|")]
+            optional = ch == "[" or "" in alts
+            regexes = [_phrase(a, entry) for a in alts if a]
+            if not regexes:
+                raise OptionError(f"empty group in VAG list entry {entry!r}")
+            rx = "(?:" + "|".join(sorted(regexes, key=len, reverse=True)) + ")"
+            # A group glued to a word ("navigat(e|ing)") continues that word.
+            if j + 1 < n and not text[j + 1].isspace() and text[j + 1] not in "([":
+                k = j + 1
+                while k < n and not text[k].isspace():
+                    k += 1
+                rx += _literal(text[j + 1:k])
+                j = k - 1
+            if units and i > 0 and not text[i - 1].isspace():
+                prev, prev_opt = units.pop()
+                units.append((prev + (f"(?:{rx})?" if optional else rx), prev_opt))
+            else:
+                units.append((rx, optional))
+            i = j + 1
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] not in "([":
+            j += 1
+        word = text[i:j]
+        if word == "*":
+            units.append((_WORD, False))
+        elif word in ("...", "…"):
+            units.append((_WORD + r"(?:\s+" + _WORD + r"){0,5}?", False))
+        else:
+            units.append((_literal(word), False))
+        i = j
+    return units
+
+
+def _phrase(text: str, entry: str) -> str:
+    units = _units(text, entry)
+    if not units:
+        raise OptionError(f"empty VAG list entry {entry!r}")
+    out, need_sep = "", False
+    for rx, optional in units:
+        if optional:
+            out += f"(?:{_SEP}{rx})?" if need_sep else f"(?:{rx}{_SEP})?"
+        else:
+            out += (_SEP if need_sep else "") + rx
+            need_sep = True
+    return out
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The compiled entries of one list: free-standing and sentence-initial."""
+
+    free: re.Pattern | None
+    initial: re.Pattern | None
+
+    def finditer(self, text: str):
+        if self.initial is not None:
+            m = self.initial.match(text)
+            if m:
+                yield m
+        if self.free is not None:
+            yield from self.free.finditer(text)
+
+
+@lru_cache(maxsize=256)
+def compile_list(entries: tuple[str, ...]) -> Matcher:
+    free, initial = [], []
+    for entry in entries:
+        body = entry.strip()
+        anchored = body.startswith("^")
+        rx = _phrase(body.lstrip("^").strip(), entry)
+        (initial if anchored else free).append(rx)
+
+    def build(parts, prefix):
+        if not parts:
+            return None
+        alternation = "|".join(sorted(parts, key=len, reverse=True))
+        return re.compile(prefix + r"(?<![\w-])(?P<m>" + alternation + r")(?![\w-])", re.IGNORECASE)
+
+    return Matcher(build(free, ""), build(initial, r"[\s\"“‘'(\[*_]*" + _LEAD))
+
+
+# -- reading the prose --------------------------------------------------------
+
+_QUOTE_RE = re.compile(
+    r"\"[^\"]{1,600}?\"|“[^”]{1,600}?”|„[^“”]{1,600}?[“”]|«[^»]{1,600}?»"
+    r"|(?<![\w'’])‘(?:[^’]|’(?=\w)){1,600}?’(?!\w)"
+    r"|(?<![\w'’])'(?=[^\s'])(?:[^'\n]|'(?=\w)){1,600}?(?<=[^\s'])'(?!\w)")
+_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’.-]*[\w]|[^\W\d_]")
+_DIGIT_RE = re.compile(r"\d")
+_NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion trillion dozen half quarter percent".split())
+_MONTHS = frozenset("january february march april may june july august september october "
+                    "november december".split())
+_LINK_RE = re.compile(r"\]\(|\]\[|\[\^|https?://|www\.|<a\s|\[\d+(?:[,–-]\s*\d+)*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]")
+_CITATION_RE = re.compile(r"\bet al\b|\bibid\b|\(\s*(?:[^()]*\s)?\d{4}[a-z]?\s*\)")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+_FORWARD_RE = re.compile(r"\b(?:the following|as follows|below|shown here|here is|here are)\b|:\s*$",
+                         re.IGNORECASE)
+_CONDITIONAL_RE = re.compile(r"^\W*(?:if|when|whenever|suppose|assuming|say)\b", re.IGNORECASE)
+_ENUMERATION_RE = re.compile(r"\bsuch as\b|\bincluding\b|\be\.g\.|\bi\.e\.|\bnamely\b|:|\(", re.IGNORECASE)
+_SOURCE_LEAD_RE = re.compile(r"\b(?:according to|as reported by|reported by|as stated by|such as|"
+                             r"including|like|led by|notably|said|says|told|wrote|writes|notes|noted)\s+(?:the\s+)?$",
+                             re.IGNORECASE)
+# An identifier written in prose: sys.stdin, max_line_length, os.path.join.
+_CODE_TOKEN_RE = re.compile(r"_|[a-z]\.[a-z]{2,}|\w\.\w+\(|[a-z][A-Z]")
+_CODE_FENCE_RE = re.compile(r"```|~~~|\n(?: {4}|\t)\S|::\s*$")
+
+
+def _word_key(token: str) -> str:
+    token = re.sub(r"(?:['’]s|['’])$", "", token)
+    return token.lower()
+
+
+class Context:
+    """What a document says about itself: its subject and its ordinary words."""
+
+    def __init__(self, document, generic: set[str]):
+        self.document = document
+        self.generic = generic
+        lower: set[str] = set()
+        mid_caps: dict[str, int] = {}
+        sentence_count = 0
+        title: set[str] = set()
+        first_heading = next((s for s in document.segments if s.kind == "heading"), None)
+        if first_heading is not None:
+            title = {_word_key(t) for t in _TOKEN_RE.findall(first_heading.text) if t[0].isupper()}
+        for segment in document.segments:
+            heading = segment.kind == "heading"
+            for sentence in segment.sentences:
+                sentence_count += 1
+                seen: set[str] = set()
+                for index, match in enumerate(_TOKEN_RE.finditer(sentence.text)):
+                    token = match.group(0)
+                    if token[0].islower():
+                        for part in re.split(r"[-.]", token):
+                            lower.add(_word_key(part))
+                    elif index > 0 and not heading:
+                        seen.add(_word_key(token))
+                for key in seen:
+                    mid_caps[key] = mid_caps.get(key, 0) + 1
+        self.lower = lower
+        self.mid_caps = set(mid_caps)
+        threshold = max(3, 0.1 * sentence_count)
+        recurring = {key for key, count in mid_caps.items() if count >= threshold}
+        self.subject = (title | recurring) - {""}
+
+    def is_name(self, token: str, initial: bool) -> bool:
+        """Whether ``token`` (a capitalised word) names something in particular."""
+        if not token[0].isupper():
+            return False
+        key = _word_key(token)
+        if key in self.generic or key in self.subject:
+            return False
+        bare = re.sub(r"(?:['’]s|['’])$", "", token).replace(".", "")
+        acronym = len(bare) >= 2 and bare.isupper()
+        inner_caps = any(c.isupper() for c in bare[1:]) and not acronym
+        if initial:
+            return acronym or inner_caps or (key in self.mid_caps and key not in self.lower)
+        if key in _MONTHS:
+            return True
+        return acronym or inner_caps or key not in self.lower
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+
+
+def _inside(spans, start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(spans, start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _masked_words(document, segment, start: int, end: int) -> bool:
+    """Whether non-prose text with letters or digits (code, a URL) sits in start..end."""
+    for i in range(start, end):
+        if segment.text[i - segment.start] == " " and document.text[i].isalnum():
+            return True
+    return False
+
+
+def _phrase_text(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class _Sentence:
+    segment: object
+    index: int  # in segment.sentences
+    start: int  # document offsets
+    end: int
+    text: str  # from the segment: masked characters are spaces
+    quotes: list[tuple[int, int]]  # sentence-relative quotation spans
+
+    def raw(self, document) -> str:
+        return document.text[self.start:self.end]
+
+
+def _sentences(document, kinds=None):
+    for segment in document.segments:
+        if kinds is not None and segment.kind not in kinds:
+            continue
+        quotes = _quote_spans(segment.text)
+        for index, sentence in enumerate(segment.sentences):
+            offset = sentence.start - segment.start
+            local = [(max(s, offset) - offset, min(e, offset + len(sentence.text)) - offset)
+                     for s, e in quotes if s < offset + len(sentence.text) and e > offset]
+            yield _Sentence(segment, index, sentence.start, sentence.end, sentence.text, local)
+
+
+# -- the rules ----------------------------------------------------------------
+
+_PROSE_KINDS = ("paragraph", "list_item", "table_cell", "blockquote")
+
+
+class _VagueRule(Rule):
+    lists: tuple[str, ...] = ()
+    skip_headings = True
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._lists = {name: effective_list(self.settings, name) for name in self.lists}
+        self._matchers = {name: compile_list(entries) for name, entries in self._lists.items()}
+
+    def matcher(self, name: str) -> Matcher:
+        return self._matchers[name]
+
+    def entries(self, name: str) -> tuple[str, ...]:
+        return self._lists[name]
+
+    def sentences(self, document):
+        return _sentences(document, None if not self.skip_headings else _PROSE_KINDS)
+
+    def context(self, document) -> Context:
+        return Context(document, {_norm(e) for e in self.entries("generic-terms")}
+                       if "generic-terms" in self._lists else set())
+
+    def matches(self, document, sentence: _Sentence, name: str):
+        """Matches of list ``name`` in ``sentence`` that are real prose, outside
+        quotations and outside the exceptions."""
+        exceptions = [(m.start("m"), m.end("m"))
+                      for m in self.matcher("exceptions").finditer(sentence.text)] \
+            if "exceptions" in self._lists else []
+        for m in self.matcher(name).finditer(sentence.text):
+            s, e = m.start("m"), m.end("m")
+            if _overlaps(sentence.quotes, s, e) or _overlaps(exceptions, s, e):
+                continue
+            if _masked_words(document, sentence.segment, sentence.start + s, sentence.start + e):
+                continue
+            yield s, e, _phrase_text(m.group("m"))
+
+    def names_something(self, document, sentence: _Sentence, context: Context, *,
+                        exclude: tuple[int, int] = (0, 0), numbers: bool = True) -> bool:
+        """Whether the sentence (outside ``exclude``) names something specific."""
+        raw = sentence.raw(document)
+        if _LINK_RE.search(raw) or _CITATION_RE.search(raw):
+            return True
+        if numbers and "`" in raw:
+            return True
+        if any(e - s > 2 and (e <= exclude[0] or s >= exclude[1]) for s, e in sentence.quotes):
+            return True
+        text = sentence.text
+        first = True
+        for match in _TOKEN_RE.finditer(text):
+            token = match.group(0)
+            inside = exclude[0] <= match.start() < exclude[1]
+            initial = first
+            first = False
+            if inside:
+                continue
+            if numbers and token.lower() in _NUMBER_WORDS:
+                return True
+            if numbers and _CODE_TOKEN_RE.search(token):
+                return True
+            if context.is_name(token, initial):
+                return True
+        if numbers:
+            outside = text[:exclude[0]] + " " + text[exclude[1]:]
+            if _DIGIT_RE.search(outside):
+                return True
+        return False
+
+
+class UnsupportedAttribution(_VagueRule):
+    """A claim attributed to experts, studies or "many" without naming any.
+
+    ## What it flags
+    "Experts agree", "studies show", "research has shown", "it is widely
+    believed", "many argue", "some say", "according to experts" and their kin,
+    when the sentence names no source: no name right before the phrase ("MIT
+    researchers say"), no "according to" a named source, no link, footnote or
+    citation (`[3]`, `(Smith 2019)`), no quotation. Numbers are not a source:
+    "Research shows that 60% of..." is still flagged.
+
+    ## Why it matters
+    An unnamed authority cannot be checked. The phrase borrows weight the
+    writer has not earned, and a reader who doubts the claim has nowhere to go.
+
+    ## Example
+    "Studies show that remote teams are more productive."
+
+    ## Instead
+    Name the source: "A 2023 Stanford study of 1,600 employees (Bloom et al.)
+    found remote workers 4% more productive." Or state the claim as your own.
+
+    ## Options
+    `attribution`, `extend-attribution`, `remove-attribution`: the phrase list
+    (data/vag_attribution.txt). `exceptions`, `extend-exceptions`,
+    `remove-exceptions`: phrases never reported ("our research", "have some
+    say"). `generic-terms` (with `extend-`/`remove-`): capitalised words that
+    name no one. All in `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG101"
+    name = "unsupported-attribution"
+    severity = "warning"
+    lists = ("attribution", "exceptions", "generic-terms")
+    options = _list_options(*lists)
+
+    def check(self, document):
+        context = None
+        for sentence in self.sentences(document):
+            for s, e, phrase in self.matches(document, sentence, "attribution"):
+                if sentence.text.rstrip().endswith("?"):
+                    continue
+                context = context or self.context(document)
+                if self._sourced(document, sentence, context, s, e):
+                    continue
+                yield self.finding(
+                    document, sentence.start + s, sentence.start + e,
+                    f"'{phrase}' attributes the claim to no one named: cite the source "
+                    f"(who, where published, a link or reference), or state it as your own claim")
+
+    def _sourced(self, document, sentence, context, s, e) -> bool:
+        raw = sentence.raw(document)
+        if _LINK_RE.search(raw) or _CITATION_RE.search(raw):
+            return True
+        if any(len(sentence.text[qs:qe].split()) >= 2 for qs, qe in sentence.quotes):
+            return True
+        text = sentence.text
+        passive = bool(re.match(r"(?:it|is|are|was|were)\b", text[s:e], re.IGNORECASE))
+        tokens = list(_TOKEN_RE.finditer(text))
+        for index, match in enumerate(tokens):
+            if s <= match.start() < e or not context.is_name(match.group(0), index == 0):
+                continue
+            # A name before the phrase ("Harvard researchers say", "A World Bank
+            # review of 45 studies found"), except before a passive one, where it
+            # is the topic ("Marchetti is widely regarded as").
+            if match.end() <= s and not passive:
+                return True
+            # ... or that is introduced as the source, or a bracketed reference.
+            before = text[:match.start()]
+            if _SOURCE_LEAD_RE.search(before):
+                return True
+            if before.count("(") > before.count(")"):
+                return True
+        return False
+
+
+class EmptyExample(_VagueRule):
+    """An example, a case or evidence is announced, and nothing is named.
+
+    ## What it flags
+    A sentence that announces an example or evidence ("A significant example of
+    this can be seen in", "Cases in point are", "One such initiative",
+    "as evidenced by") and then names nothing specific: no proper noun beyond
+    the document's own subject, no number or date, no link, code or quotation.
+    Sentences opened by "For example," or "For instance," are flagged only when
+    they are also vague: hypothetical ("could"), vaguely quantified ("various",
+    "many") or about collectives that name no one ("countries", "companies").
+    Not flagged: sentences addressed to the reader ("For example, you can..."),
+    conditions ("For example, if the path..."), an example that follows (a
+    colon, "the following", a code block next), and an announcement whose
+    next sentence in the paragraph names the case. The finding sits on the
+    announcing phrase, the words a reader takes as a promise.
+
+    The document's subject is its title's capitalised words and the capitalised
+    terms that recur through it: in an essay titled "... Islamic Nations", the
+    word "Islamic" names no particular nation.
+
+    ## Why it matters
+    An example is evidence. One that names nothing gives the reader nothing to
+    check and makes a general claim look supported.
+
+    ## Example
+    "A significant example of this can be seen in military exercises between
+    the armed forces of multiple Islamic nations and their international
+    counterparts."
+
+    ## Instead
+    Name the case: "In 2019, the armed forces of Jordan and Pakistan held a
+    joint exercise, Fajar-1, near Amman." Or drop the announcement and make the
+    general claim plainly.
+
+    ## Options
+    `example-markers`, `example-openers`, `vague-cues`, `exceptions`,
+    `generic-terms`, each with `extend-` and `remove-` (data/vag_*.txt), in
+    `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG102"
+    name = "empty-example"
+    severity = "warning"
+    lists = ("example-markers", "example-openers", "vague-cues", "exceptions", "generic-terms")
+    options = _list_options(*lists)
+
+    def check(self, document):
+        context = None
+        for sentence in self.sentences(document):
+            found = None
+            for s, e, phrase in self.matches(document, sentence, "example-markers"):
+                found = (s, e, phrase, True)
+                break
+            if found is None:
+                for s, e, phrase in self.matches(document, sentence, "example-openers"):
+                    found = (s, e, phrase, False)
+                    break
+            if found is None:
+                continue
+            s, e, phrase, strong = found
+            if self._example_follows(document, sentence):
+                continue
+            if not strong and not self._vague_opening(document, sentence, s, e):
+                continue
+            context = context or self.context(document)
+            if self.names_something(document, sentence, context, exclude=(s, e)):
+                continue
+            if strong and self._next_names_something(document, sentence, context):
+                continue
+            yield self.finding(
+                document, sentence.start + s, sentence.start + e,
+                f"'{phrase}' announces an example but the sentence names none: give the case "
+                f"itself (who or what, where, when, a number or a source)")
+
+    def _example_follows(self, document, sentence) -> bool:
+        if _FORWARD_RE.search(sentence.text.rstrip()):
+            return True
+        segment = sentence.segment
+        if sentence.index == len(segment.sentences) - 1:
+            later = [seg.start for seg in document.segments if seg.start >= segment.end]
+            gap = document.text[segment.end:min(later) if later else len(document.text)]
+            if _CODE_FENCE_RE.search(gap) or _CODE_FENCE_RE.search(document.text[sentence.start:segment.end]):
+                return True
+        return False
+
+    def _vague_opening(self, document, sentence, s, e) -> bool:
+        rest = sentence.text[e:]
+        if _SECOND_PERSON.search(sentence.text) or _CONDITIONAL_RE.match(rest.lstrip(" ,")):
+            return False
+        return any(True for _ in self.matches(document, sentence, "vague-cues"))
+
+    def _next_names_something(self, document, sentence, context) -> bool:
+        sentences = sentence.segment.sentences
+        if sentence.index + 1 >= len(sentences):
+            return False
+        nxt = sentences[sentence.index + 1]
+        segment = sentence.segment
+        offset = nxt.start - segment.start
+        quotes = [(s - offset, e - offset) for s, e in _quote_spans(segment.text)
+                  if offset <= s and e <= offset + len(nxt.text)]
+        following = _Sentence(segment, sentence.index + 1, nxt.start, nxt.end, nxt.text, quotes)
+        return self.names_something(document, following, context)
+
+
+class Puffery(_VagueRule):
+    """Praise and inflated importance with nothing behind them.
+
+    ## What it flags
+    Words and phrases that praise or inflate without information: "pivotal",
+    "of paramount importance", "commendable", "unparalleled", "world-class",
+    "stands as a testament to", "cutting-edge", "seamlessly", "renowned"... Not
+    inside names ("Paramount Pictures", "Pivotal Tracker": the word is
+    capitalised mid-sentence or followed by a capitalised word), quotations,
+    technical senses ("pivotal element", "first-class functions", "seamless
+    texture"), or reported words ("Lumio describes its process as
+    groundbreaking"). Headings are checked like sentences.
+
+    ## Why it matters
+    Puffery asks the reader to take the writer's word for it. Editors of
+    encyclopedias and newspapers strike it; readers of marketing discount it.
+
+    ## Example
+    "Military cooperation plays a pivotal role in maintaining stability."
+
+    ## Instead
+    The fact that would earn the word: "Joint patrols cut border incidents by
+    40% between 2015 and 2020." A figure, a comparison, an award by name, a source.
+
+    ## Options
+    `puffery`, `extend-puffery`, `remove-puffery`: the list
+    (data/vag_puffery.txt). `exceptions`, `reporting-verbs`, each with
+    `extend-` and `remove-`. In `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG103"
+    name = "puffery"
+    severity = "warning"
+    lists = ("puffery", "exceptions", "reporting-verbs")
+    options = _list_options(*lists)
+    skip_headings = False
+
+    def check(self, document):
+        for sentence in self.sentences(document):
+            reported = None
+            for s, e, phrase in self.matches(document, sentence, "puffery"):
+                if self._in_name(sentence.text, s, e):
+                    continue
+                if reported is None:
+                    reported = [m[0] for m in self.matches(document, sentence, "reporting-verbs")]
+                if any(r < s for r in reported):
+                    continue
+                yield self.finding(
+                    document, sentence.start + s, sentence.start + e,
+                    f"'{phrase}' is puffery: give the fact that earns it (a figure, a comparison, "
+                    f"a named award or source), or cut it")
+
+    @staticmethod
+    def _in_name(text: str, s: int, e: int) -> bool:
+        word = text[s:e]
+        initial = not text[:s].strip(" \"“‘'(*_")
+        after = re.match(r"[\s*_]+([^\W\d_][\w'’-]*)", text[e:])
+        before = re.search(r"([^\W\d_][\w'’-]*)[\s*_]+$", text[:s])
+        next_cap = bool(after and after.group(1)[0].isupper())
+        prev_cap = bool(before and before.group(1)[0].isupper() and text[:before.start()].strip())
+        if word[0].isupper():
+            return (not initial) or next_cap
+        # A lower-case word inside a run of capitalised ones ("Seamless" in names is
+        # caught above; "the iconic Eiffel Tower" is still puffery).
+        return prev_cap and next_cap
+
+
+class VagueQuantifier(_VagueRule):
+    """A quantity with no number, or a hedge with nothing behind it.
+
+    ## What it flags
+    Quantifiers that give no number — "various", "numerous", "several", "a
+    multitude of", "a plethora of", "countless", "a wide range of" — when the
+    sentence has no number and does not list the items (a colon, a
+    parenthesis, "such as", "including", "e.g."); and hedges — "arguably", "to
+    some extent", "in some ways", "somewhat", "it could be argued". Off by
+    default, severity info: documentation uses "several" and "various"
+    legitimately, so this is for editors who want every one reviewed.
+
+    ## Why it matters
+    "Numerous studies" and "various factors" sound like information and carry
+    none; a hedge tells the reader the writer is unsure without saying why.
+
+    ## Example
+    "The company has received numerous awards."
+
+    ## Instead
+    "The company won the 2015 Design Council award and two Red Dot awards."
+    Give the number, list the items, or state the claim with its evidence.
+
+    ## Options
+    `quantifiers`, `hedges`, `exceptions`, each with `extend-` and `remove-`
+    (data/vag_*.txt), in `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG104"
+    name = "vague-quantifier"
+    severity = "info"
+    default_enabled = False
+    lists = ("quantifiers", "hedges", "exceptions")
+    options = _list_options(*lists)
+
+    def check(self, document):
+        for sentence in self.sentences(document):
+            text = sentence.text
+            counted = bool(_DIGIT_RE.search(text)) or any(
+                w.lower() in _NUMBER_WORDS for w in re.findall(r"[A-Za-z]+", text))
+            found = [(s, e, p, "quantifiers") for s, e, p in self.matches(document, sentence, "quantifiers")]
+            found += [(s, e, p, "hedges") for s, e, p in self.matches(document, sentence, "hedges")]
+            for s, e, phrase, kind in sorted(found):
+                if counted:
+                    continue
+                if kind == "quantifiers":
+                    if _ENUMERATION_RE.search(text[e:]):
+                        continue
+                    message = (f"'{phrase}' gives no number: say how many, or list them")
+                else:
+                    message = (f"'{phrase}' hedges without saying how far or on what grounds: "
+                               f"state the claim with its evidence, or drop the hedge")
+                yield self.finding(document, sentence.start + s, sentence.start + e, message)
+
+
+class FillerPhrase(_VagueRule):
+    """A stock phrase that carries no content.
+
+    ## What it flags
+    Openers and connectives that add words and no meaning: "In conclusion,",
+    "In essence,", "It is worth noting that", "It should be noted that",
+    "Needless to say", "plays a pivotal role in", "in today's ever-evolving
+    landscape", "in the realm of", "first and foremost". Off by default,
+    severity info: these are matters of style, and "plays a key role in" is
+    sometimes the plainest way to say it.
+
+    With VAG103 on, "plays a pivotal role in" is reported by both rules: the
+    puffery ("pivotal") and the empty frame ("plays a ... role in") are two
+    problems with two fixes.
+
+    ## Why it matters
+    Filler dilutes the sentences around it and is a mark of generated or
+    padded prose; "plays a vital role in" hides what the thing actually does.
+
+    ## Example
+    "In conclusion, military cooperation plays a vital role in security."
+
+    ## Instead
+    Delete the opener, and say what happens: "Joint exercises let the two
+    armies share radio procedures."
+
+    ## Options
+    `filler`, `extend-filler`, `remove-filler`, `exceptions` (with `extend-`
+    and `remove-`), in `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG105"
+    name = "filler-phrase"
+    severity = "info"
+    default_enabled = False
+    lists = ("filler", "exceptions")
+    options = _list_options(*lists)
+
+    def check(self, document):
+        for sentence in self.sentences(document):
+            for s, e, phrase in self.matches(document, sentence, "filler"):
+                if " role" in phrase.lower() or " part" in phrase.lower():
+                    advice = "say what it does, for whom and how much"
+                else:
+                    advice = "delete it, or say the specific thing"
+                yield self.finding(document, sentence.start + s, sentence.start + e,
+                                   f"'{phrase}' is a stock phrase that carries no content: {advice}")
+
+
+RULES = [UnsupportedAttribution, EmptyExample, Puffery, VagueQuantifier, FillerPhrase]
