@@ -124,7 +124,7 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
         gitignore_top = git_top if git_top and top.startswith(git_top) else top
         visited: set[tuple[int, int]] = set()
         found: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=True):
             st = os.stat(dirpath)
             if (st.st_dev, st.st_ino) in visited:
                 result.warnings.append(f"{display_path(dirpath)}: skipped, a symbolic-link loop")
@@ -133,7 +133,7 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
             visited.add((st.st_dev, st.st_ino))
             kept = []
             for name in sorted(dirnames):
-                full = os.path.join(dirpath, name)
+                full = os.path.abspath(os.path.join(dirpath, name))
                 if excluded(full, True) or (respect_gitignore and ignores.ignored(full, True, gitignore_top)):
                     continue
                 try:
@@ -147,13 +147,14 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
                 kept.append(name)
             dirnames[:] = kept
             for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
+                full = os.path.abspath(os.path.join(dirpath, name))
                 if not include_spec.match_file(name) and not include_spec.match_file(
-                        rel_to_root(os.path.abspath(full), False) or name):
+                        rel_to_root(full, False) or name):
                     continue
                 if excluded(full, False) or (respect_gitignore and ignores.ignored(full, False, gitignore_top)):
                     continue
-                found.append(display_path(full))
+                # As the user spelled it: relative to the working directory, or as given.
+                found.append(display_path(os.path.join(dirpath, name)))
         for display in sorted(found):
             add(display)
     return result
