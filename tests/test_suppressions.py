@@ -59,7 +59,7 @@ def test_unused_suppressions_are_reported_when_selected(tmp_path):
     text = ("<!-- textsieve: disable-next-line TS003 -->\nNothing doubled here.\n\n"
             "<!-- textsieve: disable-next-line TS003 -->\nBut the the here.\n\n"
             "<!-- textsieve: disable-next-line VAG101 -->\nA rule that did not run.\n")
-    result = check(tmp_path, "a.md", text, "--extend-select", "TS001")
+    result = check(tmp_path, "a.md", text, "--select", "TS003,TS001")
     got = result.json()["findings"]
     assert [(f["line"], f["column"], f["code"]) for f in got] == [(1, 6, "TS001")]
     assert "suppressed no finding" in got[0]["message"]
