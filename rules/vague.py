@@ -6,11 +6,12 @@ Five rules share one machinery: phrase lists shipped as data files
 quotations, code, URLs or the technical senses listed in ``vag_exceptions.txt``.
 
 Whether a sentence "names something" is decided without an NLP model, from
-what the text itself shows: a capitalised word that is not the sentence's
-first word, not a generic word, not a word of the document's title or one of
-its recurring capitalised terms (its subject), and not a common word the
-document also writes in lower case; an acronym; a number or date; a link,
-code or citation marker; a quotation.
+what the text itself shows: a capitalised word that is not a generic word and
+not part of the document's subject (the capitalised words of its title and the
+capitalised terms that recur through it) -- a sentence's first word counts only
+when the document capitalises it mid-sentence too and never writes it in lower
+case; an acronym; a number or date; a link, code, a path or a citation marker;
+a quotation.
 
 Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
 ``<list>`` replaces the shipped list, ``extend-<list>`` adds entries and
@@ -233,20 +234,24 @@ _NUMBER_WORDS = frozenset(
     "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million billion trillion dozen half quarter percent".split())
-_MONTHS = frozenset("january february march april may june july august september october "
-                    "november december".split())
 _LINK_RE = re.compile(r"\]\(|\]\[|\[\^|https?://|www\.|<a\s|\[\d+(?:[,–-]\s*\d+)*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]")
 _CITATION_RE = re.compile(r"\bet al\b|\bibid\b|\(\s*(?:[^()]*\s)?\d{4}[a-z]?\s*\)")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-_FORWARD_RE = re.compile(r"\b(?:the following|as follows|below|shown here|here is|here are)\b|:\s*$",
+_FORWARD_RE = re.compile(r"\b(?:the following|as follows|below|shown here|here is|here are)\b|:\s*$"
+                         r"|\b(?:given|shown|provided|included|listed|found) (?:in|at|on|below|above)\b",
                          re.IGNORECASE)
 _CONDITIONAL_RE = re.compile(r"^\W*(?:if|when|whenever|suppose|assuming|say)\b", re.IGNORECASE)
 _ENUMERATION_RE = re.compile(r"\bsuch as\b|\bincluding\b|\be\.g\.|\bi\.e\.|\bnamely\b|:|\(", re.IGNORECASE)
 _SOURCE_LEAD_RE = re.compile(r"\b(?:according to|as reported by|reported by|as stated by|such as|"
                              r"including|like|led by|notably|said|says|told|wrote|writes|notes|noted)\s+(?:the\s+)?$",
                              re.IGNORECASE)
+_CLAIM_VERB_RE = re.compile(r"\b(?:is|are|was|were|can be|could be|would be|may be|might be|lies|lie|"
+                            r"comes|include|includes|involves|involve)\b", re.IGNORECASE)
 # An identifier written in prose: sys.stdin, max_line_length, os.path.join.
 _CODE_TOKEN_RE = re.compile(r"_|[a-z]\.[a-z]{2,}|\w\.\w+\(|[a-z][A-Z]")
+# Code, paths and file names in the raw text: Union[int], f(), docs/index.md, example.c.
+_CODE_RAW_RE = re.compile(r"`|\w\[\w|\w\(\)|\w/\w|\b\w+\.(?:c|h|py|js|ts|md|txt|rst|json|toml|ya?ml|"
+                          r"cfg|ini|sh|html?|xml|csv|log|conf)\b")
 _CODE_FENCE_RE = re.compile(r"```|~~~|\n(?: {4}|\t)\S|::\s*$")
 
 
@@ -265,6 +270,7 @@ class Context:
         mid_caps: dict[str, int] = {}
         sentence_count = 0
         title: set[str] = set()
+        beside_title: set[str] = set()
         first_heading = next((s for s in document.segments if s.kind == "heading"), None)
         if first_heading is not None:
             title = {_word_key(t) for t in _TOKEN_RE.findall(first_heading.text) if t[0].isupper()}
@@ -273,19 +279,33 @@ class Context:
             for sentence in segment.sentences:
                 sentence_count += 1
                 seen: set[str] = set()
+                previous = None
                 for index, match in enumerate(_TOKEN_RE.finditer(sentence.text)):
                     token = match.group(0)
                     if token[0].islower():
                         for part in re.split(r"[-.]", token):
                             lower.add(_word_key(part))
-                    elif index > 0 and not heading:
-                        seen.add(_word_key(token))
+                        previous = None
+                        continue
+                    key = _word_key(token)
+                    if index > 0 and not heading:
+                        seen.add(key)
+                    if previous is not None and sentence.text[previous[1]:match.start()].strip() == "":
+                        if previous[0] in title:
+                            beside_title.add(key)
+                        if key in title:
+                            beside_title.add(previous[0])
+                    previous = (key, match.end())
                 for key in seen:
                     mid_caps[key] = mid_caps.get(key, 0) + 1
         self.lower = lower
         self.mid_caps = set(mid_caps)
+        # A recurring capitalised word joins the subject when it extends a title word
+        # ("Islamic Ummah" under a title about Islamic nations), not on its own: a
+        # product a manual keeps naming ("CDash") is still a name.
         threshold = max(3, 0.1 * sentence_count)
-        recurring = {key for key, count in mid_caps.items() if count >= threshold}
+        recurring = {key for key, count in mid_caps.items()
+                     if count >= threshold and key in beside_title}
         self.subject = (title | recurring) - {""}
 
     def is_name(self, token: str, initial: bool) -> bool:
@@ -300,9 +320,7 @@ class Context:
         inner_caps = any(c.isupper() for c in bare[1:]) and not acronym
         if initial:
             return acronym or inner_caps or (key in self.mid_caps and key not in self.lower)
-        if key in _MONTHS:
-            return True
-        return acronym or inner_caps or key not in self.lower
+        return True
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -401,7 +419,7 @@ class _VagueRule(Rule):
         raw = sentence.raw(document)
         if _LINK_RE.search(raw) or _CITATION_RE.search(raw):
             return True
-        if numbers and "`" in raw:
+        if numbers and _CODE_RAW_RE.search(raw):
             return True
         if any(e - s > 2 and (e <= exclude[0] or s >= exclude[1]) for s, e in sentence.quotes):
             return True
@@ -564,10 +582,16 @@ class EmptyExample(_VagueRule):
             if found is None:
                 continue
             s, e, phrase, strong = found
+            # "An example of the output." is a caption, not a claim: an announcement
+            # ending in "of" needs a verb after it ("... is", "... can be seen in").
+            if phrase.lower().endswith(" of") and not _CLAIM_VERB_RE.search(sentence.text[e:]):
+                continue
             if self._example_follows(document, sentence):
                 continue
             if not strong and not self._vague_opening(document, sentence, s, e):
                 continue
+            if sentence.text[:s].count("(") > sentence.text[:s].count(")"):
+                continue  # "(for example, multiplication before division)" gives the item
             context = context or self.context(document)
             if self.names_something(document, sentence, context, exclude=(s, e)):
                 continue
