@@ -131,9 +131,6 @@ _SUSPECT_RE = re.compile(
     "\ufeff\ufffd\u2028\u2029]+")
 _C0_RE = re.compile(f"[{_C0}]")
 _ANSI_RE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
-# Characters that split lines for str.splitlines: the plain-text and reST parsers
-# leave them out of segment text, so they are looked up in the raw text.
-_LINE_SPLITTERS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 _C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 "
              "NAK SYN ETB CAN EM SUB ESC FS GS RS US").split()
@@ -193,10 +190,9 @@ class _Prose:
     """Maps document offsets to the prose segment that shows them (or None)."""
 
     def __init__(self, document):
-        self.document = document
+        self.text = document.text
         self.segments = document.segments
         self.starts = [seg.start for seg in self.segments]
-        self.split_in_raw = document.format in ("text", "rst")
 
     def segment_index(self, offset: int) -> int:
         k = bisect.bisect_right(self.starts, offset) - 1
@@ -207,14 +203,39 @@ class _Prose:
     def visible(self, offset: int) -> bool:
         """Is the raw character at ``offset`` prose (shown unmasked in its segment)?"""
         k = self.segment_index(offset)
-        if k < 0:
-            return False
-        seg = self.segments[k]
-        ch = self.document.text[offset]
-        shown = seg.text[offset - seg.start]
-        if shown == ch:
-            return True
-        return self.split_in_raw and ch in _LINE_SPLITTERS
+        if k >= 0:
+            seg = self.segments[k]
+            return seg.text[offset - seg.start] == self.text[offset]
+        return self.edge(offset) >= 0
+
+    def edge(self, offset: int) -> int:
+        """The segment that white space at ``offset`` was trimmed from, or -1.
+
+        Segments are trimmed of white space, and Python counts U+00A0, U+0085 and the
+        separators U+001C-U+001F as white space: mojibake and control characters
+        that end (or start) a paragraph sit there.
+        """
+        text = self.text
+        if not text[offset].isspace() or text[offset] in "\r\n":
+            return -1
+        k = bisect.bisect_right(self.starts, offset) - 1
+        if k >= 0 and _blank_run(text, self.segments[k].end, offset):
+            return k
+        if k + 1 < len(self.segments) and _blank_run(text, offset + 1, self.starts[k + 1]):
+            return k + 1
+        return -1
+
+    def tail(self, k: int) -> str:
+        """The white space trimmed from the end of segment ``k``, up to the line end."""
+        text = self.text
+        j = self.segments[k].end
+        while j < len(text) and text[j] not in "\r\n" and text[j].isspace():
+            j += 1
+        return text[self.segments[k].end:j].rstrip(" \t")
+
+
+def _blank_run(text: str, start: int, end: int) -> bool:
+    return all(c.isspace() and c not in "\r\n" for c in text[start:end])
 
 
 # -- the analysis ---------------------------------------------------------------
@@ -318,7 +339,10 @@ def _candidate_lines(document, prose: _Prose) -> list[tuple[int, int, int]]:
             continue
         k = prose.segment_index(offset)
         if k < 0 or not prose.visible(offset):
-            continue
+            k = prose.edge(offset)
+            if k < 0:
+                continue
+            offset = min(max(offset, prose.segments[k].start), prose.segments[k].end - 1)
         seg = prose.segments[k]
         rel = offset - seg.start
         start = seg.text.rfind("\n", 0, rel) + 1
@@ -337,10 +361,14 @@ def _mojibake(document, prose: _Prose, lines) -> list[Issue]:
     issues = []
     for k, start, end in lines:
         seg = prose.segments[k]
-        line = seg.text[start:end].rstrip(" ")
-        if not is_bad(line):
-            continue
-        fixed, plan = fix_encoding_and_explain(line)
+        line = seg.text[start:end]
+        if end == len(seg.text):
+            line += prose.tail(k)
+        line = line.rstrip(" ")
+        fixed, plan = line, None
+        if is_bad(line):
+            fixed, plan = fix_encoding_and_explain(line)
+        fixed = _fallback_line(fixed)
         if fixed == line:
             continue
         for s, e, replacement in _changed_words(line, fixed):
@@ -349,6 +377,201 @@ def _mojibake(document, prose: _Prose, lines) -> list[Issue]:
             masked = text[begin:begin + len(original)] != original
             issues.append(_mojibake_issue(document, begin, original, replacement, plan, masked))
     return issues
+
+
+# ftfy's heuristic stays silent on some common mojibake (Polish "zostanÄ…", Turkish
+# "oluÅŸturuluyor", Latin text read as Windows-1251 or code page 437, Cyrillic read
+# as MacRoman). The fallback decodes a word's UTF-8-shaped runs and accepts the
+# result only when the word is implausible as written (a lower-case letter followed
+# by a non-ASCII capital, a symbol between two letters, two scripts in one word, a C1
+# control) and the decoding is plausible (common letters and punctuation, one script
+# per word). Its repairs are offered as unsafe fixes.
+_FALLBACK = None
+_GLUE = "'\u2019\u02bc\u2010\u2011-\u00b7."  # legitimately between two letters
+
+
+class _Codec:
+    def __init__(self, encoding: str, label: str):
+        self.label = label
+        self.to_byte: dict[str, int] = {}
+        for byte in range(0x80, 0x100):
+            try:
+                ch = bytes([byte]).decode(encoding)
+            except UnicodeDecodeError:
+                ch = chr(byte)
+            self.to_byte.setdefault(ch, byte)
+        if encoding == "cp1252":  # and Latin-1's reading of the same bytes
+            for byte in range(0x80, 0xA0):
+                self.to_byte.setdefault(chr(byte), byte)
+        groups = {"l2": set(), "l3": set(), "l4": set(), "c": set()}
+        for ch, byte in self.to_byte.items():
+            key = ("c" if byte <= 0xBF else "l2" if 0xC2 <= byte <= 0xDF else
+                   "l3" if 0xE0 <= byte <= 0xEF else "l4" if 0xF0 <= byte <= 0xF4 else None)
+            if key:
+                groups[key].add(ch)
+        c = f"[{_char_class(groups['c'])}]"
+        self.regex = re.compile(f"(?:[{_char_class(groups['l2'])}]{c}|[{_char_class(groups['l3'])}]{c}{c}"
+                                f"|[{_char_class(groups['l4'])}]{c}{c}{c})+")
+
+    def decode(self, token: str) -> str | None:
+        """``token`` with its UTF-8-shaped runs decoded, if the result is plausible mojibake repair."""
+        out, last, implausible = [], 0, False
+        for m in self.regex.finditer(token):
+            try:
+                decoded = bytes(self.to_byte[ch] for ch in m.group(0)).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if not all(_good_decoded(ch) for ch in decoded):
+                return None
+            implausible = implausible or _implausible(token, m.start(), m.end())
+            out.append(token[last:m.start()])
+            out.append(decoded)
+            last = m.end()
+        if not out or not implausible:
+            return None
+        out.append(token[last:])
+        result = "".join(out)
+        return result if _coherent(result) else None
+
+
+def _codecs() -> list[_Codec]:
+    global _FALLBACK
+    if _FALLBACK is None:
+        _FALLBACK = [_Codec(e, label) for e, label in (
+            ("cp1252", "sloppy-windows-1252"), ("cp1250", "sloppy-windows-1250"),
+            ("cp1251", "sloppy-windows-1251"), ("mac_roman", "macroman"), ("cp437", "cp437"),
+            ("cp1253", "sloppy-windows-1253"), ("cp1254", "sloppy-windows-1254"),
+            ("cp1257", "sloppy-windows-1257"), ("iso8859-2", "iso-8859-2"))]
+    return _FALLBACK
+
+
+def _fallback_token(token: str) -> tuple[str, list[str]]:
+    """The token decoded (up to three times, for double encoding) and the encodings used."""
+    used = []
+    for _ in range(3):
+        for codec in _codecs():
+            decoded = codec.decode(token)
+            if decoded is not None:
+                used.append(codec.label)
+                token = decoded
+                break
+        else:
+            break
+    return token, used
+
+
+def _fallback_line(line: str) -> str:
+    tables = _tables()
+    parts = re.split(r"(\s+)", line)
+    for i, part in enumerate(parts):
+        if part and not part.isascii() and not part.isspace() and any(
+                tables.mojibake_at(part, m.start()) for m in tables.pair_re.finditer(part)):
+            parts[i] = _fallback_token(part)[0]
+    return "".join(parts)
+
+
+def _good_decoded(ch: str) -> bool:
+    """Could this character be what a UTF-8 sequence in running text meant?"""
+    o = ord(ch)
+    cat = unicodedata.category(ch)
+    if cat[0] == "L":
+        return not (0x250 <= o <= 0x2FF)  # IPA and modifier letters: not in prose
+    if cat[0] == "M" or cat == "Nd":
+        return True
+    if cat == "No":
+        return o < 0x2200
+    if cat[0] == "P":
+        return o < 0x2070 or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFF65
+    if cat == "Sc":
+        return True
+    if cat == "Zs":
+        return o in (0xA0, 0x2007, 0x2009, 0x202F, 0x3000)
+    if cat == "Cf":
+        return o in (0xAD, 0x200C, 0x200D)
+    if cat == "So":
+        return (0x1F000 <= o <= 0x1FAFF or 0x2600 <= o <= 0x27BF or 0x2B00 <= o <= 0x2BFF
+                or ch in "©®°¦§¶™№℗")
+    if cat == "Sm":
+        return ch in "×÷±−≈≠≤≥∞"
+    return False
+
+
+def _script(ch: str) -> str:
+    """A coarse script of a letter or mark: enough to tell one writing system from another."""
+    o = ord(ch)
+    if o < 0x250 or 0x1E00 <= o <= 0x1EFF or 0x2C60 <= o <= 0x2C7F or 0xA720 <= o <= 0xA7FF:
+        return "Latin"
+    if 0x300 <= o <= 0x36F:
+        return ""  # combining diacritics go with any script
+    if 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF:
+        return "Greek"
+    if 0x400 <= o <= 0x52F or 0x1C80 <= o <= 0x1C8F or 0x2DE0 <= o <= 0x2DFF or 0xA640 <= o <= 0xA69F:
+        return "Cyrillic"
+    if (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF
+            or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFFDC or 0x20000 <= o <= 0x3FFFF):
+        return "CJK"
+    if 0xFF21 <= o <= 0xFF5A:
+        return "Latin"
+    return f"block-{o >> 7}"
+
+
+def _implausible(token: str, start: int, end: int) -> bool:
+    """Is the run ``start``..``end`` of ``token`` unlikely to be written on purpose?"""
+    lo, hi = max(start - 1, 0), min(end + 1, len(token))
+    for i in range(lo, hi):
+        ch = token[i]
+        if start <= i < end and ("\x80" <= ch <= "\x9f" or ch in "\xa0\xad\ufffd"):
+            return True
+        if i > lo:
+            a = token[i - 1]
+            if (a.islower() and ch.isupper() and start <= i < end
+                    and not (a.isascii() and ch.isascii())):
+                return True
+            if (a.isalpha() and ch.isalpha() and not (a.isascii() and ch.isascii())
+                    and _script(a) != _script(ch)):
+                return True
+    # Two capitals, one of them non-ASCII, opening a lower-case word: "ÃŽntotdeauna".
+    if (end - start == 2 and start == 0 and end < len(token) and token[0].isupper()
+            and token[1].isupper() and token[end].islower()):
+        return True
+    # Symbols between two letters: "Ã©t", "Ð¿Ñ", "kt├│re".
+    i = start
+    while i < end:
+        if token[i].isalnum() or token[i] in _GLUE:
+            i += 1
+            continue
+        j = i
+        while j < len(token) and not token[j].isalnum():
+            j += 1
+        k = i
+        while k > 0 and not token[k - 1].isalnum():
+            k -= 1
+        if 0 < k and j < len(token) and token[k - 1].isalpha() and token[j].isalpha():
+            return True
+        i = j
+    return False
+
+
+def _coherent(word: str) -> bool:
+    """One script per run of letters, and no lower-case letter before a non-ASCII capital."""
+    script = None
+    previous = ""
+    for ch in word:
+        if unicodedata.category(ch)[0] == "M" and not (previous.isalpha() or
+                                                        unicodedata.category(previous or " ")[0] == "M"):
+            return False  # a combining mark with nothing to combine with
+        if ch.isalpha() or unicodedata.category(ch)[0] == "M":
+            s = _script(ch)
+            if s:
+                if script is not None and s != script:
+                    return False
+                script = s
+            if previous.islower() and ch.isupper() and not ch.isascii():
+                return False
+        else:
+            script = None
+        previous = ch
+    return True
 
 
 def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
@@ -363,9 +586,9 @@ def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
         if tag == "equal":
             continue
         s, e = i1, i2
-        while s > 0 and line[s - 1].isalnum():
+        while s > 0 and _wordish(line[s - 1]):
             s -= 1
-        while e < len(line) and line[e].isalnum():
+        while e < len(line) and _wordish(line[e]):
             e += 1
         if regions and not any(ch.isalnum() for ch in line[regions[-1][1]:s]):
             regions[-1][1] = max(regions[-1][1], e)
@@ -388,13 +611,28 @@ def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
     return [(s, e, fixed[to_fixed(s, True):to_fixed(e, False)]) for s, e in regions]
 
 
+def _wordish(ch: str) -> bool:
+    """Part of the damaged word: a letter or digit, or any other non-ASCII character
+    (mojibake is made of them, and punctuation glued to it belongs to it)."""
+    return ch.isalnum() or not (ch.isascii() or ch.isspace())
+
+
 def _mojibake_issue(document, begin: int, original: str, replacement: str, line_plan,
                     masked: bool) -> Issue:
     from ftfy import fix_encoding_and_explain
 
     own = fix_encoding_and_explain(original)
-    plan = own.explanation if own.text == replacement else line_plan
-    what, plan_safe = _describe(plan, original)
+    if own.text.replace("\ufeff", "") == replacement.replace("\ufeff", ""):
+        what, plan_safe = _describe(own.explanation, original)
+    else:
+        decoded, used = _fallback_token(original)
+        if used and _fallback_line(original) == replacement:
+            what, _ = _describe([step for label in used for step in (("encode", label),
+                                                                    ("decode", "utf-8"))], original)
+            plan_safe = False
+        else:
+            what, plan_safe = _describe(line_plan, original)
+            plan_safe = False
     notes = []
     if "\ufeff" in replacement:
         replacement = replacement.replace("\ufeff", "")
@@ -542,9 +780,18 @@ def _bom(document, prose, start, end, settings) -> Issue | None:
                  f"parsing; delete it", "", True)
 
 
-def _bidi(document, prose, start, end, settings) -> Issue:
+_RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
+                     "\U0001e800-\U0001efff]")
+_OVERRIDES = "\u202d\u202e"
+
+
+def _bidi(document, prose, start, end, settings) -> Issue | None:
     text = document.text
     chars = text[start:end]
+    if not any(c in _OVERRIDES for c in chars) and _has_rtl(document):
+        # Embeddings, isolates and marks are how right-to-left text holds left-to-right
+        # runs (and the reverse): only overrides are suspect where such text exists.
+        return None
     names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
     return Issue("ENC204", start, end,
                  f"bidirectional control character {names}: it reorders how the text around "
@@ -635,6 +882,18 @@ def _tags(document, prose, start, end, settings) -> Issue | None:
                  f"{end - start} invisible Unicode tag characters (hidden text "
                  f"'{_show(hidden)}'): text no reader can see, the way prompt injections hide "
                  f"instructions; delete them", "", True)
+
+
+_RTL_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _has_rtl(document) -> bool:
+    try:
+        if document not in _RTL_MEMO:
+            _RTL_MEMO[document] = bool(_RTL_RE.search(document.text))
+        return _RTL_MEMO[document]
+    except TypeError:
+        return bool(_RTL_RE.search(document.text))
 
 
 _CHARACTER_RULES = {"lost": _lost, "bom": _bom, "bidi": _bidi, "c0": _c0, "c1": _c1,
