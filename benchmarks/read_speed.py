@@ -1,0 +1,217 @@
+"""Speed of the READ rules on a large prose corpus, in MB/s, with 1 and 2 processes.
+
+    python benchmarks/read_speed.py [--size-mb 30] [--jobs 1 2] [--source DIR ...]
+    python benchmarks/read_speed.py --grades [--source DIR ...]
+
+The corpus is gathered from Markdown, reStructuredText and text files found
+under the sources (by default the Node.js, npm and CMake manuals and the
+Python packages' documentation installed on this machine, plus the project's
+samples) and copied round-robin into a temporary directory until it reaches
+--size-mb. Each copy gets one sentence of its own at the end, so no copy
+scores from a cache that an earlier identical copy filled.
+
+Three figures per job count:
+
+* READ rules alone: the documents are parsed first, then each worker times
+  only the READ rules on its share; the figure is corpus size / the slowest
+  worker's READ time. This is the READ family's own throughput.
+* engine parse + READ, in process: parsing and the READ rules, slowest
+  worker's time (worker start-up left out).
+* the command line: ``textsieve check --select <codes> --no-cache --jobs N``
+  wall time, for the default READ rules, for every READ rule, and for TS003
+  alone (the engine's cost with a trivial rule, for comparison).
+
+--grades prints instead how the formulas score the documents of the sources
+(median, 95th and 99th percentiles), the figures behind the default targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_SOURCES = [
+    "/usr/share/doc/nodejs",
+    "/usr/lib/node_modules/npm/docs",
+    "/usr/share/cmake-*/Help",
+    os.path.join(sys.prefix, "lib", "python3*", "site-packages"),
+    "/work/shared/seeds",
+    os.path.join(ROOT, "samples"),
+]
+SUFFIXES = (".md", ".rst", ".txt")
+DEFAULT_CODES = "READ101,READ102"
+ALL_CODES = "READ"
+
+
+def gather(sources: list[str]) -> list[str]:
+    files = []
+    for pattern in sources:
+        for root in sorted(glob.glob(pattern)):
+            for dirpath, _, names in os.walk(root):
+                for name in sorted(names):
+                    path = os.path.join(dirpath, name)
+                    if name.endswith(SUFFIXES) and 2_000 <= os.path.getsize(path) <= 2_000_000:
+                        files.append(path)
+    return files
+
+
+def build_corpus(files: list[str], size_mb: float, target: str) -> tuple[list[str], int]:
+    texts = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                texts.append((os.path.splitext(path)[1], handle.read()))
+        except (UnicodeDecodeError, OSError):
+            continue
+    if not texts:
+        raise SystemExit("no documents found under the sources")
+    paths, total, limit, i = [], 0, int(size_mb * 1e6), 0
+    while total < limit:
+        suffix, text = texts[i % len(texts)]
+        text = text.rstrip("\n") + f"\n\nThis is copy number {i} of the corpus.\n"
+        path = os.path.join(target, f"{i // 500:03d}", f"doc{i:06d}{suffix}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        paths.append(path)
+        total += len(text.encode("utf-8"))
+        i += 1
+    return paths, total
+
+
+# -- in-process measurement ---------------------------------------------------
+def _read_rules(codes: str):
+    from textsieve.rules import readability
+
+    wanted = [c for c in codes.split(",")]
+    return [rule() for rule in readability.RULES
+            if any(rule.code.startswith(w) for w in wanted)]
+
+
+def _worker(args):
+    paths, codes = args
+    from textsieve.document import Document, format_for
+    from textsieve.rules import readability
+
+    rules = _read_rules(codes)
+    # Loading CMUdict and Pyphen is start-up, not per-document work (the command-line
+    # figures include it).
+    readability._textstat()().syllable_count("warm up the dictionaries")
+    start, cpu_start = time.perf_counter(), time.process_time()
+    docs = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            docs.append(Document(path, handle.read(), format_for(path) or "text"))
+    for doc in docs:
+        doc.sentences  # the shared segmenter is the engine's work too
+    parsed, cpu_parsed = time.perf_counter(), time.process_time()
+    findings = sum(len(list(rule.check(doc))) for doc in docs for rule in rules)
+    done, cpu_done = time.perf_counter(), time.process_time()
+    return parsed - start, done - parsed, findings, cpu_parsed - cpu_start, cpu_done - cpu_parsed
+
+
+def in_process(paths: list[str], jobs: int, codes: str) -> dict:
+    """Seconds (wall and CPU) of the slowest worker for the READ rules, for parsing
+    and for both, and the findings; worker start-up is left out."""
+    shares = [(paths[k::jobs], codes) for k in range(jobs)]
+    # Fresh processes for every measurement, so that no run inherits another's
+    # caches (textstat's, the syllable memos); the parent never imports textstat.
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        results = pool.map(_worker, shares)
+    return {"read": max(r[1] for r in results),
+            "total": max(r[0] + r[1] for r in results),
+            "parse": max(r[0] for r in results),
+            "read_cpu": max(r[4] for r in results),
+            "total_cpu": max(r[3] + r[4] for r in results),
+            "findings": sum(r[2] for r in results)}
+
+
+def command_line(corpus: str, jobs: int, codes: str) -> tuple[float, str]:
+    exe = shutil.which("textsieve") or os.path.join(os.path.dirname(sys.executable), "textsieve")
+    start = time.perf_counter()
+    proc = subprocess.run([exe, "check", "--select", codes, "--no-cache", "--jobs", str(jobs),
+                           "--statistics", "--exit-zero", corpus],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    last = (proc.stdout.strip().splitlines() or [proc.stderr.strip()])[-1]
+    return wall, last
+
+
+def speed(args) -> None:
+    files = gather(args.source)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, size = build_corpus(files, args.size_mb, tmp)
+        mb = size / 1e6
+        print(f"corpus: {len(paths)} files, {mb:.1f} MB, copied from {len(files)} documents; "
+              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        for jobs in args.jobs:
+            for label, codes in (("default READ (READ101, READ102)", DEFAULT_CODES),
+                                 ("every READ rule", ALL_CODES)):
+                t = in_process(paths, jobs, codes)
+                print(f"jobs={jobs} {label}: READ rules alone {mb / t['read']:.1f} MB/s "
+                      f"({mb / t['read_cpu']:.1f} by CPU time); engine parse + READ "
+                      f"{mb / t['total']:.1f} MB/s ({mb / t['total_cpu']:.1f} by CPU time; "
+                      f"parsing {t['parse']:.1f} s of {t['total']:.1f} s); "
+                      f"{t['findings']} findings")
+            if shutil.which("textsieve") and not args.no_cli:
+                for label, codes in (("default READ", DEFAULT_CODES), ("every READ rule", ALL_CODES),
+                                     ("TS003 only (engine baseline)", "TS003")):
+                    wall, last = command_line(tmp, jobs, codes)
+                    print(f"jobs={jobs} textsieve check --select {codes} --no-cache: "
+                          f"{mb / wall:.1f} MB/s ({wall:.1f} s) [{label}: {last}]")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} (figures are wall time "
+              "unless marked; a busy machine lowers them, CPU-time figures less so)")
+
+
+# -- grade distribution -------------------------------------------------------
+def grades(args) -> None:
+    from textsieve.document import Document, format_for
+    from textsieve.rules import readability as R
+
+    files = [f for f in gather(args.source) if "/seeds/" not in f and "/samples/" not in f]
+    sentence_lists = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                doc = Document(path, handle.read(), format_for(path) or "text")
+        except (UnicodeDecodeError, OSError):
+            continue
+        sentences = [s for b in R.prose(doc) for s in b.sentences if s.words > R.FRAGMENT_WORDS]
+        if sum(s.words for s in sentences) >= 100 and len(sentences) >= 5:
+            sentence_lists.append(sentences)
+    print(f"{len(sentence_lists)} documents of 100 words and 5 sentences or more, "
+          f"from {len(files)} files")
+    for formula in R.FORMULAS:
+        rule = R.DocumentGrade({"formula": formula})
+        scores = sorted(rule.score(s)[0] for s in sentence_lists)
+        q = statistics.quantiles(scores, n=100)
+        flagged = sum(rule._too_hard(x) for x in scores)
+        print(f"{formula:22s} p05 {q[4]:5.1f}  median {statistics.median(scores):5.1f}  "
+              f"p95 {q[94]:5.1f}  p99 {q[98]:5.1f}  flagged at the default target: "
+              f"{flagged} ({100 * flagged / len(scores):.1f}%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=float, default=30)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--source", nargs="+", default=DEFAULT_SOURCES)
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line runs")
+    parser.add_argument("--grades", action="store_true",
+                        help="print the formulas' score distribution instead")
+    args = parser.parse_args()
+    (grades if args.grades else speed)(args)
+
+
+if __name__ == "__main__":
+    main()
