@@ -129,12 +129,18 @@ def client_factory(tmp_path):
         client.kill()
 
 
+def only_ts(root: Path) -> None:
+    """Exact assertions need a fixed rule set: the TS rules only, whatever else is on by default."""
+    (root / "textsieve.toml").write_text('select = ["TS"]\n', encoding="utf-8")
+
+
 def _range(diagnostic: dict) -> tuple[int, int, int, int]:
     r = diagnostic["range"]
     return r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
 
 
 def test_diagnostics_in_utf16_on_open_change_and_a_quick_fix(tmp_path, client_factory):
+    only_ts(tmp_path)
     doc = tmp_path / "notes.md"
     doc.write_text("😀 the the cat\n", encoding="utf-8")
     uri = doc.as_uri()
@@ -188,6 +194,7 @@ def test_diagnostics_in_utf16_on_open_change_and_a_quick_fix(tmp_path, client_fa
 
 @pytest.mark.parametrize("encoding, expected", [("utf-32", (0, 2, 0, 9)), ("utf-8", (0, 5, 0, 12))])
 def test_position_encoding_negotiated_with_the_client(tmp_path, client_factory, encoding, expected):
+    only_ts(tmp_path)
     uri = (tmp_path / "a.txt").as_uri()
     client = client_factory()
     result = client.initialize(tmp_path, encodings=[encoding, "utf-16"])
@@ -201,7 +208,7 @@ def test_position_encoding_negotiated_with_the_client(tmp_path, client_factory, 
 
 def test_configuration_suppressions_and_per_file_ignores_apply(tmp_path, client_factory):
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.textsieve]\nextend-select = ["TS001"]\n'
+        '[tool.textsieve]\nselect = ["TS003", "TS001"]\n'
         '[tool.textsieve.per-file-ignores]\n"drafts/*" = ["TS003"]\n', encoding="utf-8")
     (tmp_path / "drafts").mkdir()
     text = "Keep the the one.\n\n<!-- textsieve: disable-next-line TS003 -->\nSkip it it here.\n"
@@ -221,7 +228,8 @@ def test_configuration_suppressions_and_per_file_ignores_apply(tmp_path, client_
     assert diag["code"] == "TS001" and _range(diag) == (2, 5, 2, 43)
 
     # Saving a changed configuration reloads it: TS003 is now ignored everywhere.
-    (tmp_path / "pyproject.toml").write_text('[tool.textsieve]\nignore = ["TS003"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.textsieve]\nselect = ["TS003", "TS001"]\n'
+                                             'ignore = ["TS003"]\n', encoding="utf-8")
     os.utime(tmp_path / "pyproject.toml", ns=(1, 1))
     client.notify("textDocument/didSave", {"textDocument": {"uri": main_uri}})
     assert client.diagnostics(main_uri) == []
@@ -322,3 +330,126 @@ def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
     assert engine.lint("new.md", "shared words here\n")[0] == []
     assert not engine.in_corpus("build/c.md") and engine.in_corpus("docs/new.md")
     assert engine.lint("build/c.md", "the the\n") == ([], [])
+
+
+# -- the editor snippets of docs/integrations.md, run in real editors where installed --------
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def snippet(name: str) -> str:
+    import re
+
+    text = (CHECKOUT / "docs" / "integrations.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- snippet: {re.escape(name)} -->\n```\w*\n(.*?)\n```", text, re.S)
+    assert match, f"docs/integrations.md has no snippet '{name}'"
+    return match.group(1) + "\n"
+
+
+def need(program: str, install: str) -> str:
+    import shutil
+
+    found = shutil.which(program)
+    if found:
+        return found
+    message = f"{program} is not installed ({install})"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _editor_env(tmp_path: Path) -> dict:
+    return {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": str(tmp_path),
+            "TEXTSIEVE_CACHE_DIR": str(tmp_path / ".cache-for-test")}
+
+
+def test_vim_makeprg_and_errorformat_land_on_the_finding(tmp_path):
+    vim = need("vim", "apt-get install -y vim-nox")
+    only_ts(tmp_path)
+    (tmp_path / "snippet.vim").write_text(snippet("vim"), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("# T\n\nCafé — the the cat\n\n- it it\n", encoding="utf-8")
+    probe = ('call writefile(map(getqflist(), {_, e -> bufname(e.bufnr) . "|" . e.lnum . "|" . e.col'
+             ' . "|" . e.valid . "|" . e.text}), "qf.txt") | cc 1 | '
+             'call writefile([line(".") . ":" . col(".") . ":" . strpart(getline("."), col(".") - 1)], "pos.txt")')
+    done = subprocess.run([vim, "-es", "-N", "-u", "NONE", "-i", "NONE", "-c", "source snippet.vim",
+                           "-c", "silent make", "-c", probe, "-c", "qa!", "doc.md"],
+                          cwd=tmp_path, env=_editor_env(tmp_path), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "qf.txt").read_text(encoding="utf-8").splitlines() == [
+        "doc.md|3|8|1|TS003 [*] 'the' is repeated",  # the summary lines are left out
+        "doc.md|5|3|1|TS003 [*] 'it' is repeated"]
+    # The cursor lands on the word, after a two-byte é and a three-byte em dash.
+    assert (tmp_path / "pos.txt").read_text(encoding="utf-8") == "3:11:the the cat\n"
+
+
+def test_neovim_lsp_client_gets_diagnostics_and_updates(tmp_path):
+    nvim = need("nvim", "apt-get install -y neovim")
+    only_ts(tmp_path)
+    (tmp_path / "snippet.lua").write_text(snippet("neovim"), encoding="utf-8")
+    (tmp_path / "doc.md").write_text("# T\n\n😀 the the cat\n", encoding="utf-8")
+    (tmp_path / "probe.lua").write_text("""
+local function dump(name)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    table.insert(out, string.format("%d:%d:%d:%d:%s:%s", d.lnum, d.col, d.end_lnum, d.end_col,
+                                    d.source or "", d.message))
+  end
+  vim.fn.writefile(out, name)
+end
+vim.cmd("source snippet.lua")
+vim.cmd("edit doc.md")
+vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+dump("open.txt")
+vim.api.nvim_buf_set_lines(0, 2, 3, false, { "All fine.", "", "| é | so so | to to |" })
+vim.wait(60000, function()
+  local d = vim.diagnostic.get(0)
+  return #d > 0 and d[1].lnum == 4
+end, 50)
+dump("change.txt")
+vim.cmd("qa!")
+""", encoding="utf-8")
+    done = subprocess.run([nvim, "--headless", "-u", "NONE", "-i", "NONE", "-c", "filetype on",
+                           "-c", "luafile probe.lua"], cwd=tmp_path, env=_editor_env(tmp_path),
+                          capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    # Neovim turns the UTF-16 positions into byte columns: the emoji is 4 bytes, 2 UTF-16 units.
+    assert (tmp_path / "open.txt").read_text(encoding="utf-8") == "2:5:2:12:textsieve:'the' is repeated\n"
+    assert (tmp_path / "change.txt").read_text(encoding="utf-8") == "4:15:4:20:textsieve:'to' is repeated\n"
+
+
+def _matcher_output(tmp_path: Path) -> list[str]:
+    only_ts(tmp_path)
+    (tmp_path / "my docs").mkdir()
+    (tmp_path / "my docs" / "a b.md").write_text("😀 the the\n\nIt\nit goes.\n", encoding="utf-8")
+    env = _editor_env(tmp_path)
+    task = json.loads(snippet("vscode-task"))["tasks"][0]
+    done = subprocess.run([task["command"], *task["args"]], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, encoding="utf-8")
+    assert done.returncode == 1, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_vscode_problem_matcher_regex_reads_real_output(tmp_path):
+    import re
+
+    task = json.loads(snippet("vscode-task"))["tasks"][0]
+    matcher = task["problemMatcher"]
+    pattern = matcher["pattern"]
+    lines = _matcher_output(tmp_path)
+    path = os.path.join("my docs", "a b.md")
+    expected = [(path, "1", "3", "TS003", "'the' is repeated"),  # with the [*] of a safe fix
+                (path, "3", "1", "TS003", "'It' is repeated")]   # without: the fix is unsafe
+    regex = re.compile(pattern["regexp"])
+    found = [m for m in map(regex.match, lines) if m]
+    assert [tuple(m.group(pattern[k]) for k in ("file", "line", "column", "code", "message"))
+            for m in found] == expected
+    assert len(lines) == len(found) + 2  # the summary and the fixable count do not match
+
+    node = need("node", "apt-get install -y nodejs")
+    script = ("const [re, ...lines] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "const r = new RegExp(re);"
+              "console.log(JSON.stringify(lines.map(l => r.exec(l)).filter(m => m).map(m => m.slice(1))));")
+    done = subprocess.run([node, "-e", script], input=json.dumps([pattern["regexp"], *lines]),
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [tuple(g[pattern[k] - 1] for k in ("file", "line", "column", "code", "message"))
+            for g in json.loads(done.stdout)] == expected

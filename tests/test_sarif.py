@@ -303,3 +303,34 @@ def test_composite_action_installs_annotates_and_writes_sarif(tmp_path, project)
                          env={**step_env, "INPUT_ARGS": "docs --select NOPE"})
     assert bad.returncode == 2 and "unknown rule code or prefix 'NOPE'" in bad.stderr
     assert github_output.read_text(encoding="utf-8") == ""
+
+
+# -- the workflows of docs/integrations.md ---------------------------------------------------------
+def _doc_snippet(name: str) -> str:
+    text = (CHECKOUT / "docs" / "integrations.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- snippet: {re.escape(name)} -->\n```\w*\n(.*?)\n```", text, re.S)
+    assert match, f"docs/integrations.md has no snippet '{name}'"
+    return match.group(1) + "\n"
+
+
+def test_documented_workflow_matches_the_action():
+    workflow = yaml.safe_load(_doc_snippet("workflow"))
+    action = yaml.safe_load((CHECKOUT / "action.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["textsieve"]["steps"]
+    [ours] = [s for s in steps if s.get("uses", "").startswith("OWNER/textsieve@")]
+    assert set(ours["with"]) <= set(action["inputs"])
+    [upload] = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
+    assert f"steps.{ours['id']}.outputs.sarif-file" in upload["if"]
+    assert "sarif-file" in action["outputs"]
+
+
+def test_documented_plain_workflow_command(project):
+    steps = yaml.safe_load(_doc_snippet("workflow-plain"))
+    command = steps[-1]["run"].split()
+    assert command[:2] == ["textsieve", "check"]
+    done = textsieve(*command[1:], "--select", "TS", cwd=project[0])
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == ("::warning file=docs/guide.md,line=3,col=6,endLine=3,"
+                                            "endColumn=13,title=TS003::TS003 'the' is repeated")
