@@ -168,11 +168,17 @@ class Engine:
 
     # checking ----------------------------------------------------------------
     def _process(self, path: str, report: bool, data: bytes | None):
+        """The runner's per-file step. A buffer's whole-file result is not cached (it changes
+        with every keystroke and would fill the cache with dead entries); the rules' own
+        caches (per paragraph, say) still are, and files read from disk use both."""
         from textsieve import runner
+        from textsieve.cache import NO_CACHE
         from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
-        runner._init(self.rules, self.cache, self.config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-                     self.signature)
+        runner._init(self.rules, NO_CACHE if data is not None else self.cache,
+                     self.config.max_file_size or DEFAULT_MAX_FILE_SIZE, self.signature)
+        for rule in self.rules:
+            rule.cache = self.cache
         return runner._process((path, report, data))
 
     def lint(self, path: str, text: str) -> tuple[list[Finding], list[str]]:

@@ -300,9 +300,14 @@ def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
     assert files == ["a.md", "b.md"]
     engine.index(files)
 
+    cached = sorted(p.name for p in (tmp_path / "cache" / "files").rglob("*") if p.is_file())
+    assert len(cached) == 2  # files read from disk are cached like `textsieve check` caches them
+
     # A buffer (unsaved) is compared with the indexed files on disk.
     findings, errors = engine.lint("new.md", "😀\nshared words here\n")
     assert errors == []
+    # ...and, changing with every keystroke, leaves no whole-file entry in the cache.
+    assert sorted(p.name for p in (tmp_path / "cache" / "files").rglob("*") if p.is_file()) == cached
     [f] = findings
     assert (f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column) == ("TST901", 2, 1, 2, 18)
     assert sorted(r.span.path for r in f.related) == ["a.md", "b.md"]
