@@ -505,8 +505,17 @@ class UnsupportedAttribution(_VagueRule):
         passive = bool(re.match(r"(?:it|is|are|was|were)\b", text[s:e], re.IGNORECASE))
         tokens = list(_TOKEN_RE.finditer(text))
         for index, match in enumerate(tokens):
-            if s <= match.start() < e or not context.is_name(match.group(0), index == 0):
+            token = match.group(0)
+            adjacent = match.end() <= s and not text[match.end():s].strip()
+            if s <= match.start() < e:
                 continue
+            if not context.is_name(token, index == 0):
+                # "Harvard researchers say": a sentence's first word that modifies the
+                # phrase is a name unless it is generic ("Most", "Leading") or the
+                # document writes it in lower case too.
+                if not (index == 0 and adjacent and context.is_name(token, False)
+                        and _word_key(token) not in context.lower):
+                    continue
             # A name before the phrase ("Harvard researchers say", "A World Bank
             # review of 45 studies found"), except before a passive one, where it
             # is the topic ("Marchetti is widely regarded as").

@@ -1,0 +1,317 @@
+"""The VAG rules: vague claims. Every rule has failing and passing examples; the
+positions asserted are exact (1-based line and column, exclusive end column, in
+characters)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from textsieve.rule import OptionError
+from textsieve.rules import vague
+from textsieve.rules.vague import (EmptyExample, FillerPhrase, Puffery, UnsupportedAttribution,
+                                   VagueQuantifier, compile_list, effective_list, shipped)
+from textsieve.testing import run_rule
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def where(findings):
+    """(line, column, end_line, end_column, text) of each finding."""
+    return [(f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.text)
+            for f in findings]
+
+
+def texts(findings):
+    return [f.text for f in findings]
+
+
+# -- the list syntax and the options -----------------------------------------
+
+def test_entry_syntax_groups_optional_wildcard_hyphen_apostrophe():
+    matcher = compile_list(("(studies|research) [have|has] (shown|found)", "world-class",
+                            "in today's * world", "^one such *", "navigat(e|ing) the complexities of"))
+    def found(text):
+        return [m.group("m") for m in matcher.finditer(text)]
+    assert found("Research has shown it.") == ["Research has shown"]
+    assert found("studies found it") == ["studies found"]
+    assert found("a world class team, a world-class team") == ["world class", "world-class"]
+    assert found("in today’s fast world") == ["in today’s fast world"]
+    assert found("One such initiative works.") == ["One such initiative"]
+    assert found("It is one such initiative.") == []  # anchored at the sentence start
+    assert found("navigating the complexities of law") == ["navigating the complexities of"]
+    assert found("a worldwide class") == []
+
+
+def test_entry_syntax_errors_are_option_errors():
+    with pytest.raises(OptionError):
+        compile_list(("(unbalanced",))
+    with pytest.raises(OptionError):
+        Puffery({"extend-puffery": ["[oops"]})
+
+
+def test_every_list_ships_a_data_file_without_bad_entries():
+    for name in vague._LIST_HELP:
+        entries = shipped(name)
+        assert entries, name
+        compile_list(entries)
+
+
+def test_config_extends_removes_and_replaces_a_list():
+    text = "A pivotal, synergistic plan.\n"
+    assert texts(run_rule(Puffery, text)) == ["pivotal"]
+    assert texts(run_rule(Puffery, text, extend_puffery=["synergistic"])) == ["pivotal", "synergistic"]
+    assert texts(run_rule(Puffery, text, remove_puffery=["Pivotal"])) == []
+    assert texts(run_rule(Puffery, text, puffery=["plan"])) == ["plan"]
+    settings = {"puffery": None, "extend-puffery": ["x"], "remove-puffery": ["pivotal"]}
+    merged = effective_list(settings, "puffery")
+    assert "pivotal" not in merged and merged[-1] == "x"
+
+
+def test_option_types_are_checked():
+    with pytest.raises(OptionError):
+        Puffery({"extend-puffery": "pivotal"})
+
+
+# -- VAG101 unsupported attribution -------------------------------------------
+
+def test_attribution_without_source_is_flagged_at_the_phrase():
+    text = "# Work\n\nStudies show that remote teams are more productive.\n"
+    assert where(run_rule(UnsupportedAttribution, text)) == [(3, 1, 3, 13, "Studies show")]
+    found = run_rule(UnsupportedAttribution, "It is widely believed that the river is old.\n")
+    assert where(found) == [(1, 1, 1, 22, "It is widely believed")]
+    assert "'It is widely believed'" in found[0].message and "cite the source" in found[0].message
+
+
+def test_numbers_are_not_a_source_and_a_topic_before_a_passive_is_not_either():
+    assert texts(run_rule(UnsupportedAttribution,
+                          "Research shows that 60% of firms that lose data close.\n")) == ["Research shows"]
+    assert texts(run_rule(UnsupportedAttribution,
+                          "Marchetti is widely regarded as the finest composer.\n")) == [
+        "is widely regarded as"]
+
+
+@pytest.mark.parametrize("text", [
+    "Harvard researchers say the effect is small.\n",
+    "A 2021 World Bank review of 45 studies found gains.\n",
+    "Studies show, according to the WHO, that sleep matters.\n",
+    "Studies show that sleep matters [3].\n",
+    "Studies show that sleep matters (Walker 2017).\n",
+    "[Studies show](https://example.org/sleep) that sleep matters.\n",
+    'Experts agree: "the vote was a referendum on the tram".\n',
+    'Avoid phrases like "studies show" in reports.\n',
+    "Use `studies show` as the pattern.\n",
+    "Our research has shown that caching helps.\n",
+    "Do studies show that?\n",
+    "Some say tabs, some say spaces; the formatter accepts both.\n",
+    "Members should have some say in the decision.\n",
+    "This column gives some feel for how compression varies.\n",
+    "It is assumed that sys.path is a sequence.\n",
+])
+def test_attribution_with_a_source_or_not_a_claim_passes(text):
+    assert run_rule(UnsupportedAttribution, text) == []
+
+
+# -- VAG102 an example that names nothing -------------------------------------
+
+SEED_LIKE = """# Defense Diplomacy: A Pillar of Islamic Nations' International Cooperation
+
+Islamic nations commonly undertake joint military exercises. A significant example of this can be seen in military exercises between the armed forces of multiple Islamic nations and their international counterparts.
+
+Cross-border collaborations matter. Cases in point are the collaborations between various Islamic countries and their neighbors for shared border security.
+"""
+
+
+def test_seed_examples_that_name_nothing_are_flagged_on_the_announcement():
+    found = run_rule(EmptyExample, SEED_LIKE, "essay.txt")
+    assert where(found) == [(3, 62, 3, 86, "A significant example of"),
+                            (5, 37, 5, 51, "Cases in point")]
+    assert found[0].message.startswith("'A significant example of' announces an example")
+
+
+def test_the_title_subject_and_its_recurring_extension_name_nothing():
+    text = ("# Strategic Alliances of the Islamic Nation\n\n"
+            "Nations of the Islamic Ummah cooperate. The Islamic Ummah is large. "
+            "Members of the Islamic Ummah meet often.\n\n"
+            "For instance, the alliance between nations within the Islamic Ummah and other "
+            "supportive countries has played a critical role.\n")
+    assert where(run_rule(EmptyExample, text, "a.txt")) == [(5, 1, 5, 13, "For instance")]
+
+
+@pytest.mark.parametrize("text", [
+    # A name, a number, a quotation, code, a link.
+    "A significant example is the 2019 exercise near Amman.\n",
+    "Global examples include NATO and the ANZUS Treaty between Australia and the United States.\n",
+    'A notable example is the exercise its planners called "Desert Shield".\n',
+    "A good example is the `exclude` option.\n",
+    "A good example is [this report](https://example.org/r).\n",
+    # For example, addressed to the reader, a condition, concrete, parenthetical.
+    "For example, you can pass many teams to the command.\n",
+    "For example, if many countries join, the table grows.\n",
+    "For example, the file system sandboxing can be escaped with various techniques.\n",
+    "Thresholds are set in order (for example, countries before regions).\n",
+    # The example follows: a colon, "the following", a code block, the next sentence.
+    "Here is an example of the configuration:\n",
+    "An example of a configuration is shown below.\n",
+    "One example is the following.\n\n```\nx = 1\n```\n",
+    "A case in point is the festival's commitment to local talent. This year 22 of 40 acts were local.\n",
+    # A caption, not a claim.
+    "An example of a python package from existing code.\n",
+    # A product the manual keeps naming is a name, not the subject.
+    "# ctest_submit\n\nCDash stores results. CDash shows them. CDash sends mail.\n\n"
+    "For example, CDash can be configured to accept submissions from clients only.\n",
+])
+def test_examples_that_name_something_pass(text):
+    assert run_rule(EmptyExample, text) == []
+
+
+def test_for_example_needs_a_vagueness_cue():
+    flagged = "For example, several companies have adopted it for critical systems.\n"
+    assert where(run_rule(EmptyExample, flagged)) == [(1, 1, 1, 12, "For example")]
+    assert run_rule(EmptyExample, "For example, the parser may reject a table.\n") == []
+
+
+def test_headings_are_not_claims():
+    assert run_rule(EmptyExample, "# Examples of cooperation in many countries\n\nText.\n") == []
+
+
+# -- VAG103 puffery -----------------------------------------------------------
+
+def test_puffery_is_flagged_at_the_word():
+    text = "Military cooperation plays a pivotal role.\nIt stands as a testament to their work.\n"
+    found = run_rule(Puffery, text)
+    assert where(found) == [(1, 30, 1, 37, "pivotal"), (2, 4, 2, 28, "stands as a testament to")]
+    assert found[0].message.startswith("'pivotal' is puffery")
+
+
+def test_puffery_columns_count_characters_after_multibyte_text():
+    text = "Le café naïf — 日本語 — is world-class.\n"
+    assert where(run_rule(Puffery, text)) == [(1, 25, 1, 36, "world-class")]
+
+
+def test_puffery_positions_in_lists_tables_and_blockquotes():
+    text = ("- an item with a pivotal role\n"
+            "\n"
+            "| name | note |\n"
+            "|------|------|\n"
+            "| Orbit | world-class |\n"
+            "\n"
+            "> Their commendable effort.\n")
+    assert where(run_rule(Puffery, text)) == [(1, 18, 1, 25, "pivotal"),
+                                              (5, 11, 5, 22, "world-class"),
+                                              (7, 9, 7, 20, "commendable")]
+
+
+@pytest.mark.parametrize("text", [
+    "Paramount Pictures and Pivotal Tracker are customers.\n",
+    "She worked for Pivotal Software until 2019.\n",
+    '"This is a pivotal moment for our city," Ruiz said.\n',
+    "Choose the pivotal element with the largest absolute value.\n",
+    "Functions are first-class objects.\n",
+    "Make videos seamlessly loopable; use a seamless texture.\n",
+    "Lumio describes its process as groundbreaking.\n",
+    "Use `pivotal` as the variable name.\n",
+    "# A Pivotal Moment in History\n",
+])
+def test_names_quotes_technical_senses_and_reported_words_pass(text):
+    assert run_rule(Puffery, text) == []
+
+
+def test_sentence_case_headings_are_checked():
+    assert where(run_rule(Puffery, "# A pivotal moment\n")) == [(1, 5, 1, 12, "pivotal")]
+
+
+# -- VAG104 vague quantifiers and hedges --------------------------------------
+
+def test_vague_quantifiers_and_hedges_are_off_by_default_and_info():
+    assert VagueQuantifier.default_enabled is False and VagueQuantifier.severity == "info"
+    text = "The company has received numerous awards.\nIts music has arguably been neglected.\n"
+    found = run_rule(VagueQuantifier, text)
+    assert where(found) == [(1, 26, 1, 34, "numerous"), (2, 15, 2, 23, "arguably")]
+    assert "say how many" in found[0].message and "hedges" in found[1].message
+
+
+@pytest.mark.parametrize("text", [
+    "Several species, including the trout and the grayling, live here.\n",
+    "It uses various implementations (select, poll, epoll).\n",
+    "Several instance attributes control wrapping: width and indent.\n",
+    "Radiobutton widget which shows only one of several buttons.\n",
+    "The scheduler takes three factors into account, and several more.\n",
+    "Specify the end of a range of test numbers.\n",
+])
+def test_counted_or_listed_quantities_pass(text):
+    assert run_rule(VagueQuantifier, text) == []
+
+
+# -- VAG105 filler ------------------------------------------------------------
+
+def test_filler_is_flagged_and_anchored_openers_only_open():
+    text = ("In conclusion, the plan works.\n\n"
+            "The library plays a vital role in the town.\n\n"
+            "We said nothing in conclusion, then left.\n")
+    found = run_rule(FillerPhrase, text)
+    assert where(found) == [(1, 1, 1, 15, "In conclusion,"), (3, 13, 3, 34, "plays a vital role in")]
+    assert "say what it does" in found[1].message
+    assert FillerPhrase.default_enabled is False
+
+
+def test_filler_inside_a_quotation_passes():
+    assert run_rule(FillerPhrase, 'He wrote "In conclusion, it works" twice.\n') == []
+
+
+# -- the family as a whole ----------------------------------------------------
+
+def test_docstrings_have_the_five_headings_and_codes_are_unique():
+    codes = [rule.code for rule in vague.RULES]
+    assert codes == ["VAG101", "VAG102", "VAG103", "VAG104", "VAG105"]
+    for rule in vague.RULES:
+        doc = rule.documentation()
+        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead",
+                        "## Options"):
+            assert heading in doc, (rule.code, heading)
+    assert [r.default_enabled for r in vague.RULES] == [True, True, True, False, False]
+
+
+def test_importing_the_rules_imports_no_heavy_library():
+    code = ("import sys, textsieve.rules.vague\n"
+            "heavy = {'ftfy', 'datasketch', 'scipy', 'textstat', 'language_tool_python', 'numpy'}\n"
+            "print(sorted(heavy & set(sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _seeds() -> Path:
+    seeds = CHECKOUT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("shared/seeds is not beside the checkout")
+    return seeds
+
+
+def test_seed_corpus_findings_are_exactly_the_reviewed_ones():
+    from textsieve.document import Document
+
+    found = []
+    for path in sorted(_seeds().glob("*.txt")):
+        document = Document(path.name, path.read_text(encoding="utf-8"), "text")
+        for rule in (UnsupportedAttribution, EmptyExample, Puffery):
+            for f in rule().check(document):
+                found.append(f"{path.name[:3]}:{f.span.line}:{f.span.column} {f.code} {f.text}")
+    assert sorted(found) == sorted([
+        "000:15:1 VAG102 One significant example of",
+        "000:3:206 VAG103 pivotal",
+        "001:17:227 VAG102 A significant example of",
+        "001:29:225 VAG102 Cases in point",
+        "001:3:365 VAG103 pivotal",
+        "001:3:393 VAG103 irreplaceable",
+        "001:21:125 VAG103 commendable",
+        "002:13:1 VAG102 A key example of",
+        "002:3:44 VAG103 undeniable",
+        "002:23:56 VAG103 of paramount importance",
+        "003:13:1 VAG102 For instance",
+        "003:19:1 VAG102 For example",
+        "003:27:28 VAG103 pivotal",
+        "004:17:1 VAG102 For instance",
+    ])
