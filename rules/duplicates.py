@@ -1,3 +1,299 @@
-"""The DUP rule family (being written; see its issue)."""
+"""DUP: near-duplicate and exact duplicate passages, templated titles and
+boilerplate, across the corpus and inside one document.
 
-RULES: list = []
+The passage rules (DUP101, DUP102, DUP104) share one ``collect`` (normalised
+sentences, shingles, MinHash band keys: ``duplicates_sketch``) and one corpus
+analysis (exact groups, LSH candidates, exact verification, clusters:
+``duplicates_match``). Each rule reports only its own code out of that shared
+analysis, which is computed once per run: a place is reported once, by the
+most specific rule (a passage in five documents is DUP104 there, not DUP101
+as well). DUP103 reads only the titles.
+
+Nothing here imports datasketch or scipy at module import: they load on the
+first signature.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from textsieve.cache import cache_key
+from textsieve.findings import Finding
+from textsieve.rule import Option, Rule
+
+_SHINGLES = ("word-1", "word-2", "word-3", "word-4", "word-5",
+             "char-3", "char-4", "char-5", "char-6", "char-7", "char-8")
+
+OPTIONS = {
+    "threshold": Option(
+        0.6, "Lowest Jaccard similarity of two passages' shingle sets reported as near-duplicate.",
+        minimum=0.3, maximum=1.0),
+    "min-words": Option(
+        8, "Fewest words in a passage (sentence window, paragraph, list item...) that is compared.",
+        minimum=2),
+    "shingles": Option(
+        "word-2", "Shingles compared: word-N (N-word sequences) or char-N (N-character sequences), "
+        "taken inside sentences.", choices=_SHINGLES),
+    "num-perm": Option(128, "MinHash permutations per signature (more: finer LSH, slower).",
+                       minimum=16, maximum=1024),
+    "scope": Option("both", "Which pairs count: across files, within one file, or both.",
+                    choices=("both", "cross-file", "within-file")),
+    "allow": Option([], "Regular expressions (case-insensitive) for intended boilerplate: a passage "
+                        "matching one, as written or normalised, is never compared.",
+                    kind="list[str]"),
+    "max-related": Option(5, "How many twins a finding lists as related locations.", minimum=1),
+    "boilerplate-min-documents": Option(
+        5, "A passage repeated in at least this many documents is one DUP104 boilerplate cluster.",
+        minimum=2),
+    "title-levels": Option(1, "Headings of this level or above are titles for DUP103 (0: none).",
+                           minimum=0, maximum=6),
+    "title-min-shared-words": Option(
+        4, "Two titles are near-identical when they share a run of this many words that is at "
+           "least half of each.", minimum=2),
+}
+
+_OPTIONS_DOC = """`threshold` (0.6): lowest similarity reported, the Jaccard index of the two
+passages' shingle sets, verified exactly for every pair.
+`min-words` (8): shorter passages are never compared, so "Thank you for reading." cannot fire.
+`shingles` ("word-2"): `word-1`…`word-5` or `char-3`…`char-8`, taken inside sentences.
+`num-perm` (128): MinHash size; the LSH bands follow from it and `threshold` so that a pair at
+the threshold is proposed with probability ≥ 0.99.
+`scope` ("both"): `cross-file`, `within-file` or `both`.
+`allow` ([]): regular expressions for intended boilerplate (licence footers, disclaimers).
+`max-related` (5): twins listed per finding.
+`boilerplate-min-documents` (5): documents from which a repeated passage is DUP104.
+`title-levels` (1) and `title-min-shared-words` (4): for DUP103.
+All are set in `[tool.textsieve.dup]`; `--corpus PATH` compares the named files against a
+wider corpus."""
+
+
+@dataclass(frozen=True)
+class TitleSketch:
+    titles: list
+    line_starts: object
+
+
+class _DupRule(Rule):
+    options = OPTIONS
+
+    # -- parameters --------------------------------------------------------------
+    def _sketch_params(self):
+        from textsieve.rules.duplicates_sketch import SketchParams, choose_bands, parse_shingles
+
+        kind, size = parse_shingles(self.settings["shingles"])
+        bands, rows = choose_bands(self.settings["threshold"], self.settings["num-perm"])
+        return SketchParams(kind, size, self.settings["num-perm"], bands, rows,
+                            self.settings["min-words"], tuple(self.settings["allow"]),
+                            self.settings["title-levels"])
+
+    def _match_params(self):
+        from textsieve.rules.duplicates_match import MatchParams
+        from textsieve.rules.duplicates_sketch import parse_shingles
+
+        kind, size = parse_shingles(self.settings["shingles"])
+        return MatchParams(self.settings["threshold"], kind, size, self.settings["scope"],
+                           self.settings["max-related"], self.settings["boilerplate-min-documents"],
+                           self.settings["title-min-shared-words"])
+
+
+class _PassageRule(_DupRule):
+    """Shared by DUP101, DUP102 and DUP104: one sketch per document, one analysis per run."""
+
+    def collect(self, document):
+        from textsieve.rules.duplicates_sketch import sketch_document
+
+        params = self._sketch_params()
+        key = cache_key("DUP-sketch", document.format, params.key(), document.text)
+        found = _MEMO_SKETCH.get(key)
+        if found is not None:
+            return found
+        cache = self.cache
+        if cache is not None and getattr(cache, "enabled", False):
+            found = cache.get("dup", key)
+        if found is None:
+            found = sketch_document(document, params)
+            found.key = key
+            if cache is not None and getattr(cache, "enabled", False):
+                cache.put("dup", key, found)
+        _MEMO_SKETCH.clear()  # keep one document: the next rule of the family asks for it
+        _MEMO_SKETCH[key] = found
+        return found
+
+    def check_corpus(self, collected):
+        from textsieve.rules.duplicates_match import analyse_passages
+
+        params = self._sketch_params()
+        match = self._match_params()
+        fingerprint = (match, params.bands,
+                       tuple(sorted((p, getattr(d, "key", id(d))) for p, d in collected)))
+        if _MEMO_ANALYSIS.get("fingerprint") != fingerprint:
+            _MEMO_ANALYSIS.clear()
+            _MEMO_ANALYSIS["analysis"] = analyse_passages(collected, match, params.bands)
+            _MEMO_ANALYSIS["fingerprint"] = fingerprint
+        analysis = _MEMO_ANALYSIS["analysis"]
+        for item in analysis.reported.get(self.code, ()):
+            yield self.finding_at(item.span, item.message, text=item.text, related=item.related)
+
+    def close(self):
+        _MEMO_ANALYSIS.clear()
+        _MEMO_SKETCH.clear()
+
+
+_MEMO_SKETCH: dict = {}
+_MEMO_ANALYSIS: dict = {}
+
+
+class NearDuplicatePassage(_PassageRule):
+    """A passage that nearly repeats another passage of the corpus or of the same document.
+
+    ## What it flags
+    A paragraph, list item, block quote, heading or window of one to three
+    sentences inside one of them, of at least `min-words` words, whose
+    shingle set is at least `threshold` similar (Jaccard index, verified
+    exactly) to a passage elsewhere: copy-paste with a few words substituted,
+    inserted or deleted, sentences reordered or split, formatting changed. A
+    sentence copied into an otherwise different paragraph is flagged on that
+    sentence alone. Overlapping matches merge into one finding per place; the
+    message names the earliest twin (by path, then position) with its
+    similarity and how many more places repeat it, and the related locations
+    list the twins.
+
+    ## Why it matters
+    Copies drift: one gets corrected and the others keep the old error, and
+    readers meet the same text twice. Search engines and readers both treat
+    near-identical pages as one.
+
+    ## Example
+    `docs/b.md:12:1: DUP101 near-duplicate (0.78) of docs/a.md:4:1: "Military cooperation
+    entails the collaborative…"; keep one copy and link to it, or rewrite this one`
+
+    ## Instead
+    Keep the passage in one place and link to it from the others, or rewrite
+    each copy to say what is specific to its page.
+
+    ## Options
+    """
+
+    code = "DUP101"
+    name = "near-duplicate-passage"
+    severity = "warning"
+
+
+class ExactDuplicatePassage(_PassageRule):
+    """A passage repeated word for word (ignoring case, punctuation and markup) elsewhere.
+
+    ## What it flags
+    A passage (as DUP101 defines it, at least `min-words` words) whose
+    normalised text — case folded, punctuation, Markdown syntax and extra
+    white space removed — is identical to a passage elsewhere in the corpus or
+    earlier or later in the same document. Each copy gets one finding, naming
+    the earliest other copy and how many more there are.
+
+    ## Why it matters
+    Identical copies are the easiest duplication to remove and the most
+    certain to drift apart when only one of them is edited.
+
+    ## Example
+    `docs/b.md:3:1: DUP102 exact duplicate of docs/a.md:7:1 and 1 more: "The cache is stored
+    in the user's…"; keep one copy and link to it, or rewrite this one`
+
+    ## Instead
+    Keep the text in one place and link to it, or include it from one source
+    file if your site generator can.
+
+    ## Options
+    """
+
+    code = "DUP102"
+    name = "exact-duplicate-passage"
+    severity = "warning"
+
+
+class NearIdenticalTitle(_DupRule):
+    """Document titles that are the same, or follow one template, across documents.
+
+    ## What it flags
+    Two documents whose titles (headings of level `title-levels` or above; in
+    reStructuredText the first section title) are identical (at least two
+    words), or share a run of at least `title-min-shared-words` consecutive
+    words that is at least half of each title, after folding case and
+    punctuation, as in "Military Cooperation: A Pillar of Islamic Nation's
+    Defense Diplomacy" and "Strategic Alliances: Fundamental Pillar of Islamic
+    Nation's Defense Diplomacy". Every title of such a group gets one finding.
+
+    ## Why it matters
+    Titles name pages in navigation, search results, tabs and links; pages
+    whose titles differ only in a word or two are hard to tell apart, and a
+    template repeated across a set of pages reads as generated.
+
+    ## Example
+    `b.md:1:3: DUP103 near-identical title: "Strategic Alliances: Fundamental Pillar of Islamic
+    Nation's Defense Diplomacy" shares "Pillar of Islamic Nation's Defense Diplomacy" (6 of 9
+    words) with the title of a.md:1:3; give each document a title that says what is specific to
+    it`
+
+    ## Instead
+    Give each document a title that names its own subject, e.g. "Military
+    Cooperation in Defense Diplomacy" and "Strategic Alliances", and leave the
+    shared framing to the section or site title.
+
+    ## Options
+    `title-levels` (1): headings of this level or above are titles (0 turns the rule off).
+    `title-min-shared-words` (4): the shortest shared run of words that makes titles
+    near-identical. `max-related` (5): titles listed as related locations.
+    """
+
+    code = "DUP103"
+    name = "near-identical-title"
+    severity = "warning"
+
+    def collect(self, document):
+        from textsieve.rules.duplicates_sketch import line_starts_of, sketch_titles
+
+        titles, _ = sketch_titles(document, self.settings["title-levels"])
+        return TitleSketch(titles, line_starts_of(document.text) if titles else None)
+
+    def check_corpus(self, collected):
+        from textsieve.rules.duplicates_match import analyse_titles
+
+        for item in analyse_titles(collected, self._match_params()):
+            yield self.finding_at(item.span, item.message, text=item.text, related=item.related)
+
+
+class BoilerplatePassage(_PassageRule):
+    """A passage repeated (exactly or nearly) in many documents: boilerplate.
+
+    ## What it flags
+    A passage that recurs, exactly or as near-duplicates of each other, in at
+    least `boilerplate-min-documents` documents. The whole group is one
+    cluster: each place gets one finding naming the first occurrence and the
+    number of documents and places, instead of a near-duplicate finding for
+    every pair. Passages matching an `allow` pattern are never compared.
+
+    ## Why it matters
+    Boilerplate pasted into every page must be edited in every page; a stale
+    copy somewhere is almost certain. Intended boilerplate (a licence footer,
+    a standard disclaimer) belongs in a template or in the `allow` list.
+
+    ## Example
+    `docs/page7.md:40:1: DUP104 boilerplate repeated in 12 documents (12 places, first at
+    docs/page1.md:38:1): "This page is part of the project handbook…"; keep it in one place
+    and link to it, or list it in the DUP 'allow' option if intended`
+
+    ## Instead
+    Move the passage into a shared template or include, or list it in
+    `allow = ["part of the project handbook"]` under `[tool.textsieve.dup]`.
+
+    ## Options
+    """
+
+    code = "DUP104"
+    name = "boilerplate-passage"
+    severity = "info"
+
+
+for _rule in (NearDuplicatePassage, ExactDuplicatePassage, BoilerplatePassage):
+    _rule.__doc__ = _rule.__doc__.rstrip() + "\n" + textwrap.indent(_OPTIONS_DOC, "    ") + "\n"
+
+RULES = [NearDuplicatePassage, ExactDuplicatePassage, NearIdenticalTitle, BoilerplatePassage]

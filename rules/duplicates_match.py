@@ -1,0 +1,675 @@
+"""DUP, across the corpus: exact groups, LSH candidates, exact verification, clusters.
+
+This is the ``check_corpus`` half of the DUP rules; it runs once, in the main
+process, on the ``DocSketch`` of every document.
+
+1. **Exact groups**: passages with the same normalised text (hash, then string
+   comparison) form one group; only the first member of a group goes on.
+2. **Candidates**: the classic LSH banding (b bands of r rows, chosen by
+   ``choose_bands``), done with one numpy sort per band over all passages
+   instead of datasketch's ``MinHashLSH`` dictionaries, which cost about 8 KB
+   and 0.1 ms per key (``benchmarks/dup_speed.py --lsh-baseline``): 200 MB of
+   prose has about four million passages. A bucket of more than ``ANCHORS``
+   passages pairs each member with its first ``ANCHORS`` members only, so a
+   corpus of identical documents stays linear.
+3. **Verification**: every candidate's true Jaccard similarity over its exact
+   shingle sets (strings, no hashing) must reach the threshold; nothing the LSH
+   proposes is reported unverified.
+4. **Places**: in each document, matched passages that overlap merge into one
+   place (so overlapping windows give one finding); places linked by exact
+   groups or verified pairs form clusters (union-find). Every place of a
+   cluster gets one finding that names its earliest twin (by path, then
+   offset) with the similarity, and how many more places repeat it; links are
+   capped per place, so a passage in a thousand documents gives a thousand
+   findings with short ``related`` lists, never a million pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from textsieve.findings import Related, Span
+from textsieve.rules.duplicates_sketch import DocSketch, shingle_set
+
+ANCHORS = 16  # pairs per member in an oversized LSH bucket; links per place in a big group
+VERIFY_CACHE = 50_000  # shingle sets kept for verification
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    threshold: float
+    kind: str
+    size: int
+    scope: str  # "both", "cross-file", "within-file"
+    max_related: int
+    boilerplate_min_documents: int
+    title_min_shared_words: int = 4
+
+
+@dataclass
+class Reported:
+    """One place to report, before it becomes a Finding."""
+
+    code: str
+    span: Span
+    message: str
+    text: str
+    related: list[Related] = field(default_factory=list)
+
+
+# -- the corpus as flat arrays ------------------------------------------------
+class Corpus:
+    def __init__(self, collected: list[tuple[str, DocSketch]]):
+        pairs = sorted(((p, d) for p, d in collected if isinstance(d, DocSketch)),
+                       key=lambda pd: pd[0])
+        self.paths = [p for p, _ in pairs]
+        self.docs = [d for _, d in pairs]
+        counts = np.array([len(d.p_first) for d in self.docs], dtype=np.int64)
+        self.base = np.concatenate(([0], np.cumsum(counts)))
+        self.n = int(self.base[-1])
+        self.p_doc = np.repeat(np.arange(len(self.docs), dtype=np.int64), counts)
+        cat = (lambda name, dtype: np.concatenate([getattr(d, name) for d in self.docs]).astype(dtype)
+               if self.docs else np.zeros(0, dtype=dtype))
+        self.p_first = cat("p_first", np.int64)
+        self.p_last = cat("p_last", np.int64)
+        self.p_exact = cat("p_exact", np.uint64)
+        # Band keys and estimators are the bulk of the data: gather them into one
+        # array each and let every document's arrays become views of it, so they
+        # are not held twice.
+        self.p_bands = self._gather("p_bands", np.uint32)
+        self.p_bits = self._gather("p_bits", np.uint8)
+        # Segment of each passage (passages never cross segments).
+        self.p_seg = np.zeros(self.n, dtype=np.int64)
+        for d, doc in enumerate(self.docs):
+            lo, hi = self.base[d], self.base[d + 1]
+            if hi > lo:
+                self.p_seg[lo:hi] = doc.sent_seg[doc.p_first]
+
+    def _gather(self, name: str, dtype) -> np.ndarray:
+        if not self.docs:
+            return np.zeros((0, 1), dtype=dtype)
+        whole = np.concatenate([getattr(d, name) for d in self.docs]).astype(dtype, copy=False)
+        for d, doc in enumerate(self.docs):
+            setattr(doc, name, whole[self.base[d]:self.base[d + 1]])
+        return whole
+
+    def band(self, j: int, index: np.ndarray) -> np.ndarray:
+        return self.p_bands[index, j]
+
+    # -- text and positions --------------------------------------------------
+    def norm_bounds(self, d: int, first: int, last: int) -> tuple[int, int]:
+        doc = self.docs[d]
+        return int(doc.sent_norm[first, 0]), int(doc.sent_norm[last - 1, 1])
+
+    def text(self, d: int, first: int, last: int) -> str:
+        s, e = self.norm_bounds(d, first, last)
+        return self.docs[d].norm[s:e]
+
+    def passage_text(self, p: int) -> str:
+        return self.text(int(self.p_doc[p]), int(self.p_first[p]), int(self.p_last[p]))
+
+    def shingles(self, d: int, first: int, last: int, kind: str, size: int) -> set[str]:
+        doc = self.docs[d]
+        bounds = [(int(s), int(e)) for s, e in doc.sent_norm[first:last]]
+        return shingle_set(doc.norm, bounds, kind, size)
+
+    def span(self, d: int, first: int, last: int) -> Span:
+        doc = self.docs[d]
+        start, end = int(doc.sent_src[first, 0]), int(doc.sent_src[last - 1, 1])
+        return span_at(self.paths[d], doc.line_starts, start, end)
+
+    def excerpt(self, d: int, sentence: int) -> str:
+        return self.docs[d].excerpt(sentence)
+
+
+def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
+    """The same Span as ``Document.span`` (1-based lines and columns in characters)."""
+    line = int(np.searchsorted(line_starts, start, side="right"))
+    end_line = int(np.searchsorted(line_starts, end, side="right"))
+    return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
+                end - int(line_starts[end_line - 1]) + 1, start, end)
+
+
+def location(span: Span) -> str:
+    return f"{span.path}:{span.line}:{span.column}"
+
+
+# -- 1. exact groups -----------------------------------------------------------
+def exact_groups(corpus: Corpus) -> np.ndarray:
+    """``group[p]``: the first passage with the same normalised text as ``p``."""
+    n = corpus.n
+    group = np.arange(n, dtype=np.int64)
+    if n == 0:
+        return group
+    order = np.argsort(corpus.p_exact, kind="stable")
+    keys = corpus.p_exact[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    ends = np.concatenate((starts[1:], [n]))
+    for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
+        members = order[s:e]
+        # The hash is 64 bits; the string comparison makes "exact" exact.
+        by_text: dict[str, int] = {}
+        for p in members:
+            group[p] = by_text.setdefault(corpus.passage_text(int(p)), int(p))
+    return group
+
+
+# -- 2. LSH candidates -----------------------------------------------------------
+def estimator_minimum(threshold: float, values: int, miss: float = 0.004) -> int:
+    """Fewest equal b-bit values (of ``values``) a candidate needs to go on to exact
+    verification: a pair exactly at ``threshold`` falls below it with probability
+    at most ``miss`` (8-bit values agree by chance with probability 1/256)."""
+    from math import comb
+
+    p = threshold + (1.0 - threshold) / 256.0
+    below = 0.0
+    for k in range(values + 1):
+        below += comb(values, k) * p ** k * (1.0 - p) ** (values - k)
+        if below > miss:
+            return k
+    return values
+
+
+def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
+    """All pairs inside runs of at most ANCHORS members; in longer runs, each of the
+    first ANCHORS members with every later one (so a huge bucket stays linear)."""
+    out_a, out_b = [], []
+    small = lengths <= ANCHORS
+    s, l = starts[small], lengths[small]
+    for gap in range(1, int(l.max(initial=1))):
+        keep = l > gap
+        s_g, count = s[keep], l[keep] - gap
+        offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        a = np.repeat(s_g, count) + offsets
+        out_a.append(members[a])
+        out_b.append(members[a + gap])
+    s, l = starts[~small], lengths[~small]
+    for anchor in range(min(ANCHORS, int(l.max(initial=0)))):
+        count = l - anchor - 1
+        a = np.repeat(s + anchor, count)
+        b = a + 1 + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        out_a.append(members[a])
+        out_b.append(members[b])
+    if not out_a:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, threshold: float,
+                   stats: dict | None = None) -> np.ndarray:
+    """Candidate pairs (i < j, global passage indices) that share a band key, are
+    allowed by ``scope``, do not overlap, and pass the b-bit estimate."""
+    stats = stats if stats is not None else {}
+    stats.setdefault("band_collisions", 0)
+    if len(reps) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    need = estimator_minimum(threshold, corpus.p_bits.shape[1])
+    found: list[np.ndarray] = []
+    for j in range(bands):
+        keys = corpus.band(j, reps)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        boundary = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True]))
+        edges = np.flatnonzero(boundary)
+        starts, lengths = edges[:-1], np.diff(edges)
+        multi = lengths > 1
+        if not multi.any():
+            continue
+        a, b = _run_pairs(reps[order], starts[multi], lengths[multi])
+        stats["band_collisions"] += len(a)
+        a, b = np.minimum(a, b), np.maximum(a, b)
+        found.append(_filter_pairs(corpus, a, b, scope, need))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.unique(np.concatenate(found))
+    return np.stack((keys // corpus.n, keys % corpus.n), axis=1)
+
+
+def _filter_pairs(corpus: Corpus, a: np.ndarray, b: np.ndarray, scope: str, need: int):
+    """Pair keys ``a * n + b`` of the pairs worth verifying."""
+    same_doc = corpus.p_doc[a] == corpus.p_doc[b]
+    keep = ~(same_doc & (corpus.p_first[a] < corpus.p_last[b])
+             & (corpus.p_first[b] < corpus.p_last[a]))
+    if scope == "cross-file":
+        keep &= ~same_doc
+    elif scope == "within-file":
+        keep &= same_doc
+    a, b = a[keep], b[keep]
+    chunk = 1 << 18
+    passed = []
+    for k in range(0, len(a), chunk):
+        x, y = a[k:k + chunk], b[k:k + chunk]
+        agree = (corpus.p_bits[x] == corpus.p_bits[y]).sum(axis=1)
+        passed.append(x[agree >= need] * corpus.n + y[agree >= need])
+    return np.concatenate(passed) if passed else np.zeros(0, dtype=np.int64)
+
+
+# -- 3. verification -----------------------------------------------------------------
+def jaccard(a: set, b: set) -> float:
+    if not a and not b:
+        return 1.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+class ShingleCache:
+    def __init__(self, corpus: Corpus, kind: str, size: int):
+        self.corpus, self.kind, self.size = corpus, kind, size
+        self.cache: dict[tuple, set[str]] = {}
+
+    def get(self, d: int, first: int, last: int) -> set[str]:
+        key = (d, first, last)
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) >= VERIFY_CACHE:
+                self.cache.clear()
+            found = self.cache[key] = self.corpus.shingles(d, first, last, self.kind, self.size)
+        return found
+
+    def passage(self, p: int) -> set[str]:
+        c = self.corpus
+        return self.get(int(c.p_doc[p]), int(c.p_first[p]), int(c.p_last[p]))
+
+
+def verify(corpus: Corpus, pairs: np.ndarray, threshold: float, sets: ShingleCache):
+    """The candidate pairs whose true Jaccard similarity reaches ``threshold``."""
+    edges = []
+    for i, j in pairs.tolist():
+        a, b = sets.passage(i), sets.passage(j)
+        small, large = sorted((len(a), len(b)))
+        if small < threshold * large:  # J <= small/large: cannot reach the threshold
+            continue
+        similarity = jaccard(a, b)
+        if similarity >= threshold:
+            edges.append((i, j, similarity))
+    return edges
+
+
+# -- 4. places and clusters --------------------------------------------------------
+class UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class Analysis:
+    reported: dict[str, list[Reported]]
+    stats: dict[str, int]
+
+
+def analyse_passages(collected, params: MatchParams, bands: int) -> Analysis:
+    corpus = Corpus(collected)
+    stats = {"documents": len(corpus.docs), "passages": corpus.n}
+    group = exact_groups(corpus)
+    reps = np.flatnonzero(group == np.arange(corpus.n))
+    stats["unique_passages"] = len(reps)
+    pairs = lsh_candidates(corpus, reps, bands, params.scope, params.threshold, stats)
+    stats["candidates"] = len(pairs)
+    sets = ShingleCache(corpus, params.kind, params.size)
+    edges = verify(corpus, pairs, params.threshold, sets)
+    stats["verified"] = len(edges)
+    reported = _places(corpus, group, edges, params, sets)
+    stats.update({code: len(items) for code, items in reported.items()})
+    return Analysis(reported, stats)
+
+
+def _members_by_group(group: np.ndarray, wanted: np.ndarray) -> dict[int, np.ndarray]:
+    """Members (sorted) of the groups in ``wanted`` (group ids)."""
+    mask = np.isin(group, wanted)
+    idx = np.flatnonzero(mask)
+    g = group[idx]
+    order = np.argsort(g, kind="stable")
+    idx, g = idx[order], g[order]
+    starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1]))) if len(g) else np.zeros(0, int)
+    ends = np.concatenate((starts[1:], [len(g)]))
+    return {int(g[s]): idx[s:e] for s, e in zip(starts, ends)}
+
+
+def undominated(corpus: Corpus, group: np.ndarray, edges):
+    """Drop a verified pair when a passage inside one side already matches the
+    other side at least as well (exactly, or by another verified pair).
+
+    "X." in one file and "X. Short Y." in another are similar (0.65, say), but
+    so are "X." and "X." (1.0): the finding belongs on "X." alone, not on a
+    place stretched over "Short Y.", which has no counterpart.
+    """
+    similar: dict[tuple[int, int], float] = {}
+    for i, j, sim in edges:
+        gi, gj = int(group[i]), int(group[j])
+        similar[(gi, gj)] = similar[(gj, gi)] = max(sim, similar.get((gi, gj), 0.0))
+
+    def inner(p: int):
+        d = int(corpus.p_doc[p])
+        first, last = int(corpus.p_first[p]), int(corpus.p_last[p])
+        k = int(corpus.base[d]) + int(np.searchsorted(
+            corpus.p_first[corpus.base[d]:corpus.base[d + 1]], first, side="left"))
+        end = int(corpus.base[d + 1])
+        while k < end and corpus.p_first[k] < last:
+            if corpus.p_last[k] <= last and k != p:
+                yield k
+            k += 1
+
+    def beaten(p: int, other: int, sim: float) -> bool:
+        target = int(group[other])
+        for q in inner(p):
+            g = int(group[q])
+            if g == target or similar.get((g, target), 0.0) >= sim:
+                return True
+        return False
+
+    return [(i, j, sim) for i, j, sim in edges if not (beaten(i, j, sim) or beaten(j, i, sim))]
+
+
+def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
+            sets: ShingleCache) -> dict[str, list[Reported]]:
+    out: dict[str, list[Reported]] = {"DUP101": [], "DUP102": [], "DUP104": []}
+    edges = undominated(corpus, group, edges)
+    sizes = np.bincount(group, minlength=corpus.n)
+    edge_groups = np.array(sorted({g for i, j, _ in edges for g in (int(group[i]), int(group[j]))}),
+                           dtype=np.int64)
+    twinned_groups = np.union1d(np.flatnonzero(sizes > 1), edge_groups)
+    if len(twinned_groups) == 0:
+        return out
+    members = _members_by_group(group, twinned_groups)
+    hits = np.sort(np.concatenate(list(members.values())))
+
+    # Places: overlapping hits of one document merge (they share a segment).
+    doc, first, last = corpus.p_doc[hits], corpus.p_first[hits], corpus.p_last[hits]
+    order = np.lexsort((last, first, doc))
+    hits, doc, first, last = hits[order], doc[order], first[order], last[order]
+    big = int(max(1, first.max(initial=0), last.max(initial=0))) + 1
+    key_first, key_last = doc * big + first, doc * big + last
+    reach = np.maximum.accumulate(key_last)
+    new = np.concatenate(([True], key_first[1:] >= reach[:-1]))
+    place_of_hit = np.cumsum(new) - 1
+    n_places = int(place_of_hit[-1]) + 1
+    pl_doc = doc[new]
+    pl_first = first[new]
+    pl_last = np.maximum.reduceat(last, np.flatnonzero(new))
+    place = dict(zip(hits.tolist(), place_of_hit.tolist()))
+
+    def allowed(a: int, b: int) -> bool:
+        if a == b:
+            return False
+        same = pl_doc[a] == pl_doc[b]
+        return not same if params.scope == "cross-file" else (same if params.scope == "within-file"
+                                                              else True)
+
+    def covers(p: int) -> bool:
+        q = place[p]
+        return corpus.p_first[p] == pl_first[q] and corpus.p_last[p] == pl_last[q]
+
+    # Links: place -> {twin place: (similarity, exact, twin passage)}, capped per group.
+    links: list[dict[int, tuple[float, bool, int]]] = [dict() for _ in range(n_places)]
+
+    def link(p: int, targets: np.ndarray, similarity: float, exact: bool) -> None:
+        a = place[p]
+        exact = exact and covers(p)
+        count = 0
+        for t in targets[:4 * ANCHORS].tolist():
+            b = place[t]
+            if not allowed(a, b):
+                continue
+            old = links[a].get(b)
+            if old is None or (similarity, exact) > old[:2]:
+                links[a][b] = (similarity, exact, t)
+            count += 1
+            if count >= ANCHORS:
+                break
+
+    uf = UnionFind(n_places)
+    for g, ms in members.items():
+        if len(ms) > 1:
+            first_place = place[int(ms[0])]
+            for p in ms.tolist():
+                if params.scope != "within-file" or pl_doc[place[p]] == pl_doc[first_place]:
+                    uf.union(first_place, place[p])
+            if params.scope == "within-file":
+                by_doc: dict[int, int] = {}
+                for p in ms.tolist():
+                    uf.union(by_doc.setdefault(int(pl_doc[place[p]]), place[p]), place[p])
+            for p in ms.tolist():
+                link(p, ms, 1.0, True)
+    for i, j, similarity in edges:
+        gi, gj = members[int(group[i])], members[int(group[j])]
+        uf.union(place[i], place[j])
+        for p in gi.tolist():
+            link(p, gj, similarity, False)
+        for p in gj.tolist():
+            link(p, gi, similarity, False)
+
+    clusters: dict[int, list[int]] = {}
+    for q in range(n_places):
+        clusters.setdefault(uf.find(q), []).append(q)
+    for cluster in clusters.values():
+        if len(cluster) < 2:
+            continue
+        cluster.sort(key=lambda q: (int(pl_doc[q]), int(pl_first[q])))
+        per_doc: dict[int, int] = {}
+        for q in cluster:
+            per_doc[int(pl_doc[q])] = per_doc.get(int(pl_doc[q]), 0) + 1
+        documents = len(per_doc)
+        boilerplate = documents >= params.boilerplate_min_documents and params.scope != "within-file"
+        for q in cluster:
+            same_doc = per_doc[int(pl_doc[q])]
+            count = {"both": len(cluster) - 1, "cross-file": len(cluster) - same_doc,
+                     "within-file": same_doc - 1}[params.scope]
+            if count == 0:
+                continue
+            eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
+            item = (_boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
+                                 pl_first, pl_last)
+                    if boilerplate else
+                    _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first,
+                               pl_last))
+            out[item.code].append(item)
+    return out
+
+
+def _first_eligible(cluster: list[int], q: int, allowed, limit: int) -> list[int]:
+    found = []
+    for t in cluster:
+        if allowed(q, t):
+            found.append(t)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _place_span(corpus, q, pl_doc, pl_first, pl_last) -> Span:
+    return corpus.span(int(pl_doc[q]), int(pl_first[q]), int(pl_last[q]))
+
+
+def _passage_span(corpus, p) -> Span:
+    return corpus.span(int(corpus.p_doc[p]), int(corpus.p_first[p]), int(corpus.p_last[p]))
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[:limit].rsplit(" ", 1)[0]}…"'
+
+
+def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first,
+               pl_last) -> Reported:
+    d, first, last = int(pl_doc[q]), int(pl_first[q]), int(pl_last[q])
+    direct = links[q]
+    order = lambda t: (int(pl_doc[t]), int(pl_first[t]))
+    exact_twins = [t for t, v in direct.items() if v[1]]
+    if exact_twins:
+        ref = min(exact_twins, key=order)
+    elif direct:
+        ref = min(direct, key=order)
+    else:  # only linked through other places of its cluster
+        ref = eligible[0]
+    if ref in direct:
+        similarity, exact, passage = direct[ref]
+        ref_span = _passage_span(corpus, passage)
+    else:
+        exact = False
+        similarity = _jaccard_places(sets, (d, first, last),
+                                     (int(pl_doc[ref]), int(pl_first[ref]), int(pl_last[ref])))
+        ref_span = _place_span(corpus, ref, pl_doc, pl_first, pl_last)
+    span = corpus.span(d, first, last)
+    more = count - 1
+    tail = f" and {more} more" if more else ""
+    quoted = _quote(corpus.excerpt(d, first))
+    if exact:
+        code = "DUP102"
+        message = (f"exact duplicate of {location(ref_span)}{tail}: {quoted}; keep one copy "
+                   f"and link to it, or rewrite this one")
+    else:
+        code = "DUP101"
+        message = (f"near-duplicate ({similarity:.2f}) of {location(ref_span)}{tail}: {quoted}; "
+                   f"keep one copy and link to it, or rewrite this one")
+    related = [Related(ref_span, _link_note(similarity, exact))]
+    for t in sorted(set(eligible) | set(direct), key=order):
+        if len(related) >= params.max_related:
+            break
+        if t == ref:
+            continue
+        if t in direct:
+            sim, ex, passage = direct[t]
+            related.append(Related(_passage_span(corpus, passage), _link_note(sim, ex)))
+        else:
+            related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last),
+                                   "repeats it through the other copies"))
+    return Reported(code, span, message, corpus.text(d, first, last), related)
+
+
+def _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc, pl_first,
+                 pl_last) -> Reported:
+    d, first, last = int(pl_doc[q]), int(pl_first[q]), int(pl_last[q])
+    span = corpus.span(d, first, last)
+    quoted = _quote(corpus.excerpt(d, first))
+    head = cluster[0]
+    if head == q:
+        where = f"this is the first of {len(cluster)} places"
+        ref_span = _place_span(corpus, eligible[0], pl_doc, pl_first, pl_last)
+        where += f", next at {location(ref_span)}"
+    else:
+        ref_span = _place_span(corpus, head, pl_doc, pl_first, pl_last)
+        where = f"{len(cluster)} places, first at {location(ref_span)}"
+    message = (f"boilerplate repeated in {documents} documents ({where}): {quoted}; keep it in "
+               f"one place and link to it, or list it in the DUP 'allow' option if intended")
+    related = []
+    for t in eligible[:params.max_related]:
+        note = "first occurrence" if t == head else "another copy"
+        if t in links[q]:
+            sim, exact, _ = links[q][t]
+            note += f" ({_link_note(sim, exact)})"
+        related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last), note))
+    return Reported("DUP104", span, message, corpus.text(d, first, last), related)
+
+
+def _link_note(similarity: float, exact: bool) -> str:
+    return "exact duplicate" if exact else f"near-duplicate ({similarity:.2f})"
+
+
+def _jaccard_places(sets: ShingleCache, a: tuple, b: tuple) -> float:
+    return jaccard(sets.get(*a), sets.get(*b))
+
+
+# -- titles (DUP103) --------------------------------------------------------------------
+def analyse_titles(collected, params: MatchParams) -> list[Reported]:
+    """Titles of different documents that are the same, or share a run of at
+    least ``title_min_shared_words`` words covering half of each title."""
+    entries = []  # (path, line_starts, start, end, words, display text, word spans)
+    for path, sketch in sorted(((p, d) for p, d in collected if getattr(d, "titles", None)),
+                               key=lambda pd: pd[0]):
+        for start, end, words, text, spans, _level in sketch.titles:
+            entries.append((path, sketch.line_starts, start, end, words, text, spans))
+    k = params.title_min_shared_words
+    buckets: dict[tuple, list[int]] = {}
+    for index, entry in enumerate(entries):
+        words = entry[4]
+        grams = {words} if len(words) < k else {words[i:i + k] for i in range(len(words) - k + 1)}
+        for gram in grams:
+            buckets.setdefault(gram, []).append(index)
+    links: dict[int, dict[int, tuple]] = {}
+    uf = UnionFind(len(entries))
+    checked: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        for a in members[:ANCHORS]:
+            for b in members:
+                if a == b or entries[a][0] == entries[b][0] or (min(a, b), max(a, b)) in checked:
+                    continue
+                checked.add((min(a, b), max(a, b)))
+                shared = _shared_run(entries[a][4], entries[b][4], k)
+                if shared is None:
+                    continue
+                uf.union(a, b)
+                links.setdefault(a, {})[b] = shared
+                links.setdefault(b, {})[a] = (shared[2], shared[3], shared[0], shared[1], shared[4])
+    clusters: dict[int, list[int]] = {}
+    for index in links:
+        clusters.setdefault(uf.find(index), []).append(index)
+    out: list[Reported] = []
+    order = lambda t: (entries[t][0], entries[t][2])
+    for cluster in clusters.values():
+        cluster.sort(key=order)
+        for i in cluster:
+            path, line_starts, start, end, words, text, spans = entries[i]
+            others = [t for t in cluster if entries[t][0] != path]
+            if not others:
+                continue
+            direct = links.get(i, {})
+            ref = min(direct, key=order) if direct else others[0]
+            ref_span = span_at(entries[ref][0], entries[ref][1], entries[ref][2], entries[ref][3])
+            span = span_at(path, line_starts, start, end)
+            more = len(others) - 1
+            tail = f" and {more} more" if more else ""
+            if words == entries[ref][4]:
+                message = (f'duplicate title "{text}": also the title of {location(ref_span)}'
+                           f"{tail}; give each document a title of its own")
+                note = "same title"
+            else:
+                a0, a1, _b0, _b1, length = direct.get(ref) or _shared_run(words, entries[ref][4], 1)
+                phrase = text[spans[a0][0]:spans[a1 - 1][1]]
+                message = (f'near-identical title: "{text}" shares "{phrase}" ({length} of '
+                           f"{len(words)} words) with the title of {location(ref_span)}{tail}; "
+                           f"give each document a title that says what is specific to it")
+                note = f'shares "{phrase}"'
+            related = [Related(ref_span, note)]
+            for t in others:
+                if len(related) >= params.max_related:
+                    break
+                if t != ref:
+                    related.append(Related(span_at(entries[t][0], entries[t][1], entries[t][2],
+                                                   entries[t][3]), "similar title"))
+            out.append(Reported("DUP103", span, message, " ".join(words), related))
+    return out
+
+
+def _shared_run(a: tuple, b: tuple, k: int):
+    """(start in a, end in a, start in b, end in b, length) of the longest common
+    run of words when the titles count as near-identical, else None."""
+    if a == b:
+        return (0, len(a), 0, len(b), len(a)) if len(a) >= 2 else None
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    length = match.size
+    if length < k or 2 * length < min(len(a), len(b)):
+        return None
+    return (match.a, match.a + length, match.b, match.b + length, length)

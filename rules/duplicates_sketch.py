@@ -1,0 +1,472 @@
+"""DUP, per document: passages, their normalised text, shingles and MinHash band keys.
+
+This is the ``collect`` half of the DUP rules; it runs in the worker processes.
+
+* A **passage** is a prose segment (paragraph, list item, table cell, block
+  quote, heading below title level) or a window of one to three consecutive
+  sentences inside one segment, with at least ``min-words`` words.
+* **Normalised text** folds case, drops punctuation and masked markup, joins
+  words with single spaces and removes apostrophes inside words (``Nation's``
+  and ``Nations'`` both become ``nations``). Sentences of a document are joined
+  in order, so a passage is one substring of it.
+* **Shingles** are word n-grams or character n-grams taken *inside* each
+  sentence; a passage's set is the union over its sentences, so reordering
+  sentences or splitting one in two costs little.
+* Every shingle is hashed with one vectorised polynomial hash over the code
+  points (prefix sums modulo 2**64), then the MinHash of each sentence is the
+  column minimum of datasketch's ``affine32`` permutations, computed for all
+  shingles at once with numpy; the signature of a window or segment is the
+  element-wise minimum of its sentences' signatures (MinHash of a union).
+  ``tests/test_duplicates.py`` checks the signatures bit for bit against
+  ``datasketch.MinHash.update_batch``.
+* The **band keys** (b bands of r rows) are what LSH needs; they are all that
+  leaves the worker besides the normalised text used for exact verification.
+
+numpy is imported at module level (cheap, and needed by every caller);
+datasketch (and the scipy it imports) only when permutations are first needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+# Bump when what ``sketch_document`` returns changes: it is part of the cache key.
+SKETCH_VERSION = 1
+SEED = 1  # datasketch MinHash seed of the permutations
+CAPTURE = 0.99  # probability that LSH proposes a pair exactly at the threshold
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_APOSTROPHES = str.maketrans("", "", "'’ʼ")
+SHINGLE_CHOICES = ("word-1", "word-2", "word-3", "word-4", "word-5",
+                   "char-3", "char-4", "char-5", "char-6", "char-7", "char-8")
+
+U32 = np.uint32
+U64 = np.uint64
+_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
+_BASE_INV = pow(_BASE, -1, 1 << 64)
+_LEN_MIX = U64(0xC2B2AE3D27D4EB4F)
+_BAND_MIX = U64(0x9FB21C651E98DF25)
+
+
+@dataclass(frozen=True)
+class SketchParams:
+    kind: str  # "word" or "char"
+    size: int
+    num_perm: int
+    bands: int
+    rows: int
+    min_words: int
+    allow: tuple[str, ...] = ()
+    title_levels: int = 1
+
+    def key(self) -> tuple:
+        return (SKETCH_VERSION, self.kind, self.size, self.num_perm, self.bands, self.rows,
+                self.min_words, self.allow, self.title_levels)
+
+
+def parse_shingles(choice: str) -> tuple[str, int]:
+    kind, _, size = choice.partition("-")
+    return kind, int(size)
+
+
+def choose_bands(threshold: float, num_perm: int, capture: float = CAPTURE) -> tuple[int, int]:
+    """LSH banding (bands, rows) for ``num_perm`` values: the most rows per band
+    (fewest chance candidates) whose probability of proposing a pair of
+    similarity exactly ``threshold``, ``1 - (1 - t**r)**b``, is at least ``capture``.
+
+    datasketch's own optimiser balances false positives against false
+    negatives and proposes a pair at the threshold only about half the time;
+    here a missed pair is a missed duplicate, while a spurious candidate only
+    costs one exact verification.
+    """
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if bands < 2:
+            break
+        if 1.0 - (1.0 - threshold ** rows) ** bands >= capture:
+            best = (bands, rows)
+    return best
+
+
+def capture_probability(similarity: float, bands: int, rows: int) -> float:
+    return 1.0 - (1.0 - similarity ** rows) ** bands
+
+
+# -- normalisation ------------------------------------------------------------
+def words_of(text: str) -> list[str]:
+    """The normalised words of a piece of prose."""
+    return [w.translate(_APOSTROPHES) for w in WORD_RE.findall(text.casefold())]
+
+
+def display_words(text: str) -> list[str]:
+    """The words as written (for messages), parallel to ``words_of``."""
+    return WORD_RE.findall(text)
+
+
+# -- hashing ------------------------------------------------------------------
+def _fmix64(x: np.ndarray) -> np.ndarray:
+    x = x ^ (x >> U64(33))
+    x = x * U64(0xFF51AFD7ED558CCD)
+    x = x ^ (x >> U64(33))
+    x = x * U64(0xC4CEB9FE1A85EC53)
+    return x ^ (x >> U64(33))
+
+
+def _fmix32(x: np.ndarray) -> np.ndarray:
+    # The MurmurHash3 finalizer, as datasketch's affine32 scheme applies it to inputs.
+    x = x ^ (x >> U32(16))
+    x = x * U32(0x85EBCA6B)
+    x = x ^ (x >> U32(13))
+    x = x * U32(0xC2B2AE35)
+    return x ^ (x >> U32(16))
+
+
+_POWERS: list[np.ndarray] = [np.ones(1, dtype=U64), np.ones(1, dtype=U64)]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i modulo 2**64 for i in 0..n."""
+    if len(_POWERS[0]) <= n:
+        size = max(n + 1, 2 * len(_POWERS[0]), 1 << 16)
+        with np.errstate(over="ignore"):
+            pw = np.empty(size, dtype=U64)
+            pw[0] = 1
+            pw[1:] = np.cumprod(np.full(size - 1, _BASE, dtype=U64))
+            ipw = np.empty(size, dtype=U64)
+            ipw[0] = 1
+            ipw[1:] = np.cumprod(np.full(size - 1, _BASE_INV, dtype=U64))
+        _POWERS[0], _POWERS[1] = pw, ipw
+    return _POWERS[0], _POWERS[1]
+
+
+class SubstringHasher:
+    """64-bit hashes of any substring of ``text`` in O(1) each, vectorised.
+
+    A polynomial hash over code points with prefix sums modulo 2**64, brought
+    to position independence by the inverse power and finished with the
+    MurmurHash3 64-bit finalizer mixed with the length.
+    """
+
+    def __init__(self, text: str):
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=U32).astype(U64)
+        pw, ipw = _powers(len(codes))
+        self.ipw = ipw
+        self.prefix = np.zeros(len(codes) + 1, dtype=U64)
+        with np.errstate(over="ignore"):
+            np.cumsum((codes + U64(1)) * pw[:len(codes)], out=self.prefix[1:])
+
+    def hash(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            raw = (self.prefix[ends] - self.prefix[starts]) * self.ipw[starts]
+            return _fmix64(raw ^ ((ends - starts).astype(U64) * _LEN_MIX))
+
+
+def substring_hash(text: str) -> int:
+    """The 64-bit hash of a whole string (as ``SubstringHasher`` computes it)."""
+    hasher = SubstringHasher(text)
+    return int(hasher.hash(np.array([0]), np.array([len(text)]))[0])
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (a, b) for ``num_perm`` values."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
+    return a.astype(U32), b.astype(U32)
+
+
+def minhash_rows(shingles32: np.ndarray, groups: np.ndarray, num_perm: int) -> np.ndarray:
+    """One MinHash signature per group of consecutive shingles (``groups`` are start
+    indices, each group non-empty): datasketch's affine32 values, as uint32.
+
+    Computed permutation-major (each permutation over all shingles, then a
+    row-wise ``minimum.reduceat``), in blocks of permutations for large inputs:
+    five times faster than the shingle-major layout.
+    """
+    a, b = permutations(num_perm)
+    mixed = _fmix32(shingles32)
+    block = num_perm if len(mixed) * num_perm <= (1 << 22) else 16
+    out = np.empty((num_perm, len(groups)), dtype=U32)
+    values = np.empty((min(block, num_perm), len(mixed)), dtype=U32)
+    with np.errstate(over="ignore"):
+        for k in range(0, num_perm, block):
+            width = min(block, num_perm - k)
+            np.multiply.outer(a[k:k + width], mixed, out=values[:width])
+            values[:width] += b[k:k + width, None]
+            np.minimum.reduceat(values[:width], groups, axis=1, out=out[k:k + width])
+    return out.T
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 32-bit key per band of each signature (chance key collisions are
+    verified away like any other LSH candidate)."""
+    n = len(signatures)
+    if n == 0:
+        return np.zeros((0, bands), dtype=U32)
+    blocks = signatures[:, :bands * rows].reshape(n, bands, rows).astype(U64)
+    with np.errstate(over="ignore"):
+        key = np.zeros((n, bands), dtype=U64)
+        for j in range(rows):
+            key = (key ^ blocks[:, :, j]) * _BAND_MIX
+        return (_fmix64(key) >> U64(32)).astype(U32)
+
+
+# -- shingles -----------------------------------------------------------------
+def shingle_spans(norm: str, sent_spans: np.ndarray, kind: str, size: int):
+    """Start/end offsets (into ``norm``) of every shingle, grouped by sentence.
+
+    Returns (starts, ends, group_starts): shingles of sentence i are
+    ``group_starts[i]:group_starts[i+1]``; every sentence has at least one
+    (a sentence shorter than one shingle is one shingle).
+    """
+    n_sent = len(sent_spans)
+    s_start = sent_spans[:, 0]
+    s_end = sent_spans[:, 1]
+    if kind == "char":
+        lengths = s_end - s_start
+        counts = np.maximum(lengths - size + 1, 1)
+        group_starts = np.zeros(n_sent + 1, dtype=np.int64)
+        np.cumsum(counts, out=group_starts[1:])
+        total = int(group_starts[-1])
+        sent_of = np.repeat(np.arange(n_sent), counts)
+        starts = np.arange(total, dtype=np.int64) - group_starts[sent_of] + s_start[sent_of]
+        ends = np.minimum(starts + size, s_end[sent_of])
+        return starts, ends, group_starts
+    # Words: the spaces of the normalised text separate words and sentences alike.
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=U32)
+    spaces = np.flatnonzero(codes == 32)
+    w_start = np.concatenate(([0], spaces + 1))
+    w_end = np.concatenate((spaces, [len(codes)]))
+    # Sentence of each word: sentences are separated by single spaces too.
+    w_sent = np.searchsorted(s_start, w_start, side="right") - 1
+    n_words = np.bincount(w_sent, minlength=n_sent)
+    first_word = np.zeros(n_sent + 1, dtype=np.int64)
+    np.cumsum(n_words, out=first_word[1:])
+    counts = np.maximum(n_words - size + 1, 1)
+    group_starts = np.zeros(n_sent + 1, dtype=np.int64)
+    np.cumsum(counts, out=group_starts[1:])
+    total = int(group_starts[-1])
+    sent_of = np.repeat(np.arange(n_sent), counts)
+    k = np.arange(total, dtype=np.int64) - group_starts[sent_of]
+    wi = first_word[sent_of] + k
+    wj = np.minimum(wi + size - 1, first_word[sent_of + 1] - 1)
+    return w_start[wi], w_end[wj], group_starts
+
+
+def shingle_set(norm: str, sentence_bounds: list[tuple[int, int]], kind: str, size: int) -> set[str]:
+    """The exact shingle set of the sentences at ``sentence_bounds`` of ``norm``
+    (for verification): the shingles ``shingle_spans`` hashes, as strings."""
+    out: set[str] = set()
+    for s, e in sentence_bounds:
+        sentence = norm[s:e]
+        if kind == "char":
+            if len(sentence) <= size:
+                out.add(sentence)
+            else:
+                out.update(sentence[i:i + size] for i in range(len(sentence) - size + 1))
+        else:
+            words = sentence.split(" ")
+            if len(words) <= size:
+                out.add(sentence)
+            else:
+                out.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    return out
+
+
+# -- the per-document sketch --------------------------------------------------
+# Batches of whole segments of about this many normalised characters bound the
+# memory of one (shingles x permutations) matrix, whatever the document size.
+BATCH_CHARS = 1 << 16
+# The b-bit MinHash (8 bits of each of ESTIMATOR more permutations) that
+# estimates a candidate pair's similarity before the exact verification.
+ESTIMATOR = 64
+
+_NON_WORD = re.compile(r"(?:[^\w\x00]|_)+")
+
+
+@dataclass
+class DocSketch:
+    """What DUP's ``collect`` returns for one document (picklable, path-free)."""
+
+    norm: str  # normalised sentences joined by single spaces
+    sent_norm: np.ndarray  # (n_sent, 2) offsets into norm
+    sent_src: np.ndarray  # (n_sent, 2) offsets into the document text
+    sent_seg: np.ndarray  # (n_sent,) segment number of each sentence
+    excerpts: str  # the start of each sentence as written, "\x00"-separated
+    p_first: np.ndarray  # passages: first sentence
+    p_last: np.ndarray  # one past the last sentence
+    p_exact: np.ndarray  # uint64 hash of the normalised text
+    p_bands: np.ndarray  # (n_passages, bands) uint32 LSH band keys
+    p_bits: np.ndarray  # (n_passages, ESTIMATOR) uint8 b-bit MinHash
+    line_starts: np.ndarray  # offsets of line starts in the document text
+    titles: list  # (start, end, words, display text, display word offsets, level)
+    key: str = ""  # the cache key: document text, format and parameters
+
+    def excerpt(self, sentence: int) -> str:
+        return self.excerpts.split("\x00")[sentence]
+
+
+def line_starts_of(text: str) -> np.ndarray:
+    return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
+
+
+def sketch_titles(document, title_levels: int) -> tuple[list, set[int]]:
+    """Title headings (level <= ``title_levels``; in reStructuredText, whose
+    parser gives every section level 1, only the first heading)."""
+    titles = []
+    title_segments: set[int] = set()
+    for index, segment in enumerate(document.segments):
+        if segment.kind != "heading" or not 1 <= segment.level <= title_levels:
+            continue
+        if document.format == "rst" and titles:
+            break
+        text, _ = segment.compact()
+        words = words_of(text)
+        if not words:
+            continue
+        spans = [m.span() for m in WORD_RE.finditer(text)]
+        if len(spans) != len(words):  # case folding split a word: show the folded form
+            text = " ".join(words)
+            spans = [m.span() for m in re.finditer(r"\S+", text)]
+        titles.append((segment.start, segment.end, tuple(words), text, tuple(spans),
+                       segment.level))
+        title_segments.add(index)
+    return titles, title_segments
+
+
+_ASCII_WORD = bytes(c if chr(c).isalnum() or c == 0 else 32 for c in range(128)) + b" " * 128
+_ASCII_TABLE = bytes.maketrans(bytes(range(256)), _ASCII_WORD)
+_QUOTES_AND_DASHES = "‘“”«»–—…"
+
+
+def normalise_sentences(texts: list[str]) -> list[str]:
+    """Normalised text of each sentence (as ``words_of`` would join it), in a few
+    whole-document string operations: bytes.translate when the text is ASCII
+    once apostrophes, quotes and dashes are gone, a regular expression otherwise."""
+    joined = "\x00".join(texts)
+    for mark in "'’ʼ":
+        joined = joined.replace(mark, "")
+    if not joined.isascii():
+        for mark in _QUOTES_AND_DASHES:
+            joined = joined.replace(mark, " ")
+    if joined.isascii():
+        parts = joined.encode("ascii").lower().translate(_ASCII_TABLE).decode("ascii")
+        return [" ".join(part.split()) for part in parts.split("\x00")]
+    import unicodedata
+
+    joined = unicodedata.normalize("NFC", joined).casefold()
+    return [part.strip() for part in _NON_WORD.sub(" ", joined).split("\x00")]
+
+
+def sketch_document(document, params: SketchParams) -> DocSketch:
+    titles, title_segments = sketch_titles(document, params.title_levels)
+    sentences = [(index, sentence) for index, segment in enumerate(document.segments)
+                 if index not in title_segments for sentence in segment.sentences]
+    normal = normalise_sentences([s.text for _, s in sentences])
+    kept = [i for i, n in enumerate(normal) if n]
+    norm_parts = [normal[i] for i in kept]
+    lengths = np.array([len(n) for n in norm_parts], dtype=np.int64)
+    sent_norm = np.zeros((len(kept), 2), dtype=np.int64)
+    if len(kept):
+        sent_norm[:, 1] = np.cumsum(lengths + 1) - 1
+        sent_norm[:, 0] = sent_norm[:, 1] - lengths
+    sent_src = np.array([(sentences[i][1].start, sentences[i][1].end) for i in kept],
+                        dtype=np.int64).reshape(-1, 2)
+    sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
+    n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
+    norm = " ".join(norm_parts)
+    excerpts = "\x00".join(sentences[i][1].text[:120].replace("\x00", " ") for i in kept)
+
+    p_first, p_last = _passages(sent_seg, n_words, params.min_words)
+    if params.allow and len(p_first):
+        p_first, p_last = _allowed(document.text, norm, sent_src, sent_norm, p_first, p_last,
+                                   params.allow)
+    p_exact = np.zeros(len(p_first), dtype=U64)
+    p_bands = np.zeros((len(p_first), params.bands), dtype=U32)
+    p_bits = np.zeros((len(p_first), ESTIMATOR), dtype=np.uint8)
+    if len(p_first):
+        _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
+    return DocSketch(norm=norm, sent_norm=sent_norm, sent_src=sent_src, sent_seg=sent_seg,
+                     excerpts=excerpts, p_first=p_first, p_last=p_last, p_exact=p_exact,
+                     p_bands=p_bands, p_bits=p_bits, line_starts=line_starts_of(document.text),
+                     titles=titles)
+
+
+def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int):
+    """Windows of 1-3 sentences inside a segment and whole segments of more than
+    three, with at least ``min_words`` words, sorted by (first, last)."""
+    n = len(sent_seg)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    new_seg = np.concatenate(([True], sent_seg[1:] != sent_seg[:-1]))
+    seg_start = np.flatnonzero(new_seg)
+    seg_end = np.concatenate((seg_start[1:], [n]))
+    seg_of = np.cumsum(new_seg) - 1
+    end_of = seg_end[seg_of]
+    index = np.arange(n)
+    firsts = [index[index + w <= end_of] for w in (1, 2, 3)]
+    lasts = [f + w for f, w in zip(firsts, (1, 2, 3))]
+    whole = (seg_end - seg_start) > 3
+    first = np.concatenate(firsts + [seg_start[whole]])
+    last = np.concatenate(lasts + [seg_end[whole]])
+    cum = np.concatenate(([0], np.cumsum(n_words)))
+    keep = (cum[last] - cum[first]) >= min_words
+    first, last = first[keep], last[keep]
+    order = np.lexsort((last, first))
+    return first[order], last[order]
+
+
+def _allowed(text, norm, sent_src, sent_norm, p_first, p_last, patterns):
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    keep = np.ones(len(p_first), dtype=bool)
+    for i, (f, l) in enumerate(zip(p_first.tolist(), p_last.tolist())):
+        raw = text[sent_src[f, 0]:sent_src[l - 1, 1]]
+        normal = norm[sent_norm[f, 0]:sent_norm[l - 1, 1]]
+        if any(p.search(raw) or p.search(normal) for p in compiled):
+            keep[i] = False
+    return p_first[keep], p_last[keep]
+
+
+def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params) -> None:
+    """Exact hashes, band keys and b-bit estimators of the passages, computed a
+    batch of whole segments at a time."""
+    total_perm = params.num_perm + ESTIMATOR
+    lsh_width = params.bands * params.rows
+    n = len(sent_norm)
+    # Batch boundaries: segment starts, cut about every BATCH_CHARS characters.
+    seg_starts = np.flatnonzero(np.concatenate(([True], sent_seg[1:] != sent_seg[:-1])))
+    cuts = [0]
+    for s in seg_starts[1:].tolist():
+        if sent_norm[s, 0] - sent_norm[cuts[-1], 0] >= BATCH_CHARS:
+            cuts.append(s)
+    cuts.append(n)
+    bounds = np.searchsorted(p_first, cuts, side="left")
+    for (s0, s1), (q0, q1) in zip(zip(cuts, cuts[1:]), zip(bounds, bounds[1:])):
+        if q1 == q0:
+            continue
+        used = int(p_last[q0:q1].max())
+        s1 = min(s1, used)
+        base = int(sent_norm[s0, 0])
+        text = norm[base:int(sent_norm[s1 - 1, 1])]
+        spans = sent_norm[s0:s1] - base
+        hasher = SubstringHasher(text)
+        starts, ends, groups = shingle_spans(text, spans, params.kind, params.size)
+        shingles = (hasher.hash(starts, ends) >> U64(32)).astype(U32)
+        sigs = minhash_rows(shingles, groups[:-1], total_perm)
+        pf = p_first[q0:q1] - s0
+        pl = p_last[q0:q1] - s0
+        p_exact[q0:q1] = hasher.hash(spans[pf, 0], spans[pl - 1, 1])
+        window = sigs[pf]
+        widths = pl - pf
+        for k in range(1, int(widths.max())):
+            more = np.flatnonzero(widths > k)
+            window[more] = np.minimum(window[more], sigs[pf[more] + k])
+        p_bands[q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows)
+        p_bits[q0:q1] = (window[:, params.num_perm:] & U32(0xFF)).astype(np.uint8)
