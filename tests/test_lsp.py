@@ -458,3 +458,43 @@ def test_vscode_problem_matcher_regex_reads_real_output(tmp_path):
     assert done.returncode == 0, done.stderr
     assert [tuple(g[pattern[k] - 1] for k in ("file", "line", "column", "code", "message"))
             for g in json.loads(done.stdout)] == expected
+
+
+def test_duplicates_against_the_indexed_workspace_over_stdio(tmp_path, client_factory):
+    """The real DUP rules: a buffer repeats a passage of a file that is not open."""
+    from textsieve.rule import load_rules
+
+    if "DUP102" not in load_rules():
+        pytest.skip("DUP102 (exact duplicate passages) is not registered")
+    (tmp_path / "textsieve.toml").write_text('select = ["DUP102"]\n', encoding="utf-8")
+    passage = ("The committee met on a cold Tuesday morning to review the harbour budget, and after "
+               "three hours of argument it agreed to repair the north pier before the winter storms.")
+    (tmp_path / "docs").mkdir()
+    old = tmp_path / "docs" / "old.md"
+    old.write_text(f"# Old\n\n😀 {passage}\n", encoding="utf-8")
+    uri = (tmp_path / "new.md").as_uri()
+    client = client_factory()
+    client.initialize(tmp_path, debounceMs=50)
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": f"# New\n\n{passage}\n"}})
+    # Published once on open (perhaps before the index is complete), again once it is.
+    for _ in range(2):
+        diagnostics = client.diagnostics(uri)
+        if diagnostics:
+            break
+    [diag] = diagnostics
+    assert diag["code"] == "DUP102" and _range(diag)[:3] == (2, 0, 2)
+    [related] = diag["relatedInformation"]
+    assert related["location"]["uri"] == old.as_uri()
+    # The paragraph in old.md starts with an emoji: two UTF-16 units, so the end is one further.
+    assert related["location"]["range"] == {"start": {"line": 2, "character": 0},
+                                            "end": {"line": 2, "character": 3 + len(passage)}}
+
+    # old.md is deleted on disk; the client's file watcher says so.
+    old.unlink()
+    client.notify("workspace/didChangeWatchedFiles",
+                  {"changes": [{"uri": old.as_uri(), "type": 3}]})
+    # (A publication from the end of indexing may still be on its way: wait for the empty one.)
+    client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri and m["params"]["diagnostics"] == [])
+    assert client.close() == 0
