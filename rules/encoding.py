@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import sys
 import unicodedata
 import weakref
 from dataclasses import dataclass
@@ -126,10 +127,13 @@ _WORD_INVISIBLE = ("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d
 # Invisible characters that are never wanted in prose.
 _ALWAYS_INVISIBLE = "\u206a-\u206f\ufff9-\ufffb"
 _TAGS = "\U000e0001\U000e0020-\U000e007f"
+# One character per match, no "+": a repeated class defeats the regex engine's fast
+# scan and costs three times as much on clean text. Runs are joined afterwards.
 _SUSPECT_RE = re.compile(
-    f"[{_C0}{_C1}{_BIDI_CONTROLS}{_BIDI_MARKS}{_WORD_INVISIBLE}{_ALWAYS_INVISIBLE}{_TAGS}"
-    "\ufeff\ufffd\u2028\u2029]+")
+    f"[{_C0}{_C1}{_BIDI_CONTROLS}{_BIDI_MARKS}{_WORD_INVISIBLE}{_ALWAYS_INVISIBLE}"
+    "\ufeff\ufffd\u2028\u2029]")
 _C0_RE = re.compile(f"[{_C0}]")
+_TAGS_RE = re.compile(f"[{_TAGS}]")
 _ANSI_RE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 
 _C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 "
@@ -330,6 +334,8 @@ def _candidate_lines(document, prose: _Prose) -> list[tuple[int, int, int]]:
                if tables.mojibake_at(text, m.start())]
     # "Ã" or "Â" whose continuation byte (A0, a no-break space) became a space.
     for needle in ("Ã ", "Â "):
+        if needle[0] not in text:
+            continue
         at = text.find(needle)
         while at >= 0:
             offsets.append(at)
@@ -365,17 +371,22 @@ def _mojibake(document, prose: _Prose, lines) -> list[Issue]:
         if end == len(seg.text):
             line += prose.tail(k)
         line = line.rstrip(" ")
-        fixed, plan = line, None
+        by_ftfy, plan = line, None
         if is_bad(line):
-            fixed, plan = fix_encoding_and_explain(line)
-        fixed = _fallback_line(fixed)
+            by_ftfy, plan = fix_encoding_and_explain(line)
+        fixed = _fallback_line(by_ftfy)
         if fixed == line:
             continue
+        # One decoding of the whole line explains every word in it; otherwise each
+        # word's own repair is explained on its own.
+        uniform = (fixed == by_ftfy and bool(plan)
+                   and all(kind in ("encode", "decode") for kind, _ in plan))
         for s, e, replacement in _changed_words(line, fixed):
             begin = seg.start + start + s
             original = line[s:e]
             masked = text[begin:begin + len(original)] != original
-            issues.append(_mojibake_issue(document, begin, original, replacement, plan, masked))
+            issues.append(_mojibake_issue(document, begin, original, replacement, plan, masked,
+                                          uniform))
     return issues
 
 
@@ -413,9 +424,10 @@ class _Codec:
         self.regex = re.compile(f"(?:[{_char_class(groups['l2'])}]{c}|[{_char_class(groups['l3'])}]{c}{c}"
                                 f"|[{_char_class(groups['l4'])}]{c}{c}{c})+")
 
-    def decode(self, token: str) -> str | None:
-        """``token`` with its UTF-8-shaped runs decoded, if the result is plausible mojibake repair."""
-        out, last, implausible = [], 0, False
+    def decode(self, token: str) -> tuple[str, int] | None:
+        """``token`` with its UTF-8-shaped runs decoded, if the result is a plausible repair,
+        and how many characters those runs cover."""
+        out, last, implausible, covered = [], 0, False, 0
         for m in self.regex.finditer(token):
             try:
                 decoded = bytes(self.to_byte[ch] for ch in m.group(0)).decode("utf-8")
@@ -424,6 +436,7 @@ class _Codec:
             if not all(_good_decoded(ch) for ch in decoded):
                 return None
             implausible = implausible or _implausible(token, m.start(), m.end())
+            covered += m.end() - m.start()
             out.append(token[last:m.start()])
             out.append(decoded)
             last = m.end()
@@ -431,7 +444,7 @@ class _Codec:
             return None
         out.append(token[last:])
         result = "".join(out)
-        return result if _coherent(result) else None
+        return (result, covered) if _coherent(result) else None
 
 
 def _codecs() -> list[_Codec]:
@@ -449,14 +462,16 @@ def _fallback_token(token: str) -> tuple[str, list[str]]:
     """The token decoded (up to three times, for double encoding) and the encodings used."""
     used = []
     for _ in range(3):
+        # The encoding whose reading explains most of the word wins.
+        best, best_cover, best_label = None, 0, ""
         for codec in _codecs():
             decoded = codec.decode(token)
-            if decoded is not None:
-                used.append(codec.label)
-                token = decoded
-                break
-        else:
+            if decoded is not None and decoded[1] > best_cover:
+                best, best_cover, best_label = decoded[0], decoded[1], codec.label
+        if best is None:
             break
+        used.append(best_label)
+        token = best
     return token, used
 
 
@@ -574,17 +589,40 @@ def _coherent(word: str) -> bool:
     return True
 
 
+_ASCII_RUNS = re.compile(r"([\x00-\x7f]+)")
+
+
+def _diff(line: str, fixed: str) -> list[tuple[int, int, int, int]]:
+    """The blocks ``line[i1:i2]`` that became ``fixed[j1:j2]``.
+
+    Decoding changes only non-ASCII characters, so when both texts have the same
+    ASCII runs in the same order the non-ASCII runs between them pair up one to
+    one, which is exact and linear; otherwise (a space consumed by a restored
+    no-break space) difflib aligns them.
+    """
+    a = _ASCII_RUNS.split(line)
+    b = _ASCII_RUNS.split(fixed)
+    if len(a) == len(b) and a[1::2] == b[1::2]:
+        blocks, i, j = [], 0, 0
+        for k, (x, y) in enumerate(zip(a, b)):
+            if k % 2 == 0 and x != y:
+                blocks.append((i, i + len(x), j, j + len(y)))
+            i += len(x)
+            j += len(y)
+        return blocks
+    ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+
+
 def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
     """The whole words of ``line`` that the fix changes, with their fixed text.
 
     Changed words separated only by spaces or punctuation are one region, so a
     sentence read with the wrong encoding is one finding, not one per word.
     """
-    ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
-    regions = []
-    for tag, i1, i2, _j1, _j2 in ops:
-        if tag == "equal":
-            continue
+    blocks = _diff(line, fixed)
+    regions: list[list[int]] = []
+    for i1, i2, _j1, _j2 in blocks:
         s, e = i1, i2
         while s > 0 and _wordish(line[s - 1]):
             s -= 1
@@ -595,18 +633,15 @@ def _changed_words(line: str, fixed: str) -> list[tuple[int, int, str]]:
         else:
             regions.append([s, e])
 
-    def to_fixed(x: int, prefer_start: bool) -> int:
-        for tag, i1, i2, j1, j2 in ops:
-            if tag == "equal" and i1 <= x <= i2:
-                return j1 + (x - i1)
-        for tag, i1, i2, j1, j2 in ops:
-            if x == i1 and prefer_start:
-                return j1
-            if x == i2:
-                return j2
-            if x == i1:
-                return j1
-        return len(fixed) if x >= len(line) else x
+    def to_fixed(x: int, at_start: bool) -> int:
+        shift = 0
+        for i1, i2, j1, j2 in blocks:
+            if x < i1 or (x == i1 and at_start):
+                return x + (j1 - i1) if x == i1 else x + shift
+            if x < i2:
+                return j1 + min(x - i1, j2 - j1)
+            shift = j2 - i2
+        return x + shift
 
     return [(s, e, fixed[to_fixed(s, True):to_fixed(e, False)]) for s, e in regions]
 
@@ -618,11 +653,13 @@ def _wordish(ch: str) -> bool:
 
 
 def _mojibake_issue(document, begin: int, original: str, replacement: str, line_plan,
-                    masked: bool) -> Issue:
+                    masked: bool, uniform: bool) -> Issue:
     from ftfy import fix_encoding_and_explain
 
-    own = fix_encoding_and_explain(original)
-    if own.text.replace("\ufeff", "") == replacement.replace("\ufeff", ""):
+    own = None if uniform else fix_encoding_and_explain(original)
+    if uniform:
+        what, plan_safe = _describe(line_plan, original)
+    elif own.text.replace("\ufeff", "") == replacement.replace("\ufeff", ""):
         what, plan_safe = _describe(own.explanation, original)
     else:
         decoded, used = _fallback_token(original)
@@ -638,7 +675,9 @@ def _mojibake_issue(document, begin: int, original: str, replacement: str, line_
         replacement = replacement.replace("\ufeff", "")
         notes.append("it is a byte-order mark, which belongs nowhere in the text")
     if "\ufffd" in replacement:
-        if replacement.count("\ufffd") == original.count(_LOST_QUOTE):
+        quotes = [m.end() for m in re.finditer(_LOST_QUOTE, original)]
+        if (replacement.count("\ufffd") == len(quotes)
+                and all(q == len(original) or original[q].isascii() for q in quotes)):
             replacement = replacement.replace("\ufffd", "\u201d")
             notes.append("a byte was lost; '\u201d' is the likely original")
         else:
@@ -714,26 +753,36 @@ for _b in range(0x80, 0xA0):
 def _characters(document, prose: _Prose, settings: dict, allow: frozenset,
                 taken: list[tuple[int, int]]) -> list[Issue]:
     text = document.text
+    if text.isascii():
+        found = _C0_RE.finditer(text)
+    else:
+        found = _SUSPECT_RE.finditer(text)
+        if _may_be_astral(text):
+            found = sorted([*found, *_TAGS_RE.finditer(text)], key=lambda m: m.start())
+    # Join adjacent characters of one kind into runs, keeping only prose.
+    pieces: list[list] = []
+    for m in found:
+        off = m.start()
+        ch = text[off]
+        kind = _kind(ch, settings)
+        if kind is None or ch in allow or _inside(taken, off) or not prose.visible(off):
+            continue
+        if pieces and pieces[-1][2] == kind and pieces[-1][1] == off:
+            pieces[-1][1] = off + 1
+        else:
+            pieces.append([off, off + 1, kind])
     issues: list[Issue] = []
-    for m in _SUSPECT_RE.finditer(text):
-        # Split the run into maximal pieces of one kind, all of them prose.
-        pieces: list[list] = []
-        for off in range(m.start(), m.end()):
-            ch = text[off]
-            kind = _kind(ch, settings)
-            if (kind is None or ch in allow or _inside(taken, off) or not prose.visible(off)):
-                kind = None
-            if pieces and pieces[-1][2] == kind and pieces[-1][1] == off:
-                pieces[-1][1] = off + 1
-            else:
-                pieces.append([off, off + 1, kind])
-        for start, end, kind in pieces:
-            if kind is None:
-                continue
-            issue = _CHARACTER_RULES[kind](document, prose, start, end, settings)
-            if issue is not None:
-                issues.extend(issue if isinstance(issue, list) else [issue])
+    for start, end, kind in pieces:
+        issue = _CHARACTER_RULES[kind](document, prose, start, end, settings)
+        if issue is not None:
+            issues.extend(issue if isinstance(issue, list) else [issue])
     return issues
+
+
+def _may_be_astral(text: str) -> bool:
+    """Could ``text`` hold characters beyond U+FFFF? CPython stores such a string with
+    four bytes a character, which its size shows at no cost (unlike ``max(text)``)."""
+    return len(text) < 64 or sys.getsizeof(text) >= 4 * len(text)
 
 
 def _kind(ch: str, settings: dict) -> str | None:
@@ -949,40 +998,73 @@ def _not_utf8(document) -> list[Issue]:
         return []
     text = document.text
     encoding = source.encoding or ""
-    offset, byte = _char_offset(text, encoding, source.bad_byte_offset)
-    where = ""
-    if source.bad_byte_offset >= 0:
-        shown = f"byte 0x{byte:02X} " if byte is not None else ""
-        where = f" (first invalid {shown}at byte offset {source.bad_byte_offset})"
-    if encoding and encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
-        read = (f"it was read as {encoding} (detected, a guess): check the text, then convert "
-                f"the file, e.g. `iconv -f {encoding} -t UTF-8`")
+    iconv = _iconv_name(encoding)
+    if source.bad_byte_offset < 0:  # a UTF-16/32 file with its byte-order mark
+        what = source.decode_note or f"encoded as {encoding}"
+        return [Issue("ENC104", 0, min(1, len(text)),
+                      f"file is {what}, not UTF-8; convert it, e.g. `iconv -f {iconv} -t UTF-8`")]
+    # The reader stripped a UTF-8 byte-order mark before decoding; offsets count it.
+    byte_offset = source.bad_byte_offset - (3 if source.bom else 0)
+    offset, byte = _char_offset(text, encoding, byte_offset)
+    if byte is not None:
+        where = (f" (byte 0x{byte:02X} at byte offset {source.bad_byte_offset}, shown here as "
+                 f"'{_show(text[offset])}')")
     else:
-        read = "no encoding was recognised; undecodable bytes became U+FFFD"
-    note = f" [{source.decode_note}]" if source.decode_note else ""
-    end = min(offset + 1, len(text))
-    return [Issue("ENC104", offset, end, f"file is not valid UTF-8{where}; {read}{note}")]
+        where = f" (first invalid byte at byte offset {source.bad_byte_offset})"
+    read = (f"it was read as {encoding} (detected, a guess): check that the text reads right, "
+            f"then convert the file, e.g. `iconv -f {iconv} -t UTF-8`") if encoding else \
+        "no encoding was recognised"
+    return [Issue("ENC104", offset, min(offset + 1, len(text)),
+                  f"file is not valid UTF-8{where}; {read}")]
+
+
+def _iconv_name(encoding: str) -> str:
+    """The name iconv knows for a Python codec name (cp1252 → CP1252, mac_roman → MACINTOSH)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return encoding.upper()
+    special = {"mac-roman": "MACINTOSH", "iso8859-1": "ISO-8859-1", "latin-1": "ISO-8859-1",
+               "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
+               "utf-32-be": "UTF-32BE"}
+    if name in special:
+        return special[name]
+    m = re.fullmatch(r"iso8859-(\d+)", name)
+    if m:
+        return f"ISO-8859-{m.group(1)}"
+    return name.upper().replace("_", "-")
 
 
 def _char_offset(text: str, encoding: str, byte_offset: int) -> tuple[int, int | None]:
-    """The character offset holding byte ``byte_offset`` when ``text`` is encoded back."""
+    """The character offset holding byte ``byte_offset`` when ``text`` is encoded back,
+    and that byte; (0, None) when the text does not encode back."""
     if byte_offset < 0 or not encoding:
         return 0, None
-    try:
-        import codecs
+    import codecs
 
+    try:
         encoder = codecs.getincrementalencoder(encoding)()
-    except (LookupError, TypeError):
-        return 0, None
-    position = 0
-    for index, ch in enumerate(text):
-        try:
-            data = encoder.encode(ch)
-        except (UnicodeError, ValueError):
-            return 0, None
-        if position + len(data) > byte_offset:
-            return index, data[byte_offset - position]
-        position += len(data)
+        position, index, step = 0, 0, 4096
+        while index < len(text):
+            # Whole chunks at C speed, then character by character in the chunk that holds it.
+            chunk = encoder.encode(text[index:index + step])
+            if position + len(chunk) <= byte_offset and step > 1:
+                position += len(chunk)
+                index += step
+                continue
+            if step > 1:
+                encoder = codecs.getincrementalencoder(encoding)()
+                encoder.encode(text[:index])
+                step = 1
+                continue
+            if position + len(chunk) > byte_offset:
+                return index, chunk[byte_offset - position]
+            position += len(chunk)
+            index += 1
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        pass
     return 0, None
 
 
