@@ -53,14 +53,14 @@ DEFAULT_CODES = "READ101,READ102"
 ALL_CODES = "READ"
 
 
-def gather(sources: list[str]) -> list[str]:
+def gather(sources: list[str], min_size: int = 2_000) -> list[str]:
     files = []
     for pattern in sources:
         for root in sorted(glob.glob(pattern)):
             for dirpath, _, names in os.walk(root):
                 for name in sorted(names):
                     path = os.path.join(dirpath, name)
-                    if name.endswith(SUFFIXES) and 2_000 <= os.path.getsize(path) <= 2_000_000:
+                    if name.endswith(SUFFIXES) and min_size <= os.path.getsize(path) <= 2_000_000:
                         files.append(path)
     return files
 
@@ -178,23 +178,41 @@ def grades(args) -> None:
     from textsieve.document import Document, format_for
     from textsieve.rules import readability as R
 
-    files = [f for f in gather(args.source) if "/seeds/" not in f and "/samples/" not in f]
+    files = gather(args.source, min_size=0)
+    if args.source == DEFAULT_SOURCES:  # the manuals only, not the essays and samples
+        files = [f for f in files if "/seeds/" not in f and "/samples/" not in f]
     sentence_lists = []
+    counts = dict.fromkeys(("sentences", "READ102", "READ103", "READ104", "paragraphs",
+                            "READ105"), 0)
+    rules = {code: cls() for cls in R.RULES for code in (cls.code,) if code != "READ101"}
     for path in files:
         try:
             with open(path, encoding="utf-8") as handle:
                 doc = Document(path, handle.read(), format_for(path) or "text")
         except (UnicodeDecodeError, OSError):
             continue
-        sentences = [s for b in R.prose(doc) for s in b.sentences if s.words > R.FRAGMENT_WORDS]
+        blocks = R.prose(doc)
+        counts["sentences"] += sum(len(b.sentences) for b in blocks)
+        counts["paragraphs"] += sum(b.kind not in ("heading", "table_cell") for b in blocks)
+        for code, rule in rules.items():
+            counts[code] += len(list(rule.check(doc)))
+        sentences = [s for b in blocks for s in b.sentences if s.words > R.FRAGMENT_WORDS]
         if sum(s.words for s in sentences) >= 100 and len(sentences) >= 5:
             sentence_lists.append(sentences)
-    print(f"{len(sentence_lists)} documents of 100 words and 5 sentences or more, "
-          f"from {len(files)} files")
+    print(f"{len(files)} files, {counts['sentences']} sentences, {counts['paragraphs']} "
+          "paragraphs and list items")
+    for code in ("READ102", "READ103", "READ104"):
+        print(f"{code} {rules[code].name}: {counts[code]} sentences "
+              f"({100 * counts[code] / max(1, counts['sentences']):.2f}%) at the default settings")
+    print(f"READ105 long-paragraph: {counts['READ105']} paragraphs "
+          f"({100 * counts['READ105'] / max(1, counts['paragraphs']):.2f}%) at the default settings")
+    if not sentence_lists:
+        return
+    print(f"READ101 on the {len(sentence_lists)} documents of 100 words and 5 sentences or more:")
     for formula in R.FORMULAS:
         rule = R.DocumentGrade({"formula": formula})
         scores = sorted(rule.score(s)[0] for s in sentence_lists)
-        q = statistics.quantiles(scores, n=100)
+        q = statistics.quantiles(scores, n=100) if len(scores) > 1 else scores * 99
         flagged = sum(rule._too_hard(x) for x in scores)
         print(f"{formula:22s} p05 {q[4]:5.1f}  median {statistics.median(scores):5.1f}  "
               f"p95 {q[94]:5.1f}  p99 {q[98]:5.1f}  flagged at the default target: "

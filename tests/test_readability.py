@@ -240,6 +240,16 @@ def test_a_list_of_names_is_not_hard_prose():
     assert run_rule(DocumentGrade, doc, min_words=1, min_sentences=1) == []
 
 
+def test_each_formula_has_its_own_default_target():
+    assert {f: DocumentGrade({"formula": f}).max_grade for f in R.FORMULAS if f != "flesch-reading-ease"} == {
+        "flesch-kincaid-grade": 14, "gunning-fog": 18, "smog": 16, "coleman-liau": 16,
+        "ari": 15, "dale-chall": 12}
+    assert DocumentGrade({"formula": "smog", "max-grade": 11.5}).max_grade == 11.5
+    message = run_rule(DocumentGrade, HARD_DOC, formula="gunning-fog")[0].message
+    assert message.startswith("document reads at Gunning fog index ")
+    assert "above the target of 18 (" in message
+
+
 def test_reading_ease_formula():
     findings = run_rule(DocumentGrade, HARD_DOC, formula="flesch-reading-ease")
     assert spans(findings) == [("READ101", 1, 3, 1, 23)]
@@ -326,6 +336,12 @@ def test_inline_code_is_not_counted_as_words():
     assert run_rule(LongSentence, shorter + "\n") == []  # 39 prose words
     longer = LONG.replace("the pinned compiler", "the pinned compiler `gcc -O2 -Wall`")
     assert spans(run_rule(LongSentence, longer + "\n")) == [("READ102", 1, 1, 1, 266)]
+
+
+def test_messages_quote_the_source_text():
+    text = "The `DIRECTORY` form installs contents of " + " ".join(LONG.split()[5:]) + "\n"
+    message = run_rule(LongSentence, text)[0].message
+    assert "split 'The `DIRECTORY` form installs contents of…' into" in message
 
 
 def test_headings_end_sentences():
