@@ -162,7 +162,7 @@ def _show(text: str, limit: int = 60) -> str:
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn"):
             o = ord(ch)
-            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
+            out.append(f"\\x{o:02x}" if o < 0xA0 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
         elif cat == "Zs" and ch != " ":
             out.append(f"\\u{ord(ch):04x}")
         else:
