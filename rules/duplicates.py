@@ -27,7 +27,7 @@ _SHINGLES = ("word-1", "word-2", "word-3", "word-4", "word-5",
 
 OPTIONS = {
     "threshold": Option(
-        0.6, "Lowest Jaccard similarity of two passages' shingle sets reported as near-duplicate.",
+        0.55, "Lowest Jaccard similarity of two passages' shingle sets reported as near-duplicate.",
         minimum=0.3, maximum=1.0),
     "min-words": Option(
         8, "Fewest words in a passage (sentence window, paragraph, list item...) that is compared.",
@@ -35,7 +35,7 @@ OPTIONS = {
     "shingles": Option(
         "word-2", "Shingles compared: word-N (N-word sequences) or char-N (N-character sequences), "
         "taken inside sentences.", choices=_SHINGLES),
-    "num-perm": Option(128, "MinHash permutations per signature (more: finer LSH, slower).",
+    "num-perm": Option(224, "MinHash permutations for the LSH bands (more: fewer chance candidates, slower).",
                        minimum=16, maximum=1024),
     "scope": Option("both", "Which pairs count: across files, within one file, or both.",
                     choices=("both", "cross-file", "within-file")),

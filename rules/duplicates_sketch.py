@@ -37,7 +37,7 @@ import numpy as np
 # Bump when what ``sketch_document`` returns changes: it is part of the cache key.
 SKETCH_VERSION = 1
 SEED = 1  # datasketch MinHash seed of the permutations
-CAPTURE = 0.99  # probability that LSH proposes a pair exactly at the threshold
+CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ")

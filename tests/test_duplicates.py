@@ -1,0 +1,411 @@
+"""DUP rules: near-duplicate and exact passages, templated titles, boilerplate."""
+
+from __future__ import annotations
+
+import glob
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textsieve.cache import Cache
+from textsieve.findings import Finding
+from textsieve.rules import duplicates as dup
+from textsieve.rules import duplicates_match as match
+from textsieve.rules import duplicates_sketch as sketch
+from textsieve.rules.duplicates import (BoilerplatePassage, ExactDuplicatePassage,
+                                        NearDuplicatePassage, NearIdenticalTitle)
+from textsieve.testing import make_document, run_corpus_rule
+
+SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt")) or sorted(
+    glob.glob(str(Path(__file__).resolve().parents[2] / "shared" / "seeds" / "*.txt")))
+
+# A 25-word sentence, and the same with three words substituted.
+SENTENCE = ("The release manager checks that every migration has been applied to the staging "
+            "database before the build is promoted to production on Thursday morning.")
+EDITED = ("The release engineer checks that every migration has been applied to the staging "
+          "cluster before the build is promoted to production on Friday morning.")
+OTHER_A = "Our cafeteria serves soup on Mondays and fresh bread every other day of the week."
+OTHER_B = "Parking permits are renewed in January, and the office closes early before holidays."
+
+
+def location(span) -> str:
+    return f"{span.path}:{span.line}:{span.column}"
+
+
+def pos(finding: Finding) -> tuple:
+    s = finding.span
+    return (s.path, s.line, s.column, s.end_line, s.end_column)
+
+
+def run_all(texts: dict[str, str], **settings) -> list[Finding]:
+    found = []
+    for rule in (NearDuplicatePassage, ExactDuplicatePassage, NearIdenticalTitle,
+                 BoilerplatePassage):
+        found += run_corpus_rule(rule, texts, **settings)
+    return sorted(found, key=Finding.sort_key)
+
+
+# -- building blocks ------------------------------------------------------------
+def test_signatures_are_datasketch_minhash_values():
+    from datasketch import MinHash
+
+    text = "the quick brown fox jumps over the lazy dog again and again"
+    hasher = sketch.SubstringHasher(text)
+    spans = np.array([[0, len(text)]])
+    starts, ends, groups = sketch.shingle_spans(text, spans, "word", 2)
+    shingles = (hasher.hash(starts, ends) >> np.uint64(32)).astype(np.uint32)
+    ours = sketch.minhash_rows(shingles, groups[:-1], 64)[0]
+    reference = MinHash(num_perm=64, seed=sketch.SEED, scheme="affine32", hashfunc=int)
+    reference.update_batch(shingles.tolist())
+    assert np.array_equal(ours, reference.hashvalues)
+
+
+def test_blocked_minhash_matches_the_direct_computation():
+    rng = np.random.default_rng(3)
+    shingles = rng.integers(0, 2 ** 32, 40_000, dtype=np.uint32)
+    groups = np.concatenate(([0], np.sort(rng.choice(np.arange(1, 40_000), 999, replace=False))))
+    a, b = sketch.permutations(224)
+    mixed = sketch._fmix32(shingles)
+    with np.errstate(over="ignore"):
+        direct = np.minimum.reduceat(mixed[:, None] * a[None, :] + b[None, :], groups, axis=0)
+    assert np.array_equal(sketch.minhash_rows(shingles, groups, 224), direct)
+
+
+def test_shingles_hashed_are_the_shingles_verified():
+    norm = "alpha beta gamma delta epsilon zeta eta"
+    spans = np.array([[0, 16], [17, len(norm)]])  # "alpha beta gamma" | "delta … eta"
+    for kind, size in (("word", 2), ("word", 3), ("char", 5)):
+        starts, ends, groups = sketch.shingle_spans(norm, spans, kind, size)
+        hashed = {norm[s:e] for s, e in zip(starts, ends)}
+        assert hashed == sketch.shingle_set(norm, [(0, 16), (17, len(norm))], kind, size)
+        assert len(groups) == 3  # every sentence has shingles of its own
+    starts, ends, _ = sketch.shingle_spans(norm, spans, "word", 2)
+    assert "gamma delta" not in {norm[s:e] for s, e in zip(starts, ends)}  # never across sentences
+
+
+def test_normalisation_fast_path_agrees_with_the_definition():
+    samples = ["The Nation's “defense” — diplomacy… isn't_that 3.5 café",
+               "Plain ASCII, with (punctuation); snake_case and *emphasis*!",
+               "ΑΒΓ δέλτα Straße", "Nations' International", "e\u0301te\u0301 NFD"]
+    for text in samples:
+        expected = " ".join(sketch.words_of(__import__("unicodedata").normalize("NFC", text)))
+        assert sketch.normalise_sentences([text]) == [expected]
+    assert sketch.normalise_sentences(["Nation's", "Nations'"]) == ["nations", "nations"]
+
+
+def test_banding_proposes_pairs_at_the_threshold_with_probability_995():
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        bands, rows = sketch.choose_bands(threshold, 160)
+        assert bands * rows <= 160
+        assert sketch.capture_probability(threshold, bands, rows) >= 0.995
+    assert sketch.choose_bands(0.6, 160) == (40, 4)
+    # datasketch's own optimiser (equal weights) for the same size proposes a pair
+    # at the threshold far less often: the reason the banding is computed here.
+    from datasketch.lsh import _optimal_param
+
+    b, r = _optimal_param(0.6, 160, 0.5, 0.5)
+    assert sketch.capture_probability(0.6, b, r) < 0.9
+
+
+def test_estimator_minimum_keeps_pairs_at_the_threshold():
+    need = match.estimator_minimum(0.6, 64)
+    assert need == 28
+    from math import comb
+
+    p = 0.6 + 0.4 / 256
+    below = sum(comb(64, k) * p ** k * (1 - p) ** (64 - k) for k in range(need))
+    assert below <= 0.004
+
+
+def test_span_at_agrees_with_document_span():
+    text = "héllo\r\nwörld — ünïcode\n\nsecond paragraph\n"
+    doc = make_document(text, "x.md")
+    starts = sketch.line_starts_of(text)
+    for start, end in ((0, 5), (7, 12), (15, 22), (24, 40), (0, len(text))):
+        assert match.span_at("x.md", starts, start, end) == doc.span(start, end)
+
+
+# -- DUP101: near-duplicates ----------------------------------------------------------
+def test_three_word_substitution_in_a_sentence_inside_another_paragraph():
+    a = f"# Alpha\n\n{OTHER_A} {SENTENCE}\n"
+    b = f"# Beta\n\nIntro line here. {EDITED} {OTHER_B}\n"
+    found = run_corpus_rule(NearDuplicatePassage, {"a.md": a, "b.md": b})
+    col_a, col_b = len(OTHER_A) + 2, len("Intro line here. ") + 1
+    assert (col_a, col_b) == (83, 18)
+    assert [pos(f) for f in found] == [("a.md", 3, 83, 3, 83 + len(SENTENCE)),
+                                       ("b.md", 3, 18, 3, 18 + len(EDITED))]
+    first, second = found
+    assert first.message.startswith("near-duplicate (0.59) of b.md:3:18: \"The release manager")
+    assert second.message.startswith("near-duplicate (0.59) of a.md:3:83: \"The release engineer")
+    assert [(r.span.path, r.span.line, r.span.column) for r in second.related] == [("a.md", 3, 83)]
+    assert second.related[0].message == "near-duplicate (0.59)"
+    # The similarity is the exact Jaccard index of the word-bigram sets.
+    words_a, words_b = sketch.words_of(SENTENCE), sketch.words_of(EDITED)
+    bigrams = lambda w: {tuple(w[i:i + 2]) for i in range(len(w) - 1)}
+    exact = len(bigrams(words_a) & bigrams(words_b)) / len(bigrams(words_a) | bigrams(words_b))
+    assert f"({exact:.2f})" in first.message
+
+
+def test_unrelated_and_short_passages_are_quiet():
+    a = f"# One\n\n{OTHER_A}\n\nThank you for reading.\n"
+    b = f"# Two\n\n{OTHER_B}\n\nThank you for reading.\n"
+    assert run_all({"a.md": a, "b.md": b}) == []
+    # The same two documents with a long shared sentence do fire.
+    assert run_all({"a.md": a + f"\n{SENTENCE}\n", "b.md": b + f"\n{SENTENCE}\n"})
+
+
+def test_below_threshold_is_not_reported():
+    heavy = ("The deploy captain verifies that each schema change was run against the test "
+             "warehouse before the artifact moves to the live site every Friday night.")
+    assert run_corpus_rule(NearDuplicatePassage, {"a.md": SENTENCE, "b.md": heavy}) == []
+
+
+def test_paragraph_copied_with_edits_is_one_finding_per_place():
+    sentences = [SENTENCE, OTHER_A, OTHER_B,
+                 "Each team keeps its own runbook in the wiki and reviews it after every incident."]
+    edited = [EDITED, OTHER_A.replace("soup", "stew"), OTHER_B,
+              "Every team keeps its own runbook in the wiki and reviews it after each incident."]
+    a = "# A\n\n" + " ".join(sentences) + "\n"
+    b = "# B\n\n" + "\n".join(edited[2:] + edited[:2]) + "\n"  # reordered and re-wrapped
+    found = run_all({"a.md": a, "b.md": b})
+    assert [(f.code, pos(f)) for f in found] == [
+        ("DUP101", ("a.md", 3, 1, 3, len(" ".join(sentences)) + 1)),
+        ("DUP101", ("b.md", 3, 1, 6, len(edited[1]) + 1)),
+    ]
+
+
+def test_sentence_split_in_two_is_found():
+    merged = ("The nightly job exports every table to the archive bucket, and it sends a summary "
+              "of the row counts to the data team before seven in the morning.")
+    split = ("The nightly job exports every table to the archive bucket. It sends a summary of "
+             "the row counts to the data team before seven in the morning.")
+    a = f"{OTHER_A} {merged} {OTHER_B}\n"
+    b = f"{OTHER_B}\n\nIntro. {split} Then more text follows here.\n"
+    found = run_corpus_rule(NearDuplicatePassage, {"a.md": a, "b.md": b})
+    assert [pos(f) for f in found] == [("a.md", 1, 83, 1, 83 + len(merged)),
+                                       ("b.md", 3, 8, 3, 8 + len(split))]
+
+
+def test_positions_after_multibyte_text_and_in_lists_tables_and_quotes():
+    a = f"Ünïcödé — naïve café ✓. {SENTENCE}\n"
+    b = (f"- item one\n- 日本語のテキスト. {EDITED}\n\n"
+         f"| col | text |\n|-----|------|\n| x | {EDITED} |\n\n"
+         f"> Quoted. {EDITED}\n")
+    found = run_all({"a.md": a, "b.md": b})
+    assert [(f.code, pos(f)) for f in found] == [
+        ("DUP101", ("a.md", 1, 25, 1, 25 + len(SENTENCE))),
+        ("DUP102", ("b.md", 2, 13, 2, 13 + len(EDITED))),
+        ("DUP102", ("b.md", 6, 7, 6, 7 + len(EDITED))),
+        ("DUP102", ("b.md", 8, 11, 8, 11 + len(EDITED))),
+    ]
+    # The three copies in b.md are exact duplicates of each other; a.md's sentence is
+    # near all three and names the first, "and 2 more".
+    assert "near-duplicate (0.59) of b.md:2:13 and 2 more" in found[0].message
+    assert found[2].message.startswith("exact duplicate of b.md:2:13 and 2 more")
+    assert [(location(r.span), r.message) for r in found[2].related] == [
+        ("b.md:2:13", "exact duplicate"), ("a.md:1:25", "near-duplicate (0.59)"),
+        ("b.md:8:11", "exact duplicate")]
+
+
+def test_markup_and_case_changes_are_exact_duplicates():
+    a = (f"{OTHER_A}\n\nThe **Release Manager** checks that every [migration](a.md) has been "
+         "applied. It uses `make check` here.\n")
+    b = (f"{OTHER_B}\n\nthe release manager checks, that every *migration* has been applied!\n")
+    found = run_all({"a.md": a, "b.md": b})
+    end_a = 1 + len("The **Release Manager** checks that every [migration](a.md) has been applied.")
+    end_b = 1 + len("the release manager checks, that every *migration* has been applied!")
+    assert [(f.code, pos(f)) for f in found] == [("DUP102", ("a.md", 3, 1, 3, end_a)),
+                                                ("DUP102", ("b.md", 3, 1, 3, end_b))]
+    assert found[0].text == "the release manager checks that every migration has been applied"
+
+
+def test_code_blocks_urls_and_inline_code_are_never_compared():
+    code = "```\n" + SENTENCE + "\n```\n"
+    a = f"{OTHER_A}\n\n{code}"
+    b = f"{OTHER_B}\n\n{code}"
+    assert run_all({"a.md": a, "b.md": b}) == []
+
+
+# -- scope ------------------------------------------------------------------------------
+def test_scope_within_and_across_files():
+    a = f"{SENTENCE}\n\n{OTHER_A}\n\n{SENTENCE}\n"
+    b = f"{OTHER_B}\n"
+    c = f"{EDITED}\n"
+    texts = {"a.md": a, "b.md": b, "c.md": c}
+    both = run_all(texts)
+    assert [(f.code, pos(f)[:3]) for f in both] == [
+        ("DUP102", ("a.md", 1, 1)), ("DUP102", ("a.md", 5, 1)), ("DUP101", ("c.md", 1, 1))]
+    within = run_all(texts, scope="within-file")
+    assert [(f.code, pos(f)[:3]) for f in within] == [("DUP102", ("a.md", 1, 1)),
+                                                    ("DUP102", ("a.md", 5, 1))]
+    cross = run_all(texts, scope="cross-file")
+    assert [(f.code, pos(f)[:3]) for f in cross] == [
+        ("DUP101", ("a.md", 1, 1)), ("DUP101", ("a.md", 5, 1)), ("DUP101", ("c.md", 1, 1))]
+    assert "near-duplicate (0.59) of c.md:1:1" in cross[0].message
+    assert "of a.md:1:1 and 1 more" in cross[2].message
+
+
+# -- DUP104: boilerplate clusters ----------------------------------------------------------
+FOOTER = "This page is part of the project handbook; report mistakes in the issue tracker please."
+
+
+def test_boilerplate_in_five_documents_is_one_cluster():
+    topics = ["soup", "parking", "printers", "holidays", "badges"]
+    texts = {f"doc{i}.md": f"# Page {i} about {topics[i]}\n\nThis page explains how {topics[i]} "
+                           f"work here.\n\n{FOOTER}\n" for i in range(5)}
+    found = run_all(texts)
+    assert {f.code for f in found} == {"DUP104"}
+    assert [pos(f) for f in found] == [(f"doc{i}.md", 5, 1, 5, 1 + len(FOOTER)) for i in range(5)]
+    assert found[0].message.startswith(
+        "boilerplate repeated in 5 documents (this is the first of 5 places, next at doc1.md:5:1)")
+    assert found[3].message.startswith(
+        "boilerplate repeated in 5 documents (5 places, first at doc0.md:5:1)")
+    assert [r.span.path for r in found[3].related] == ["doc0.md", "doc1.md", "doc2.md", "doc4.md"]
+    capped = run_corpus_rule(BoilerplatePassage, texts, max_related=2)
+    assert all(len(f.related) == 2 for f in capped)
+    # One document fewer: below the cluster size, they are exact duplicates.
+    del texts["doc4.md"]
+    found = run_all(texts)
+    assert [f.code for f in found] == ["DUP102"] * 4
+    assert found[1].message.startswith("exact duplicate of doc0.md:5:1 and 2 more")
+
+
+def test_allow_list_silences_intended_boilerplate():
+    texts = {f"doc{i}.md": f"{FOOTER}\n" for i in range(6)}
+    assert run_all(texts, allow=["part of the project handbook"]) == []
+    assert run_all(texts, allow=["Project Handbook;"]) == []  # as written, case-insensitive
+    assert len(run_all(texts)) == 6
+
+
+def test_identical_corpus_gives_one_finding_per_place_not_pairs():
+    texts = {f"d{i:03d}.md": f"{SENTENCE}\n\n{OTHER_A} {OTHER_B}\n" for i in range(200)}
+    found = run_corpus_rule(BoilerplatePassage, texts)
+    assert len(found) == 400  # two places per document
+    assert all(len(f.related) <= 5 for f in found)
+    assert "200 documents (200 places, first at d000.md:1:1)" in found[-2].message
+    assert run_corpus_rule(NearDuplicatePassage, texts) == []
+
+
+# -- determinism, verification, cache -----------------------------------------------------
+def test_findings_do_not_depend_on_document_order():
+    texts = {f"doc{i}.md": f"{OTHER_A if i % 3 else SENTENCE}\n\n{EDITED if i % 2 else OTHER_B}\n"
+             for i in range(9)}
+    baseline = [(f.code, pos(f), f.message, f.related) for f in run_all(texts)]
+    items = list(texts.items())
+    random.Random(1).shuffle(items)
+    shuffled = [(f.code, pos(f), f.message, f.related) for f in run_all(dict(items))]
+    assert baseline == shuffled and baseline
+
+
+def test_lsh_collisions_never_reach_the_user(monkeypatch):
+    # Every passage in every band collides: all pairs become candidates, and only
+    # the exactly verified one is reported.
+    monkeypatch.setattr(sketch, "band_keys",
+                        lambda sig, bands, rows: np.zeros((len(sig), bands), dtype=np.uint32))
+    monkeypatch.setattr(match, "estimator_minimum", lambda threshold, values: 0)
+    texts = {"a.md": f"{SENTENCE}\n\n{OTHER_A}\n", "b.md": f"{OTHER_B}\n\n{EDITED}\n"}
+    found = run_corpus_rule(NearDuplicatePassage, texts)
+    assert [pos(f)[:3] for f in found] == [("a.md", 1, 1), ("b.md", 3, 1)]
+
+
+def test_second_run_reads_signatures_from_the_cache(tmp_path, monkeypatch):
+    calls = []
+    real = sketch.sketch_document
+    monkeypatch.setattr(sketch, "sketch_document", lambda d, p: calls.append(d.path) or real(d, p))
+    rule = NearDuplicatePassage({})
+    rule.cache = Cache(tmp_path)
+    texts = {"a.md": f"{SENTENCE}\n", "b.md": f"{EDITED}\n"}
+    first = run_corpus_rule(rule, texts)
+    dup._MEMO_SKETCH.clear()
+    second = run_corpus_rule(rule, texts)
+    assert calls == ["a.md", "b.md"] and first == second and len(first) == 2
+    assert rule.cache.hits == 2
+    # A changed option changes the key: the documents are sketched again.
+    other = NearDuplicatePassage({"min-words": 5})
+    other.cache = rule.cache
+    dup._MEMO_SKETCH.clear()
+    run_corpus_rule(other, texts)
+    assert calls == ["a.md", "b.md", "a.md", "b.md"]
+
+
+def test_empty_and_prose_free_documents():
+    texts = {"empty.md": "", "code.md": "```\nprint(1)\n```\n", "blank.txt": "\n\n\n",
+             "front.md": "---\ntitle: x\n---\n", "a.md": f"{SENTENCE}\n", "b.md": f"{SENTENCE}\n"}
+    found = run_all(texts)
+    assert [pos(f)[0] for f in found] == ["a.md", "b.md"]
+    assert run_all({"empty.md": ""}) == []
+
+
+def test_text_and_rst_documents():
+    texts = {"a.txt": f"# Notes\n\n{SENTENCE}\n", "b.rst": f"Title\n=====\n\n{EDITED}\n"}
+    found = run_corpus_rule(NearDuplicatePassage, texts)
+    assert [pos(f) for f in found] == [("a.txt", 3, 1, 3, 1 + len(SENTENCE)),
+                                       ("b.rst", 4, 1, 4, 1 + len(EDITED))]
+
+
+# -- DUP103: titles ------------------------------------------------------------------------
+def test_seed_titles_follow_one_template():
+    texts = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in SEEDS}
+    found = run_corpus_rule(NearIdenticalTitle, texts)
+    assert [pos(f) for f in found] == [
+        ("000_d3f49a42a575043f.txt", 1, 3, 1, 71),
+        ("001_7101155820cc071a.txt", 1, 3, 1, 76),
+        ("003_7cd301a21105d8f4.txt", 1, 3, 1, 80),
+    ]
+    assert found[2].message == (
+        'near-identical title: "Strategic Alliances: Fundamental Pillar of Islamic Nation\'s '
+        'Defense Diplomacy" shares "Pillar of Islamic Nation\'s Defense Diplomacy" (6 of 9 words) '
+        "with the title of 000_d3f49a42a575043f.txt:1:3 and 1 more; give each document a title "
+        "that says what is specific to it")
+
+
+def test_seeds_have_no_duplicate_passages():
+    # The seeds paraphrase each other; surface similarity finds no copied passage.
+    texts = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in SEEDS}
+    assert len(texts) == 5
+    for rule in (NearDuplicatePassage, ExactDuplicatePassage, BoilerplatePassage):
+        assert run_corpus_rule(rule, texts) == []
+
+
+def test_titles_exact_short_and_same_document():
+    texts = {"a.md": "# Getting Started\n\ntext\n", "b.md": "# Getting started!\n\nmore\n",
+             "c.md": "# Overview\n", "d.md": "# Overview\n",
+             "e.md": "# Install the command line tool\n\n# Install the command line tool\n"}
+    found = run_corpus_rule(NearIdenticalTitle, texts)
+    assert [pos(f) for f in found] == [("a.md", 1, 3, 1, 18), ("b.md", 1, 3, 1, 19)]
+    assert found[1].message == ('duplicate title "Getting started!": also the title of a.md:1:3; '
+                                "give each document a title of its own")
+    assert run_corpus_rule(NearIdenticalTitle, texts, title_levels=0) == []
+
+
+def test_title_template_needs_a_long_enough_shared_run():
+    texts = {"a.md": "# Caching: How the Build Works\n", "b.md": "# Logging: How the Build Works\n",
+             "c.md": "# How to Configure Logging Output Quickly\n"}
+    found = run_corpus_rule(NearIdenticalTitle, texts)
+    assert [pos(f)[0] for f in found] == ["a.md", "b.md"]
+    assert 'shares "How the Build Works" (4 of 5 words)' in found[0].message
+    assert run_corpus_rule(NearIdenticalTitle, texts, title_min_shared_words=5) == []
+
+
+# -- packaging ------------------------------------------------------------------------------
+def test_docstrings_have_the_five_sections():
+    for rule in dup.RULES:
+        doc = rule.documentation()
+        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead",
+                        "## Options"):
+            assert heading in doc, (rule.code, heading)
+        assert not doc.splitlines()[2].startswith(" "), rule.code  # indentation cleaned
+
+
+def test_importing_the_rules_does_not_load_datasketch_or_scipy():
+    code = ("import sys; import textsieve.rules.duplicates as d; d.RULES; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('datasketch', 'scipy'))))")
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,
+                         text=True, check=True).stdout
+    assert json.loads(out) == []
