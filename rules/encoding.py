@@ -22,7 +22,7 @@ import re
 import sys
 import unicodedata
 import weakref
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from difflib import SequenceMatcher
 
 from textsieve.findings import Fix
@@ -31,17 +31,14 @@ from textsieve.rule import Option, Rule
 # Bump when the analysis changes what it reports: it is part of the cache key.
 ANALYSIS_VERSION = 1
 
-OPTIONS = {
-    "allow": Option(
-        [], "Characters never reported by ENC201-ENC204, given as the character itself or as "
-            "'U+00AD' (e.g. deliberate soft hyphens).", kind="list[str]"),
-    "invisible-anywhere": Option(
-        False, "ENC202: report invisible characters wherever they stand, not only inside "
-               "words (still never where a script or an emoji sequence needs them)."),
-    "bidi-marks": Option(
-        False, "ENC204: also report the implicit direction marks LRM, RLM and ALM, which "
-               "right-to-left text uses legitimately."),
-}
+ALLOW = Option([], "Characters never reported by ENC201-ENC204, given as the character itself "
+                   "or as 'U+00AD' (e.g. deliberate soft hyphens).", kind="list[str]")
+INVISIBLE_ANYWHERE = Option(
+    False, "ENC202: report invisible characters wherever they stand, not only inside words "
+           "(still never where a script or an emoji sequence needs them).")
+BIDI_MARKS = Option(
+    False, "ENC204: also report the implicit direction marks LRM, RLM and ALM, which "
+           "right-to-left text uses legitimately.")
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,8 @@ class Issue:
     message: str
     replacement: str | None = None
     safe: bool = False
+    # The option that must be on for the issue to be reported ("" if none).
+    gate: str = ""
 
 
 # -- character tables -----------------------------------------------------------
@@ -246,27 +245,26 @@ def _blank_run(text: str, start: int, end: int) -> bool:
 _MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def analyse(document, settings: dict, cache=None) -> list[Issue]:
-    """Every ENC issue of ``document`` (memoised per document and options)."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in settings.items()))
+def analyse(document, cache=None) -> list[Issue]:
+    """Every ENC issue of ``document``, options aside (each rule applies its own), memoised
+    per document so that the eight rules share one pass."""
     try:
-        memo = _MEMO.setdefault(document, {})
+        issues = _MEMO.get(document)
     except TypeError:  # not weak-referenceable: no memo
-        memo = {}
-    if key not in memo:
-        memo[key] = _analyse(document, settings, key, cache)
-    return memo[key]
+        return _analyse(document, cache)
+    if issues is None:
+        issues = _MEMO[document] = _analyse(document, cache)
+    return issues
 
 
-def _analyse(document, settings: dict, key: tuple, cache) -> list[Issue]:
+def _analyse(document, cache) -> list[Issue]:
     text = document.text
     prose = _Prose(document)
-    allow = _allowed(settings.get("allow", []))
     issues: list[Issue] = []
     if not text.isascii():
-        issues.extend(_mojibake_cached(document, prose, key, cache))
+        issues.extend(_mojibake_cached(document, prose, cache))
     taken = sorted((i.start, i.end) for i in issues)
-    issues.extend(_characters(document, prose, settings, allow, taken))
+    issues.extend(_characters(document, prose, taken))
     if "&" in text:
         issues.extend(_entities(document, prose))
     issues.extend(_not_utf8(document))
@@ -302,7 +300,7 @@ _SAFE_ENCODINGS = {"latin-1", "sloppy-windows-1252"}
 _LOST_QUOTE = "â€\ufffd"  # ” (E2 80 9D) through a strict Windows-1252 decoder
 
 
-def _mojibake_cached(document, prose: _Prose, key: tuple, cache) -> list[Issue]:
+def _mojibake_cached(document, prose: _Prose, cache) -> list[Issue]:
     lines = _candidate_lines(document, prose)
     if not lines:
         return []
@@ -319,8 +317,7 @@ def _mojibake_cached(document, prose: _Prose, key: tuple, cache) -> list[Issue]:
             return [Issue(*fields) for fields in hit]
     issues = _mojibake(document, prose, lines)
     if cache_key is not None:
-        cache.put("enc", cache_key, [(i.code, i.start, i.end, i.message, i.replacement, i.safe)
-                                     for i in issues])
+        cache.put("enc", cache_key, [astuple(i) for i in issues])
     return issues
 
 
@@ -750,8 +747,7 @@ for _b in range(0x80, 0xA0):
         pass
 
 
-def _characters(document, prose: _Prose, settings: dict, allow: frozenset,
-                taken: list[tuple[int, int]]) -> list[Issue]:
+def _characters(document, prose: _Prose, taken: list[tuple[int, int]]) -> list[Issue]:
     text = document.text
     if text.isascii():
         found = _C0_RE.finditer(text)
@@ -764,8 +760,8 @@ def _characters(document, prose: _Prose, settings: dict, allow: frozenset,
     for m in found:
         off = m.start()
         ch = text[off]
-        kind = _kind(ch, settings)
-        if kind is None or ch in allow or _inside(taken, off) or not prose.visible(off):
+        kind = _kind(ch)
+        if kind is None or _inside(taken, off) or not prose.visible(off):
             continue
         if pieces and pieces[-1][2] == kind and pieces[-1][1] == off:
             pieces[-1][1] = off + 1
@@ -773,7 +769,7 @@ def _characters(document, prose: _Prose, settings: dict, allow: frozenset,
             pieces.append([off, off + 1, kind])
     issues: list[Issue] = []
     for start, end, kind in pieces:
-        issue = _CHARACTER_RULES[kind](document, prose, start, end, settings)
+        issue = _CHARACTER_RULES[kind](document, prose, start, end)
         if issue is not None:
             issues.extend(issue if isinstance(issue, list) else [issue])
     return issues
@@ -785,7 +781,7 @@ def _may_be_astral(text: str) -> bool:
     return len(text) < 64 or sys.getsizeof(text) >= 4 * len(text)
 
 
-def _kind(ch: str, settings: dict) -> str | None:
+def _kind(ch: str) -> str | None:
     o = ord(ch)
     if ch == "\ufffd":
         return "lost"
@@ -794,7 +790,7 @@ def _kind(ch: str, settings: dict) -> str | None:
     if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
         return "bidi"
     if ch in _BIDI_MARKS:
-        return "bidi" if settings.get("bidi-marks") else None
+        return "bidi"
     if o < 0x20 or o == 0x7F:
         return "c0"
     if 0x80 <= o <= 0x9F:
@@ -806,7 +802,7 @@ def _kind(ch: str, settings: dict) -> str | None:
     return "invisible"
 
 
-def _lost(document, prose, start, end, settings) -> Issue:
+def _lost(document, prose, start, end) -> Issue:
     text = document.text
     s, e = start, end
     while s > 0 and text[s - 1].isalnum():
@@ -820,7 +816,7 @@ def _lost(document, prose, start, end, settings) -> Issue:
                  f"bytes were decoded; retype it from the source (no automatic fix)")
 
 
-def _bom(document, prose, start, end, settings) -> Issue | None:
+def _bom(document, prose, start, end) -> Issue | None:
     if start == 0 and not document.source.bom:
         return None  # the file's own byte-order mark, not stripped by whoever read it
     where = ("a second byte-order mark at the start" if start == 0 else
@@ -834,7 +830,7 @@ _RTL_RE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010
 _OVERRIDES = "\u202d\u202e"
 
 
-def _bidi(document, prose, start, end, settings) -> Issue | None:
+def _bidi(document, prose, start, end) -> Issue | None:
     text = document.text
     chars = text[start:end]
     if not any(c in _OVERRIDES for c in chars) and _has_rtl(document):
@@ -842,13 +838,14 @@ def _bidi(document, prose, start, end, settings) -> Issue | None:
         # runs (and the reverse): only overrides are suspect where such text exists.
         return None
     names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
+    gate = "bidi-marks" if all(c in _BIDI_MARKS for c in chars) else ""
     return Issue("ENC204", start, end,
                  f"bidirectional control character {names}: it reorders how the text around "
                  f"it displays, so what readers see is not what is written (Trojan Source); "
-                 f"delete it unless right-to-left text needs it", "", False)
+                 f"delete it unless right-to-left text needs it", "", False, gate)
 
 
-def _c0(document, prose, start, end, settings) -> Issue | list[Issue] | None:
+def _c0(document, prose, start, end) -> Issue | list[Issue] | None:
     text = document.text
     chars = text[start:end]
     if "\x1b" in chars:
@@ -858,7 +855,7 @@ def _c0(document, prose, start, end, settings) -> Issue | list[Issue] | None:
             issue = Issue("ENC201", ansi.start(), ansi.end(),
                           f"terminal escape sequence '{_show(seq)}' (copied from coloured "
                           f"terminal output); delete it", "", True)
-            rest = _c0(document, prose, start + 1, end, settings) if end > start + 1 else None
+            rest = _c0(document, prose, start + 1, end) if end > start + 1 else None
             return [issue] + (rest if isinstance(rest, list) else [rest] if rest else [])
     if chars == "\x0c" and document.format in ("text", "rst"):
         before = text[start - 1] if start else "\n"
@@ -877,7 +874,7 @@ def _c0(document, prose, start, end, settings) -> Issue | list[Issue] | None:
                  replacement, not spacing)
 
 
-def _c1(document, prose, start, end, settings) -> Issue:
+def _c1(document, prose, start, end) -> Issue:
     chars = document.text[start:end]
     names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
     if all(c in _C1_AS_1252 for c in chars):
@@ -890,7 +887,7 @@ def _c1(document, prose, start, end, settings) -> Issue:
                  f"so the original character is unknown; retype it from the source")
 
 
-def _invisible(document, prose, start, end, settings) -> Issue | None:
+def _invisible(document, prose, start, end) -> Issue | None:
     text = document.text
     seg = prose.segments[prose.segment_index(start)]
     before = _neighbour(seg.text, start - seg.start, -1)
@@ -898,18 +895,19 @@ def _invisible(document, prose, start, end, settings) -> Issue | None:
     chars = text[start:end]
     always = all(re.match(f"[{_ALWAYS_INVISIBLE}]", c) for c in chars)
     in_word = _is_spaced_letter(before) and _is_spaced_letter(after)
+    gate = ""
     if not (always or in_word):
-        if not settings.get("invisible-anywhere"):
-            return None
-        # Anywhere, except beside a script or an emoji sequence that may need it.
+        # Reported with invisible-anywhere, except beside a script or an emoji sequence
+        # that may need it.
         for ch in (before, after):
             if ch and not ch.isascii() and not _is_spaced_letter(ch) and not ch.isspace():
                 return None
+        gate = "invisible-anywhere"
     names = ", ".join(dict.fromkeys(_char_name(c) for c in chars))
     where = f" inside '{_show(_word_around(seg.text, start - seg.start, end - seg.start))}'" if in_word else ""
     return Issue("ENC202", start, end,
                  f"invisible character {names}{where}: it breaks search, spelling and "
-                 f"copy-paste; delete it", "", True)
+                 f"copy-paste; delete it", "", True, gate)
 
 
 def _word_around(text: str, start: int, end: int) -> str:
@@ -921,7 +919,7 @@ def _word_around(text: str, start: int, end: int) -> str:
     return text[s:e]
 
 
-def _tags(document, prose, start, end, settings) -> Issue | None:
+def _tags(document, prose, start, end) -> Issue | None:
     text = document.text
     chars = text[start:end]
     if start > 0 and text[start - 1] == "\U0001f3f4" and chars.endswith("\U000e007f"):
@@ -1070,13 +1068,19 @@ def _char_offset(text: str, encoding: str, byte_offset: int) -> tuple[int, int |
 
 # -- the rules ---------------------------------------------------------------------------
 class _EncodingRule(Rule):
-    options = OPTIONS
+    options: dict = {}
 
     def check(self, document):
-        for issue in analyse(document, self.settings, self.cache):
-            if issue.code == self.code:
-                fix = Fix(issue.replacement, safe=issue.safe) if issue.replacement is not None else None
-                yield self.finding(document, issue.start, issue.end, issue.message, fix=fix)
+        allow = _allowed(self.settings.get("allow", []))
+        for issue in analyse(document, self.cache):
+            if issue.code != self.code:
+                continue
+            if issue.gate and not self.settings.get(issue.gate):
+                continue
+            if allow and all(c in allow for c in document.text[issue.start:issue.end]):
+                continue
+            fix = Fix(issue.replacement, safe=issue.safe) if issue.replacement is not None else None
+            yield self.finding(document, issue.start, issue.end, issue.message, fix=fix)
 
 
 class Mojibake(_EncodingRule):
@@ -1235,6 +1239,7 @@ class ControlCharacter(_EncodingRule):
     code = "ENC201"
     name = "control-character"
     severity = "warning"
+    options = {"allow": ALLOW}
     fixable = True
 
 
@@ -1270,6 +1275,7 @@ class InvisibleCharacter(_EncodingRule):
     code = "ENC202"
     name = "invisible-character"
     severity = "warning"
+    options = {"allow": ALLOW, "invisible-anywhere": INVISIBLE_ANYWHERE}
     fixable = True
 
 
@@ -1297,6 +1303,7 @@ class StrayBom(_EncodingRule):
     code = "ENC203"
     name = "stray-bom"
     severity = "warning"
+    options = {"allow": ALLOW}
     fixable = True
 
 
@@ -1325,6 +1332,7 @@ class BidiControl(_EncodingRule):
     code = "ENC204"
     name = "bidi-control"
     severity = "error"
+    options = {"allow": ALLOW, "bidi-marks": BIDI_MARKS}
     fixable = True
 
 

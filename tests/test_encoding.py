@@ -403,10 +403,17 @@ def test_bidi_marks_only_with_option():
 # -- machinery ---------------------------------------------------------------------------------------
 def test_rules_share_one_analysis_per_document():
     document = make_document("The centuryâ€™s end\u200bx.\n")
-    rules = [rule() for rule in encoding.RULES]
-    for rule in rules:
-        list(rule.check(document))
-    assert len(encoding._MEMO[document]) == 1
+    for rule in encoding.RULES:
+        list(rule().check(document))
+    shared = encoding._MEMO[document]
+    assert [i.code for i in shared] == ["ENC101", "ENC202"]
+    assert encoding.analyse(document) is shared
+
+
+def test_each_rule_declares_only_its_own_options():
+    assert Mojibake.options == {} and NotUtf8.options == {}
+    assert set(InvisibleCharacter.options) == {"allow", "invisible-anywhere"}
+    assert set(BidiControl.options) == {"allow", "bidi-marks"}
 
 
 def test_cache_round_trip(tmp_path):
