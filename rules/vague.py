@@ -402,12 +402,16 @@ class _VagueRule(Rule):
     def matches(self, document, sentence: _Sentence, name: str):
         """Matches of list ``name`` in ``sentence`` that are real prose, outside
         quotations and outside the exceptions."""
-        exceptions = [(m.start("m"), m.end("m"))
-                      for m in self.matcher("exceptions").finditer(sentence.text)] \
-            if "exceptions" in self._lists else []
+        exceptions = None
         for m in self.matcher(name).finditer(sentence.text):
             s, e = m.start("m"), m.end("m")
-            if _overlaps(sentence.quotes, s, e) or _overlaps(exceptions, s, e):
+            if _overlaps(sentence.quotes, s, e):
+                continue
+            if exceptions is None:  # only sentences with a match pay for this
+                exceptions = [(x.start("m"), x.end("m"))
+                              for x in self.matcher("exceptions").finditer(sentence.text)] \
+                    if "exceptions" in self._lists else []
+            if _overlaps(exceptions, s, e):
                 continue
             if _masked_words(document, sentence.segment, sentence.start + s, sentence.start + e):
                 continue
