@@ -8,10 +8,13 @@ process, on the ``DocSketch`` of every document.
 2. **Candidates**: the classic LSH banding (b bands of r rows, chosen by
    ``choose_bands``), done with one numpy sort per band over all passages
    instead of datasketch's ``MinHashLSH`` dictionaries, which cost about 8 KB
-   and 0.1 ms per key (``benchmarks/dup_speed.py --lsh-baseline``): 200 MB of
-   prose has about four million passages. A bucket of more than ``ANCHORS``
-   passages pairs each member with its first ``ANCHORS`` members only, so a
-   corpus of identical documents stays linear.
+   and 0.1 ms per key (``benchmarks/dup_speed.py lsh-baseline``): 200 MB of
+   prose has about four million passages. A bucket of more than
+   ``BUCKET_ANCHORS`` passages pairs each member with its first
+   ``BUCKET_ANCHORS`` members only, so no bucket is quadratic. A b-bit MinHash
+   of 64 more permutations then estimates each candidate's similarity and
+   drops those that cannot be near the threshold (a pair exactly at it is
+   dropped with probability <= 0.004).
 3. **Verification**: every candidate's true Jaccard similarity over its exact
    shingle sets (strings, no hashing) must reach the threshold; nothing the LSH
    proposes is reported unverified.
@@ -35,7 +38,10 @@ import numpy as np
 from textsieve.findings import Related, Span
 from textsieve.rules.duplicates_sketch import DocSketch, shingle_set
 
-ANCHORS = 16  # pairs per member in an oversized LSH bucket; links per place in a big group
+ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
+BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
+# member with its first BUCKET_ANCHORS members (short passages that share very common
+# shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
 VERIFY_CACHE = 50_000  # shingle sets kept for verification
 
 
@@ -175,10 +181,10 @@ def estimator_minimum(threshold: float, values: int, miss: float = 0.004) -> int
 
 
 def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
-    """All pairs inside runs of at most ANCHORS members; in longer runs, each of the
-    first ANCHORS members with every later one (so a huge bucket stays linear)."""
+    """All pairs inside runs of at most BUCKET_ANCHORS members; in longer runs, each of
+    the first BUCKET_ANCHORS members with every later one (a huge bucket stays linear)."""
     out_a, out_b = [], []
-    small = lengths <= ANCHORS
+    small = lengths <= BUCKET_ANCHORS
     s, l = starts[small], lengths[small]
     for gap in range(1, int(l.max(initial=1))):
         keep = l > gap
@@ -188,7 +194,7 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
         out_a.append(members[a])
         out_b.append(members[a + gap])
     s, l = starts[~small], lengths[~small]
-    for anchor in range(min(ANCHORS, int(l.max(initial=0)))):
+    for anchor in range(min(BUCKET_ANCHORS, int(l.max(initial=0)))):
         count = l - anchor - 1
         a = np.repeat(s + anchor, count)
         b = a + 1 + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
