@@ -138,11 +138,13 @@ def test_placeholder_keeps_sentences_whole(lt_url):
     assert findings == []
 
 
-def test_positions_in_rst_and_plain_text(lt_url):
+def test_positions_in_rst_plain_text_and_crlf(lt_url):
     findings, _ = run_lt(lt_url, {
         "a.rst": "Title\n=====\n\nUse ``code`` — he go home.\n",
-        "b.txt": "Plain 😀 text where he go home.\n"})
-    assert spans(findings) == [("LT001", 4, 19, 4, 21, "go"), ("LT001", 1, 23, 1, 25, "go")]
+        "b.txt": "Plain 😀 text where he go home.\n",
+        "c.md": "Intro line.\r\n\r\nHe go home\r\nand she have a cat.\r\n"})
+    assert spans(findings) == [("LT001", 4, 19, 4, 21, "go"), ("LT001", 1, 23, 1, 25, "go"),
+                               ("LT001", 3, 4, 3, 6, "go"), ("LT001", 4, 9, 4, 13, "have")]
 
 
 # -- only prose is sent ------------------------------------------------------------------
@@ -154,6 +156,16 @@ def test_only_prose_is_sent(proxy):
         assert secret not in sent
     assert "Run X0 to see X1 and a tset." in sent
     assert findings  # the prose around them was checked
+
+
+def test_readme_demo_sample(lt_url):
+    result = textsieve("check", "--no-cache", "--select", "LT", "--languagetool-url", lt_url,
+                       "samples/grammar.md", cwd=lt_server.REPO)
+    assert [line.split(" [")[0] for line in result.out.splitlines() if ": LT" in line] == [
+        "samples/grammar.md:3:1: LT001", "samples/grammar.md:4:57: LT001",
+        "samples/grammar.md:8:35: LT001", "samples/grammar.md:11:4: LT002"]
+    assert result.code == 1
+    assert textsieve("check", "--no-cache", "samples/grammar.md", cwd=lt_server.REPO).code == 0
 
 
 # -- fixes ----------------------------------------------------------------------------------
@@ -306,8 +318,7 @@ def test_url_with_v2_suffix(lt_url):
 
 # -- the local server -------------------------------------------------------------------------
 def test_local_server_started_once_and_stopped(tmp_path):
-    lt_server.server_dir()  # assembled (by the session fixture's setup.sh, or now)
-    home = str(lt_server.REPO / ".languagetool")
+    home = str(lt_server.server_dir().parent)  # assembled by setup.sh (now, if needed)
     rule = lt.LanguageToolGrammar({"home": home, "timeout": 120.0})
     spelling = lt.LanguageToolSpelling({"home": home, "timeout": 120.0})
     try:
