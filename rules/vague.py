@@ -56,13 +56,27 @@ def shipped(name: str) -> tuple[str, ...]:
     return tuple(entries)
 
 
+class _EntryList(Option):
+    """A list of entries in the VAG syntax: checked when the configuration is read,
+    so a bad entry is a configuration error that names it."""
+
+    def validate(self, name, value):
+        value = super().validate(name, value)
+        for entry in value or ():
+            try:
+                _phrase(entry.strip().lstrip("^").strip(), entry)
+            except OptionError as exc:
+                raise OptionError(f"option '{name}': {exc}") from None
+        return value
+
+
 def _list_options(*names: str) -> dict[str, Option]:
     options: dict[str, Option] = {}
     for name in names:
         what = _LIST_HELP[name]
-        options[name] = Option(None, f"replaces the shipped list of {what} "
-                                     f"(data/vag_{name.replace('-', '_')}.txt)", kind="list[str]")
-        options[f"extend-{name}"] = Option([], f"entries added to the list of {what}")
+        options[name] = _EntryList(None, f"replaces the shipped list of {what} "
+                                         f"(data/vag_{name.replace('-', '_')}.txt)", kind="list[str]")
+        options[f"extend-{name}"] = _EntryList([], f"entries added to the list of {what}")
         options[f"remove-{name}"] = Option([], f"entries removed from the list of {what}")
     return options
 

@@ -315,3 +315,22 @@ def test_seed_corpus_findings_are_exactly_the_reviewed_ones():
         "003:27:28 VAG103 pivotal",
         "004:17:1 VAG102 For instance",
     ])
+
+
+def test_config_table_reaches_the_rules_and_bad_entries_are_config_errors(tmp_path):
+    (tmp_path / "a.md").write_text("A pivotal, synergistic plan.\n", encoding="utf-8")
+    config = tmp_path / "pyproject.toml"
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "textsieve", "check", "a.md", "--no-cache", "--select", "VAG103"],
+        cwd=tmp_path, capture_output=True, text=True)
+    config.write_text('[tool.textsieve.vag]\nextend-puffery = ["synergistic"]\n'
+                      'remove-puffery = ["pivotal"]\n', encoding="utf-8")
+    out = run()
+    assert out.returncode == 1
+    assert "a.md:1:12: VAG103 'synergistic' is puffery" in out.stdout
+    assert "pivotal" not in out.stdout
+    config.write_text('[tool.textsieve.vag]\nextend-puffery = ["(oops"]\n', encoding="utf-8")
+    out = run()
+    assert out.returncode == 2
+    assert "extend-puffery" in out.stderr and "(oops" in out.stderr
+    assert "Traceback" not in out.stderr
