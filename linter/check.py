@@ -59,10 +59,10 @@ def run_check(opts: CheckOptions) -> int:
 
 def _run(opts: CheckOptions) -> int:
     from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
-    from textsieve.config import check_codes, load_config, selected_codes, split_codes
+    from textsieve.config import ConfigError, check_codes, load_config, selected_codes, split_codes
     from textsieve.discovery import DEFAULT_INCLUDE, discover, display_path
     from textsieve.reporters import Report, render
-    from textsieve.rule import RegistryError, load_rules
+    from textsieve.rule import OptionError, RegistryError, load_rules
     from textsieve.runner import filter_findings, run
     from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
@@ -88,7 +88,11 @@ def _run(opts: CheckOptions) -> int:
     rules = []
     for code in codes:
         rule_cls = registry[code]
-        rule = rule_cls(settings.get(rule_cls.family(), {}))
+        try:
+            rule = rule_cls(settings.get(rule_cls.family(), {}))
+        except (OptionError, ValueError) as exc:
+            where = config.path or "the command line"
+            raise ConfigError(f"{where}: [{rule_cls.family().lower()}] {exc}") from None
         rule.explicitly_selected = any(code.startswith(s) for s in explicitly_selected if s != "ALL")
         rules.append(rule)
     ran = {r.code: type(r) for r in rules}

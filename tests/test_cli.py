@@ -229,3 +229,27 @@ def test_checking_one_small_file_imports_nothing_heavy_for_core_rules(project):
             f"print(sorted(m for m in {HEAVY[:-2]!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_an_option_a_rule_rejects_at_construction_is_a_config_error(project, monkeypatch, capsys):
+    from textsieve import check, rule
+
+    class Picky(rule.Rule):
+        """Rejects its settings."""
+
+        code = "PICK001"
+        name = "picky"
+        options = {"level": rule.Option(1, "a level")}
+
+        def __init__(self, settings=None):
+            super().__init__(settings)
+            raise rule.OptionError("option 'level' does not fit the other options")
+
+    write(project / "textsieve.toml", "[pick]\nlevel = 2\n")
+    monkeypatch.setattr(rule, "load_rules", lambda: {"PICK001": Picky})
+    monkeypatch.chdir(project)
+    code = check.run_check(check.CheckOptions(paths=["docs"]))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"textsieve: error: {project / 'textsieve.toml'}: [pick] option 'level' does not fit the other options"]
