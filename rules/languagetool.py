@@ -37,7 +37,7 @@ import re
 import shutil
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from textsieve.cache import cache_key
@@ -260,7 +260,6 @@ class _LanguageToolRule(Rule):
     default_enabled = False
     fixable = True
     options = OPTIONS
-    kind = ""  # which of grammar / spelling / style this code reports
 
     # -- collect (workers) ----------------------------------------------------------
     def collect(self, document) -> Collected:
@@ -386,7 +385,6 @@ class LanguageToolGrammar(_LanguageToolRule):
 
     code = "LT001"
     name = "languagetool-grammar"
-    kind = "grammar"
 
 
 class LanguageToolSpelling(_LanguageToolRule):
@@ -416,7 +414,6 @@ class LanguageToolSpelling(_LanguageToolRule):
 
     code = "LT002"
     name = "languagetool-spelling"
-    kind = "spelling"
 
 
 class LanguageToolStyle(_LanguageToolRule):
@@ -447,7 +444,6 @@ class LanguageToolStyle(_LanguageToolRule):
     code = "LT003"
     name = "languagetool-style"
     severity = "info"
-    kind = "style"
 
 
 RULES = [LanguageToolGrammar, LanguageToolSpelling, LanguageToolStyle]
@@ -494,7 +490,6 @@ def _session_for(rule: Rule) -> "Session":
         session = _SESSIONS.get(key)
         if session is None:
             session = _SESSIONS[key] = Session(rule.settings, rule.cache)
-        session.users.add(rule.code)
         return session
 
 
@@ -521,7 +516,6 @@ class Session:
         self.settings = settings
         self.cache = cache if cache is not None and getattr(cache, "enabled", False) else None
         self.stats = Stats()
-        self.users: set[str] = set()
         self.reported: set[str] = set()
         self.memory: dict[str, tuple[RawMatch, ...]] = {}
         self.failure = ""

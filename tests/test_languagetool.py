@@ -3,11 +3,8 @@ in front of it, or a fake, for the protocol's corner cases: slow, dying, garbage
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 import sys
-import urllib.request
 
 import pytest
 
