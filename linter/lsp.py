@@ -8,7 +8,8 @@ published on open, on change (debounced) and on save; fixes become quick fixes
 and a ``source.fixAll.textsieve`` action. Corpus rules (duplicates) compare a
 buffer with the whole workspace: every corpus file is collected once in the
 background and kept current as buffers change and files are saved, created or
-deleted. Positions go out in the encoding agreed with the client: UTF-16 (the
+deleted; they run on every change while that takes under a second, else on
+open and save only, so that typing in a large workspace stays quick. Positions go out in the encoding agreed with the client: UTF-16 (the
 LSP default) unless the client offers UTF-32 or UTF-8.
 
 All checking runs on one worker thread, so rules never run concurrently; the
@@ -22,6 +23,7 @@ import bisect
 import logging
 import os
 import re
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,9 +36,11 @@ from pygls.uris import from_fs_path, to_fs_path
 from textsieve import __version__
 from textsieve.findings import Finding, Span
 
-logger = logging.getLogger(__name__)
-
 DEBOUNCE_SECONDS = 0.3
+# Corpus rules compare a buffer with the whole workspace. While that takes less than this,
+# it runs on every change; past it, only on open and save (and after indexing), so that
+# typing in a large workspace stays responsive.
+CORPUS_ON_CHANGE_SECONDS = 1.0
 INDEX_BATCH = 32  # corpus files collected per turn of the worker thread
 FIX_ALL_KIND = "source.fixAll.textsieve"
 _SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
@@ -94,6 +98,7 @@ class Engine:
         self.buffers: dict[str, str] = {}  # open buffers: they win over the files on disk
         self.corpus: dict[str, dict[str, Any]] = {}  # path → {corpus rule code: collected data}
         self.error = ""
+        self.corpus_seconds = 0.0  # how long the last corpus phase took
         self.load()
 
     # configuration -----------------------------------------------------------
@@ -181,8 +186,9 @@ class Engine:
             rule.cache = self.cache
         return runner._process((path, report, data))
 
-    def lint(self, path: str, text: str) -> tuple[list[Finding], list[str]]:
-        """Findings for a buffer, after suppressions and per-file ignores; and errors."""
+    def lint(self, path: str, text: str, corpus: bool = True) -> tuple[list[Finding], list[str]]:
+        """Findings for a buffer, after suppressions and per-file ignores; and errors.
+        ``corpus=False`` leaves out the corpus rules (the buffer's data is still updated)."""
         from textsieve.runner import RunResult, filter_findings
 
         if self.error or self.excluded(path):
@@ -195,6 +201,8 @@ class Engine:
         findings = list(file.findings)
         if self.corpus_rules:
             self.corpus[path] = file.collected
+        if self.corpus_rules and corpus:
+            started = time.perf_counter()
             for rule in self.corpus_rules:
                 collected = [(p, data[rule.code]) for p, data in sorted(self.corpus.items())
                              if rule.code in data]
@@ -203,8 +211,10 @@ class Engine:
                 except Exception:
                     detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                     errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
+            self.corpus_seconds = time.perf_counter() - started
         result = RunResult([file], findings, errors)
-        kept = filter_findings(result, set(self.ran), self.per_file_ignored, self.unused_rule)
+        ran = set(self.ran) if corpus else set(self.ran) - {r.code for r in self.corpus_rules}
+        kept = filter_findings(result, ran, self.per_file_ignored, self.unused_rule)
         return kept, errors
 
     # the workspace corpus ------------------------------------------------------
@@ -361,17 +371,18 @@ class TextsieveServer(LanguageServer):
         return list(self.workspace.text_documents)
 
     # scheduling --------------------------------------------------------------------
-    def schedule(self, uri: str, delay: float = 0.0) -> None:
+    def schedule(self, uri: str, delay: float = 0.0, corpus: bool = True) -> None:
+        """Lint soon; ``corpus=False`` (a change) runs the corpus rules only while they are fast."""
         timer = self.timers.pop(uri, None)
         if timer:
             timer.cancel()
         loop = asyncio.get_running_loop()
         if delay <= 0:
-            loop.create_task(self.lint(uri))
+            loop.create_task(self.lint(uri, corpus))
         else:
-            self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.lint(uri)))
+            self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.lint(uri, corpus)))
 
-    async def lint(self, uri: str) -> None:
+    async def lint(self, uri: str, corpus: bool = True) -> None:
         self.timers.pop(uri, None)
         if uri not in self.workspace.text_documents or self.engine is None:
             return
@@ -382,8 +393,10 @@ class TextsieveServer(LanguageServer):
         text, version = document.source, document.version
         path = uri_to_path(uri)
 
+        corpus = corpus or self.engine.corpus_seconds < CORPUS_ON_CHANGE_SECONDS
+
         def work():
-            findings, errors = self.engine.lint(path, text)
+            findings, errors = self.engine.lint(path, text, corpus)
             return findings, errors, self.engine.diagnostics(findings, text, self.encoding)
 
         try:
@@ -468,7 +481,7 @@ def build_server() -> TextsieveServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: TextsieveServer, params: lsp.DidChangeTextDocumentParams):
-        ls.schedule(params.text_document.uri, ls.debounce)
+        ls.schedule(params.text_document.uri, ls.debounce, corpus=False)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: TextsieveServer, params: lsp.DidSaveTextDocumentParams):

@@ -294,6 +294,7 @@ def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
     (tmp_path / "b.md").write_text("intro\n\nshared words here\n", encoding="utf-8")
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "c.md").write_text("shared words here\n", encoding="utf-8")  # excluded
+    (tmp_path / "textsieve.toml").write_text('extend-select = ["TS001"]\n', encoding="utf-8")
     engine = Engine(str(tmp_path), registry={r.code: r for r in (UnusedSuppression, RepeatedWord, SameLine)})
     assert [r.code for r in engine.corpus_rules] == ["TST901"]
     files = engine.corpus_files()
@@ -335,6 +336,17 @@ def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
     assert engine.lint("new.md", "shared words here\n")[0] == []
     assert not engine.in_corpus("build/c.md") and engine.in_corpus("docs/new.md")
     assert engine.lint("build/c.md", "the the\n") == ([], [])
+
+    # Without the corpus rules (a change in a large workspace), their findings wait for the
+    # save, and a suppression of them is not called unused.
+    (tmp_path / "d.md").write_text("shared words here\n", encoding="utf-8")
+    engine.refresh("d.md")
+    assert [f.code for f in engine.lint("new.md", "shared words here\n")[0]] == ["TST901"]
+    assert engine.lint("new.md", "shared words here\n", corpus=False)[0] == []
+    suppressed = "<!-- textsieve: disable-next-line TST901 -->\nshared words here\n"
+    assert engine.lint("new.md", suppressed)[0] == []
+    assert engine.lint("new.md", suppressed.replace("shared", "other"), corpus=False)[0] == []
+    assert [f.code for f in engine.lint("new.md", suppressed.replace("shared", "other"))[0]] == ["TS001"]
 
 
 # -- the editor snippets of docs/integrations.md, run in real editors where installed --------
