@@ -17,7 +17,8 @@ sentences verbatim (a quarter of generated sentences were repeats).
 
 ``run`` times ``/usr/bin/time -v textsieve check --select DUP --no-cache
 --exit-zero --statistics --jobs N DIR`` and prints wall seconds, MB/s (input
-bytes over wall time) and peak RSS ("Maximum resident set size": with
+bytes over wall time), CPU seconds (user + system, all processes), the load
+average before the run (the machine may be shared), and peak RSS ("Maximum resident set size": with
 ``--jobs 2``, the largest single process of the run). ``scale`` does that for each size and job count, generating the
 corpora first. ``hard`` builds and times the hard inputs: 40,000 tiny files,
 one 50 MB file, 1,000 identical documents, empty documents and documents
@@ -189,10 +190,13 @@ def timed_check(target: str | Path, jobs: int, extra: list[str] | None = None) -
     """Run textsieve's DUP rules on ``target`` under /usr/bin/time -v."""
     command = ["/usr/bin/time", "-v", "textsieve", "check", "--select", "DUP", "--no-cache",
                "--exit-zero", "--statistics", "--jobs", str(jobs), *(extra or []), str(target)]
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
     wall = time.perf_counter() - start
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
+                                           proc.stderr))
     size = corpus_bytes(target) if Path(target).is_dir() else Path(target).stat().st_size
     return {
         "command": " ".join(command[2:]),
@@ -200,6 +204,9 @@ def timed_check(target: str | Path, jobs: int, extra: list[str] | None = None) -
         "jobs": jobs,
         "wall_s": round(wall, 1),
         "mb_per_s": round(size / 1e6 / wall, 2),
+        "cpu_s": round(cpu, 1),
+        "mb_per_cpu_s": round(size / 1e6 / cpu, 2) if cpu else None,
+        "load_before": round(load, 1),
         "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
         "exit": proc.returncode,
         "statistics": proc.stdout.strip().splitlines()[-6:],

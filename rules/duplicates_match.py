@@ -29,7 +29,9 @@ process, on the ``DocSketch`` of every document.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -86,7 +88,7 @@ class Corpus:
         # Band keys and estimators are the bulk of the data: gather them into one
         # array each and let every document's arrays become views of it, so they
         # are not held twice.
-        self.p_bands = self._gather("p_bands", np.uint32)
+        self.p_bands = self._gather("p_bands", np.uint32, by_column=True)
         self.p_bits = self._gather("p_bits", np.uint8)
         # Segment of each passage (passages never cross segments).
         self.p_seg = np.zeros(self.n, dtype=np.int64)
@@ -95,16 +97,29 @@ class Corpus:
             if hi > lo:
                 self.p_seg[lo:hi] = doc.sent_seg[doc.p_first]
 
-    def _gather(self, name: str, dtype) -> np.ndarray:
+    def _gather(self, name: str, dtype, by_column: bool = False) -> np.ndarray:
+        """One array of every document's ``name`` rows; each document's array
+        becomes a view into it (by_column: stored column by column, so that
+        one band of every passage is contiguous)."""
         if not self.docs:
             return np.zeros((0, 1), dtype=dtype)
-        whole = np.concatenate([getattr(d, name) for d in self.docs]).astype(dtype, copy=False)
+        width = getattr(self.docs[0], name).shape[1]
+        if by_column:
+            whole = np.empty((width, self.n), dtype=dtype)
+            for d, doc in enumerate(self.docs):
+                part = whole[:, self.base[d]:self.base[d + 1]]
+                part[...] = getattr(doc, name).T
+                setattr(doc, name, part.T)
+            return whole.T
+        whole = np.empty((self.n, width), dtype=dtype)
         for d, doc in enumerate(self.docs):
-            setattr(doc, name, whole[self.base[d]:self.base[d + 1]])
+            part = whole[self.base[d]:self.base[d + 1]]
+            part[...] = getattr(doc, name)
+            setattr(doc, name, part)
         return whole
 
     def band(self, j: int, index: np.ndarray) -> np.ndarray:
-        return self.p_bands[index, j]
+        return self.p_bands[:, j][index]
 
     # -- text and positions --------------------------------------------------
     def norm_bounds(self, d: int, first: int, last: int) -> tuple[int, int]:
@@ -208,27 +223,37 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
 def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, threshold: float,
                    stats: dict | None = None) -> np.ndarray:
     """Candidate pairs (i < j, global passage indices) that share a band key, are
-    allowed by ``scope``, do not overlap, and pass the b-bit estimate."""
+    allowed by ``scope``, do not overlap, and pass the b-bit estimate.
+
+    One sort per band (the key and the position packed in one uint64, so ties
+    keep passage order and anchors are the earliest passages); bands run in a
+    few threads, as numpy releases the GIL while sorting and gathering.
+    """
     stats = stats if stats is not None else {}
     stats.setdefault("band_collisions", 0)
     if len(reps) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     need = estimator_minimum(threshold, corpus.p_bits.shape[1])
-    found: list[np.ndarray] = []
-    for j in range(bands):
-        keys = corpus.band(j, reps)
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        boundary = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1], [True]))
+    position = np.arange(len(reps), dtype=np.uint64)
+
+    def one_band(j: int):
+        packed = np.sort((corpus.band(j, reps).astype(np.uint64) << np.uint64(32)) | position)
+        keys = packed >> np.uint64(32)
+        boundary = np.concatenate(([True], keys[1:] != keys[:-1], [True]))
         edges = np.flatnonzero(boundary)
         starts, lengths = edges[:-1], np.diff(edges)
         multi = lengths > 1
         if not multi.any():
-            continue
-        a, b = _run_pairs(reps[order], starts[multi], lengths[multi])
-        stats["band_collisions"] += len(a)
-        a, b = np.minimum(a, b), np.maximum(a, b)
-        found.append(_filter_pairs(corpus, a, b, scope, need))
+            return 0, np.zeros(0, dtype=np.int64)
+        members = reps[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+        a, b = _run_pairs(members, starts[multi], lengths[multi])
+        return len(a), _filter_pairs(corpus, a, b, scope, need)
+
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(one_band, range(bands)))
+    stats["band_collisions"] += sum(n for n, _ in results)
+    found = [keys for _, keys in results if len(keys)]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     keys = np.unique(np.concatenate(found))
