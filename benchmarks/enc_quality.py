@@ -10,6 +10,9 @@ built reproducibly into DIR/clean (default /tmp/textsieve-enc):
   string, capped per language so no language dominates);
 * every translated manual page under /usr/share/man/<lang>/ rendered to plain
   text with groff;
+* the machine's English documentation (Markdown, reST and text files under
+  /usr/share/doc and in the installed Python packages), as they are: a few are
+  not UTF-8, which ENC104 reports;
 * benchmarks/data/enc/tricky_clean.jsonl: hand-written legitimate text that
   looks like mojibake to a naive check (SÃO PAULO, ROMÂNIA, NESTLÉ®, £€¥, ...).
 
@@ -128,6 +131,29 @@ def build_man(out: Path) -> int:
     return total
 
 
+def build_docs(out: Path) -> int:
+    """The machine's own English documentation: Markdown, reST and text files under
+    /usr/share/doc and in the installed Python packages, copied byte for byte."""
+    import site
+
+    roots = ["/usr/share/doc", *site.getsitepackages()]
+    total = 0
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")):
+            if path.suffix not in (".md", ".rst", ".txt") or not path.is_file():
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if len(data) > 2_000_000 or b"\x00" in data:
+                continue
+            name = "doc-" + re.sub(r"[^A-Za-z0-9.]+", "_", str(path.relative_to(root)))[-120:]
+            (out / name).write_bytes(data)
+            total += len(data)
+    return total
+
+
 def build_tricky(out: Path) -> int:
     lines = [json.loads(line)["text"] for line in open(DATA / "tricky_clean.jsonl", encoding="utf-8")]
     text = "\n\n".join(lines) + "\n"
@@ -162,6 +188,7 @@ WORD_RE = re.compile(r"\S*[^\x00-\x7f]\S*")
 
 
 def source_lines(clean: Path, rng: random.Random, count: int) -> list[str]:
+    # (Lines come from the multilingual part: the catalogues and manual pages.)
     """Lines to damage: with non-ASCII characters, and clean (no ENC101 finding: a few
     catalogues and manual pages on the machine already hold real mojibake)."""
     from textsieve.document import Document
@@ -169,7 +196,7 @@ def source_lines(clean: Path, rng: random.Random, count: int) -> list[str]:
 
     lines = []
     for path in sorted(clean.iterdir()):
-        if path.name.startswith("tricky"):
+        if not path.name.startswith(("mo-", "man-")):
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
@@ -226,21 +253,24 @@ def _check_file(args):
     path, fmt = args
     from textsieve.document import Document
     from textsieve.rules.encoding import RULES
+    from textsieve.source import decode
 
-    text = Path(path).read_text(encoding="utf-8")
-    document = Document(path, text, fmt)
+    data = Path(path).read_bytes()
+    text, info = decode(data)  # as the engine reads files: not every file here is UTF-8
+    document = Document(path, text, fmt, info)
     rules = [rule() for rule in RULES]
     start = time.process_time()
     findings = [f for rule in rules for f in rule.check(document)]
     elapsed = time.process_time() - start
-    return path, len(text.encode()), elapsed, [
+    return path, len(data), elapsed, [
         (f.code, f.span.line, f.span.column, f.message, text[f.span.start:f.span.end])
         for f in findings]
 
 
 def measure_clean(clean: Path, report: Path) -> dict:
     files = sorted(clean.iterdir())
-    jobs = [(str(p), "markdown" if p.suffix == ".md" else "text") for p in files]
+    formats = {".md": "markdown", ".rst": "rst"}
+    jobs = [(str(p), formats.get(p.suffix, "text")) for p in files]
     size = 0
     rule_time = 0.0
     by_code: dict[str, int] = {}
@@ -269,7 +299,7 @@ def adjudicate(report: Path) -> dict[str, int]:
         for rule in rules:
             if (rule["code"] == code and fnmatch.fnmatch(name, rule["file"])
                     and rule["message_contains"] in rest):
-                verdict = {"damage": "real damage in the source files",
+                verdict = {"damage": "true findings (the files really hold this damage)",
                            "deliberate": "deliberate use, reported by design"}[rule["verdict"]]
                 break
         counts[verdict] = counts.get(verdict, 0) + 1
@@ -337,7 +367,8 @@ def main(argv=None) -> int:
         clean.mkdir(parents=True, exist_ok=True)
         for old in clean.iterdir():
             old.unlink()
-        sizes = {"mo": build_mo(clean), "man": build_man(clean), "tricky": build_tricky(clean)}
+        sizes = {"mo": build_mo(clean), "man": build_man(clean), "docs": build_docs(clean),
+                 "tricky": build_tricky(clean)}
         print("built clean set:", {k: f"{v / 1e6:.1f} MB" for k, v in sizes.items()})
 
     stats = measure_clean(clean, data / "clean_findings.txt")

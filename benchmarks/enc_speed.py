@@ -74,7 +74,7 @@ def _multilingual(data: Path) -> list[str]:
         enc_quality.build_mo(clean)
         enc_quality.build_man(clean)
     return [p.read_text(encoding="utf-8") for p in sorted(clean.iterdir())
-            if not p.name.startswith("tricky")]
+            if p.name.startswith(("mo-", "man-"))]
 
 
 def _sloppy_1252(text: str) -> str:

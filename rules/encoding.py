@@ -802,8 +802,18 @@ def _kind(ch: str) -> str | None:
     return "invisible"
 
 
-def _lost(document, prose, start, end) -> Issue:
+_ABOUT_FFFD = re.compile(r"U\+FFFD|\bFFFD\b|replacement char", re.IGNORECASE)
+
+
+def _lost(document, prose, start, end) -> Issue | None:
     text = document.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    standalone = ((start == 0 or text[start - 1].isspace() or text[start - 1] in "`'\"(")
+                  and (end == len(text) or text[end].isspace() or text[end] in "`'\").,"))
+    if standalone and _ABOUT_FFFD.search(line):
+        return None  # a text about the replacement character, showing it
     s, e = start, end
     while s > 0 and text[s - 1].isalnum():
         s -= 1
@@ -952,9 +962,14 @@ _ENTITY_RE = re.compile(r"&((?:amp;)*)(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z
 _MARKUP_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
+_CLOSING_TAG_RE = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>")
+
+
 def _entities(document, prose: _Prose) -> list[Issue]:
     text = document.text
     markdown = document.format == "markdown"
+    if not markdown and len(_CLOSING_TAG_RE.findall(text, 0, 200_000)) >= 2:
+        return []  # HTML kept in a .txt (a template, a snippet): its entities are HTML's
     issues = []
     for m in _ENTITY_RE.finditer(text):
         depth = len(m.group(1)) // 4

@@ -221,6 +221,13 @@ def test_replacement_character():
     assert run_rule(ReplacementCharacter, "Le café est prêt.\n") == []
 
 
+def test_replacement_character_shown_by_a_text_about_it_is_fine():
+    text = "Invalid bytes become the replacement character `U+FFFD` \ufffd in the output.\n"
+    assert run_rule(ReplacementCharacter, text, "doc.txt") == []
+    # Inside a word it is damage, whatever the line says.
+    assert len(run_rule(ReplacementCharacter, "U+FFFD stands in caf\ufffd here.\n")) == 1
+
+
 def test_replacement_character_inside_mojibake_is_reported_once():
     found = enc("He said â€œstopâ€\ufffd now.\n")
     assert [f.code for f in found] == ["ENC101"]
@@ -238,6 +245,11 @@ def test_entities_in_plain_text():
     assert [f.fix.safe for f in findings] == [True, True, True, True, False, True]
     assert "write 'U+00A0 NO-BREAK SPACE'" in findings[5].message
     assert apply(text, findings) == "It’s AT&T’s café & more \u00a0here &bogus;\n"
+
+
+def test_entities_in_html_kept_in_a_text_file_are_html():
+    text = "<p>Python</p>\n&raquo; <a href=\"x\">PEP Index</a>\n&raquo; PEP &ndash; title\n"
+    assert run_rule(HtmlEntity, text, "template.txt") == []
 
 
 def test_entities_escaped_more_than_once_in_plain_text():
