@@ -318,7 +318,7 @@ def measure_damaged(items: list[dict]) -> dict:
             ("n", "detected", "exact", "chars", "chars_covered", "fixes", "fixes_wrong",
              "safe", "safe_wrong"), 0))
         text, original, starts = item["damaged"], item["original"], item["starts"]
-        findings = list(Mojibake().check(Document("item.txt", text, "text")))
+        findings = list(rule.check(Document("item.txt", text, "text")))
         r["n"] += 1
         r["detected"] += bool(findings)
         fixed = text

@@ -2,16 +2,19 @@
 characters, HTML entities left in plain text, and files that are not UTF-8.
 
 Every rule of the family reads one shared analysis of the document, made once
-(per document and options) by ``analyse``: the rules only pick their own code
-out of it, so a character is reported once, by the most specific rule (a C1
-character inside mojibake is ENC101, not ENC201 as well).
+per document by ``analyse``: each rule picks its own code out of it and applies
+its own options, so a character is reported once, by the most specific rule (a
+C1 character inside mojibake is ENC101, not ENC201 as well).
+
+Mojibake is found by ftfy, and by a stricter fallback of our own for the
+common cases ftfy's heuristic leaves alone (see ``_Codec``); repairs are
+reported per damaged word, with ftfy's explanation of what happened.
 
 Speed: pure-ASCII text skips the mojibake pass entirely (``str.isascii``);
 other text goes through one fast two-character regex for a UTF-8 lead byte
-followed by a continuation byte as some single-byte encoding shows them, a
-check that lead and continuation come from the *same* encoding, and ftfy's
-``is_bad`` on the line; ftfy proper sees only the lines that pass all three.
-ftfy is imported lazily, on the first non-ASCII document.
+followed by a continuation byte as some single-byte encoding shows them, and a
+check that lead and continuation come from the *same* encoding; only the lines
+that pass reach ftfy (imported lazily, on the first such line).
 """
 
 from __future__ import annotations
@@ -659,7 +662,7 @@ def _mojibake_issue(document, begin: int, original: str, replacement: str, line_
     elif own.text.replace("\ufeff", "") == replacement.replace("\ufeff", ""):
         what, plan_safe = _describe(own.explanation, original)
     else:
-        decoded, used = _fallback_token(original)
+        _, used = _fallback_token(original)
         if used and _fallback_line(original) == replacement:
             what, _ = _describe([step for label in used for step in (("encode", label),
                                                                     ("decode", "utf-8"))], original)
@@ -739,12 +742,18 @@ def _describe(plan, original: str) -> tuple[str, bool]:
 
 
 # -- ENC102, ENC201-ENC204: single characters ---------------------------------------
-_C1_AS_1252 = {}
-for _b in range(0x80, 0xA0):
-    try:
-        _C1_AS_1252[chr(_b)] = bytes([_b]).decode("cp1252")
-    except UnicodeDecodeError:
-        pass
+def _c1_readings() -> dict[str, str]:
+    """C1 controls as Windows-1252 reads the same bytes (five bytes it leaves undefined)."""
+    out = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            out[chr(byte)] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
+_C1_AS_1252 = _c1_readings()
 
 
 def _characters(document, prose: _Prose, taken: list[tuple[int, int]]) -> list[Issue]:
@@ -1106,10 +1115,12 @@ class Mojibake(_EncodingRule):
     MacRoman, Windows-1250/1251/1253/1254/1257, ISO-8859-2 or code page 437,
     once or twice over ("double-encoded"): `centuryâ€™s`, `CafÃ©`, `Ã¢â‚¬â„¢`,
     `Ð¿Ñ€Ð¸Ð²ÐµÑ‚`, `K√∂nig`. The span is the damaged word (or run of damaged
-    words), the message names the mix-up, and the fix is ftfy's repair of it.
-    Legitimate text that merely looks unusual (`SÃO PAULO`, `ROMÂNIA`,
-    `NESTLÉ®`, `£€¥`) is left alone: ftfy only repairs sequences that decode as
-    valid UTF-8 and that its heuristic finds implausible as written.
+    words), the message names the mix-up, and the fix is the repair. Detection
+    is ftfy's, plus a stricter check of our own for mojibake ftfy leaves alone
+    (`zostanÄ…`, `oluÅŸturuluyor`). Legitimate text that merely looks unusual
+    (`SÃO PAULO`, `ROMÂNIA`, `NESTLÉ®`, `£€¥`) is left alone: a word is only
+    repaired when its characters decode as valid UTF-8, it is implausible as
+    written, and the decoded word is plausible.
 
     ## Why it matters
     Readers see garbage where a quotation mark or a letter should be, and
@@ -1139,7 +1150,8 @@ class ReplacementCharacter(_EncodingRule):
 
     ## What it flags
     Each run of U+FFFD REPLACEMENT CHARACTER (`�`) in prose, unless it is part
-    of mojibake that ENC101 reports.
+    of mojibake that ENC101 reports, or stands alone on a line that talks about
+    the character itself ("U+FFFD", "replacement character").
 
     ## Why it matters
     A decoder put `�` where it met bytes it could not read: the original
@@ -1168,14 +1180,15 @@ class HtmlEntity(_EncodingRule):
     HTML entity (`&#8217;`, `&eacute;`, `&amp;`, `&nbsp;`), including entities
     escaped more than once (`&amp;amp;`). In Markdown, which decodes one level of
     entities itself, only entities escaped twice (`&amp;amp;`, `&amp;#8217;`),
-    which Markdown shows as `&amp;` and `&#8217;`.
+    which Markdown shows as `&amp;` and `&#8217;`. A `.txt` that holds HTML
+    (closing tags) is HTML, and its entities are left alone.
 
     ## Why it matters
     The entity is a leftover of an HTML export or of escaping applied twice;
     readers see the code instead of the character.
 
     ## Example
-    `Itâ&#8217;s AT&amp;T&#8217;s network` in a `.txt` file.
+    `It&#8217;s AT&amp;T&#8217;s network` in a `.txt` file.
 
     ## Instead
     `It’s AT&T’s network`. In plain text the fix writes the character and is
@@ -1206,12 +1219,12 @@ class NotUtf8(_EncodingRule):
     mojibake or reject it; the detected encoding is a statistical guess.
 
     ## Example
-    `notes.txt:3:14: ENC104 file is not valid UTF-8 (first invalid byte 0xE9 at
-    byte offset 57); it was read as cp1252 (detected, a guess) ...`
+    `notes.txt:3:14: ENC104 file is not valid UTF-8 (byte 0xE9 at byte offset 57,
+    shown here as 'é'); it was read as cp1252 (detected, a guess) ...`
 
     ## Instead
     Check that the text reads correctly, then convert the file to UTF-8, e.g.
-    `iconv -f cp1252 -t UTF-8 notes.txt > notes.utf8.txt`. There is no
+    `iconv -f CP1252 -t UTF-8 notes.txt > notes.utf8.txt`. There is no
     automatic fix: the detected encoding may be wrong, and converting a whole
     file on a guess is a decision for a person.
 
@@ -1326,8 +1339,11 @@ class BidiControl(_EncodingRule):
     """Bidirectional control characters: the "Trojan Source" class.
 
     ## What it flags
-    The embedding, override and isolate controls U+202A-U+202E and
-    U+2066-U+2069 in prose; with `bidi-marks`, also the marks LRM, RLM and ALM.
+    The overrides LRO and RLO (U+202D, U+202E) anywhere in prose; the
+    embeddings and isolates (U+202A-U+202C, U+2066-U+2069) in documents with no
+    right-to-left script, where nothing needs them (Arabic, Hebrew and Persian
+    text use them to hold left-to-right runs); with `bidi-marks`, also the
+    marks LRM, RLM and ALM.
 
     ## Why it matters
     They change the order in which text is displayed, so a reader (or a
