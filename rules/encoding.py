@@ -1033,11 +1033,47 @@ def _not_utf8(document) -> list[Issue]:
                  f"'{_show(text[offset])}')")
     else:
         where = f" (first invalid byte at byte offset {source.bad_byte_offset})"
+    mixed = _mixed_utf8(text, encoding, source.bom)
+    if mixed:
+        valid, invalid, reading = mixed
+        plural = invalid > 1
+        shown = f", shown here as '{_show(text[offset])}'" if byte is not None else ""
+        return [Issue("ENC104", offset, min(offset + 1, len(text)),
+                      f"file mixes encodings: {valid} UTF-8 characters and {invalid} "
+                      f"byte{'s' if plural else ''} that {'are' if plural else 'is'} not UTF-8 "
+                      f"(the first at byte offset {source.bad_byte_offset}: '{_show(reading)}' "
+                      f"in Windows-1252), text pasted from another encoding; the run read the "
+                      f"whole file as {encoding}{shown}, which garbles the UTF-8 parts: re-type "
+                      f"those bytes as UTF-8 rather than converting the file")]
     read = (f"it was read as {encoding} (detected, a guess): check that the text reads right, "
             f"then convert the file, e.g. `iconv -f {iconv} -t UTF-8`") if encoding else \
         "no encoding was recognised"
     return [Issue("ENC104", offset, min(offset + 1, len(text)),
                   f"file is not valid UTF-8{where}; {read}")]
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _mixed_utf8(text: str, encoding: str, bom: bool) -> tuple[int, int, str] | None:
+    """For a file that is mostly UTF-8 with a few bytes that are not (pasted Windows-1252
+    text): the number of UTF-8 characters, of stray bytes, and the first stray byte as
+    Windows-1252 reads it. The bytes are the text encoded back with the detected encoding."""
+    try:
+        data = text.encode(encoding)
+    except (LookupError, UnicodeError, TypeError):
+        return None
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    high = sum(1 for b in data if b >= 0x80)
+    stray = high - sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    if valid < 2 or stray < 1 or stray > valid:
+        return None
+    first = next(m for m in (re.finditer(rb"[\x80-\xff]", _UTF8_SEQUENCE.sub(b"", data))))
+    byte = first.group(0)
+    return valid, stray, byte.decode("cp1252", "replace")
 
 
 def _iconv_name(encoding: str) -> str:

@@ -300,6 +300,16 @@ def test_not_utf8_after_a_bom_and_utf16():
     assert (f.span.line, f.span.column) == (1, 1) and "UTF-16LE" in f.message
 
 
+def test_not_utf8_names_a_file_that_mixes_encodings():
+    data = "Café in the century".encode("cp1252") + "’s end, привет\n".encode("utf-8")
+    source = SourceInfo(encoding="latin-1", is_utf8=False, bad_byte_offset=3)
+    document = Document("f.txt", data.decode("latin-1"), "text", source)
+    f = list(NotUtf8().check(document))[0]
+    assert (f.span.line, f.span.column) == (1, 4)
+    assert f.message.startswith("file mixes encodings: 7 UTF-8 characters and 1 byte that is "
+                                "not UTF-8 (the first at byte offset 3: 'é' in Windows-1252)")
+
+
 def test_utf8_files_are_fine_and_mojibake_fixes_are_unsafe_in_non_utf8_files():
     assert run_rule(NotUtf8, "Plain café.\n") == []
     source = SourceInfo(encoding="cp1252", is_utf8=False, bad_byte_offset=0)
