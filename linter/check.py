@@ -137,8 +137,11 @@ def _run(opts: CheckOptions) -> int:
                  stdin=stdin_data)
     for error in result.errors:
         _err(f"error: {error}")
+    skipped_by_reason: dict[str, list[str]] = {}
     for rule, why in result.unavailable:
-        _err(f"warning: {rule.code} ({rule.name}) skipped: {why}")
+        skipped_by_reason.setdefault(why, []).append(rule.code)
+    for why, skipped_codes in skipped_by_reason.items():
+        _err(f"warning: {', '.join(skipped_codes)} skipped: {why}")
     if any(getattr(rule, "explicitly_selected", False) for rule, _ in result.unavailable):
         result.errors.append("an explicitly selected rule could not run")
 
@@ -197,7 +200,7 @@ def _run(opts: CheckOptions) -> int:
             pass
 
     report = Report(findings, ran, files_checked=sum(1 for f in result.files if not f.skipped),
-                    fixed=fixed_count)
+                    fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable])
     colour = opts.color == "always" or (opts.color == "auto" and not opts.output_file
                                         and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     text = render(opts.fmt, report, colour=colour, statistics=opts.statistics) if opts.fmt == "text" \

@@ -30,7 +30,7 @@ class Report:
     rules: dict[str, type[Rule]]  # every rule that ran, by code
     files_checked: int = 0
     fixed: int = 0
-    extra: dict = field(default_factory=dict)
+    skipped_rules: list[str] = field(default_factory=list)  # selected, but could not run
 
 
 def fingerprint(finding: Finding) -> str:
@@ -82,6 +82,8 @@ def render_text(report: Report, colour: bool = False, statistics: bool = False,
                 lines.append(f"[*] {info['fixable']} fixable with the `--fix` option.")
         else:
             lines.append(f"All checks passed ({info['files']} file{'s' if info['files'] != 1 else ''}).")
+        if report.skipped_rules:
+            lines.append(f"Not checked: {', '.join(report.skipped_rules)} could not run (see above).")
         if report.fixed:
             lines.append(f"Fixed {report.fixed} finding{'s' if report.fixed != 1 else ''}.")
     return "\n".join(lines) + ("\n" if lines else "")

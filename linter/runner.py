@@ -148,6 +148,11 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         close = getattr(rule, "close", None)
         if close:
             close()
+    # A family's rules share what they run on (one LanguageTool session): one unavailable, all are.
+    for code, why in list(unavailable.items()):
+        for rule in rules:
+            if rule.family() == by_code[code].family():
+                unavailable.setdefault(rule.code, why)
     return RunResult([r for r in results if r.report], findings, errors,
                      unavailable=[(by_code[code], why) for code, why in sorted(unavailable.items())])
 

@@ -253,3 +253,16 @@ def test_an_option_a_rule_rejects_at_construction_is_a_config_error(project, mon
     assert code == 2
     assert err.strip().splitlines() == [
         f"textsieve: error: {project / 'textsieve.toml'}: [pick] option 'level' does not fit the other options"]
+
+
+def test_a_rule_family_that_cannot_run_is_named_once_and_fails_only_when_selected_by_code(project):
+    url = "http://127.0.0.1:9"  # nothing listens on the discard port
+    result = textsieve("check", "--select", "LT,TS", "--languagetool-url", url, "docs", cwd=project)
+    assert result.code == 2
+    assert [ln for ln in result.err.splitlines() if "skipped" in ln] == [
+        f"textsieve: warning: LT001, LT002, LT003 skipped: the LanguageTool server at {url} is not "
+        "reachable (connection refused or no such host)"]
+    assert "Not checked: LT001, LT002, LT003 could not run" in result.out
+    assert lines(result) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
+    # Selected only through ALL: skipped with the same warning, but the exit code is the findings'.
+    assert textsieve("check", "--select", "ALL", "--languagetool-url", url, "docs", cwd=project).code == 1
