@@ -20,13 +20,11 @@ that pass reach ftfy (imported lazily, on the first such line).
 from __future__ import annotations
 
 import bisect
-import html
 import re
 import sys
 import unicodedata
 import weakref
 from dataclasses import astuple, dataclass
-from difflib import SequenceMatcher
 
 from textsieve.findings import Fix
 from textsieve.rule import Option, Rule
@@ -610,6 +608,8 @@ def _diff(line: str, fixed: str) -> list[tuple[int, int, int, int]]:
             i += len(x)
             j += len(y)
         return blocks
+    from difflib import SequenceMatcher
+
     ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
     return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
 
@@ -975,6 +975,8 @@ _CLOSING_TAG_RE = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>")
 
 
 def _entities(document, prose: _Prose) -> list[Issue]:
+    import html
+
     text = document.text
     markdown = document.format == "markdown"
     if not markdown and len(_CLOSING_TAG_RE.findall(text, 0, 200_000)) >= 2:
