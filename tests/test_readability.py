@@ -284,6 +284,15 @@ def test_other_languages_allow_only_reading_ease():
     assert run_rule(DocumentGrade, easy, language="de", formula="flesch-reading-ease") == []
 
 
+@pytest.mark.parametrize("language", [l for l in R.LANGUAGES if l != "en"])
+def test_every_language_scores_offline_with_its_own_constants(language):
+    rule = DocumentGrade({"language": language, "formula": "flesch-reading-ease"})
+    sentences = [s for b in R.prose(make_document(EASY_DOC)) for s in b.sentences]
+    english = DocumentGrade({"formula": "flesch-reading-ease"}).score(sentences)[0]
+    score = rule.score(sentences)[0]
+    assert -100 < score < 150 and score != english
+
+
 def test_the_cache_is_used_and_gives_the_same_findings(tmp_path, monkeypatch):
     calls = []
     original = DocumentGrade.score
