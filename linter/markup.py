@@ -22,6 +22,21 @@ URL_RE = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]"
 DIRECTIVE_RE = re.compile(
     r"textsieve:\s*(disable-next-line|disable-file|disable|enable)\b([^\n]*?)\s*(?:-->|$)", re.M)
 _CODES_RE = re.compile(r"[A-Za-z]+[0-9]*")
+# Only these separate and trim prose: U+0085, U+00A0 or U+2028 at an edge may be
+# the last byte of mojibake, which the encoding rules must see.
+ASCII_SPACE = " \t\n\r\f\v"
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, broken at \\n only (CRLF stays on its line)."""
+    return _LINE_RE.findall(text)
+
+
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(ASCII_SPACE)
 
 
 def parse(text: str, fmt: str) -> tuple[list[Segment], list[Directive]]:
@@ -58,9 +73,9 @@ class _Mask:
         for m in URL_RE.finditer("".join(self.chars[start:end])):
             self.hide(start + m.start(), start + m.end())
         s, e = start, end
-        while s < e and (not self.revealed[s] or self.chars[s].isspace()):
+        while s < e and (not self.revealed[s] or self.chars[s] in ASCII_SPACE):
             s += 1
-        while e > s and (not self.revealed[e - 1] or self.chars[e - 1].isspace()):
+        while e > s and (not self.revealed[e - 1] or self.chars[e - 1] in ASCII_SPACE):
             e -= 1
         if s >= e:
             return None
@@ -265,11 +280,11 @@ def _parse_text(text: str) -> tuple[list[Segment], list[Directive]]:
         current = None
 
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in _lines(text):
         body = line.rstrip("\r\n")
         start, end = offset, offset + len(body)
         offset += len(line)
-        if not body.strip():
+        if _blank(body):
             close()
             continue
         if _DIRECTIVE_LINE.match(body):
@@ -325,7 +340,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
     mask = _Mask(text)
     segments: list[Segment] = []
     directives: list[Directive] = []
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     offsets = []
     pos = 0
     for line in lines:
@@ -336,7 +351,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
 
     def skip_indented(i: int, base_indent: int) -> int:
         """Past the block indented deeper than ``base_indent`` (blank lines included)."""
-        while i < n and (not bodies[i].strip() or _indent(bodies[i]) > base_indent):
+        while i < n and (_blank(bodies[i]) or _indent(bodies[i]) > base_indent):
             i += 1
         return i
 
@@ -344,7 +359,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
     literal_next = False
     while i < n:
         body = bodies[i]
-        if not body.strip():
+        if _blank(body):
             i += 1
             continue
         ind = _indent(body)
@@ -362,7 +377,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             i = skip_indented(i + 1, ind)
             continue
         if body.lstrip().startswith(">>>"):
-            while i < n and bodies[i].strip():
+            while i < n and not _blank(bodies[i]):
                 i += 1
             continue
         if _ADORNMENT.match(body):  # overline, transition
@@ -382,7 +397,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             continue
         # A paragraph, list item or block quote: lines up to a blank line.
         j = i
-        while j < n and bodies[j].strip() and not (j > i and _RST_LIST.match(bodies[j])
+        while j < n and not _blank(bodies[j]) and not (j > i and _RST_LIST.match(bodies[j])
                                                   and _indent(bodies[j]) <= ind):
             j += 1
         kind = "list_item" if _RST_LIST.match(body) else ("blockquote" if ind else "paragraph")
@@ -412,6 +427,6 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
 
 def _prev_indent(bodies: list[str], i: int) -> int:
     k = i - 1
-    while k >= 0 and not bodies[k].strip():
+    while k >= 0 and _blank(bodies[k]):
         k -= 1
     return _indent(bodies[k]) if k >= 0 else 0

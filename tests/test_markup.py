@@ -146,3 +146,11 @@ def test_sentences_end_at_segment_boundaries():
     doc = make_document("# A heading without a stop\n\n- an item\n- another\n\nTwo. Sentences.\n", "a.md")
     assert [s.text for s in doc.sentences] == ["A heading without a stop", "an item", "another",
                                                "Two.", "Sentences."]
+
+
+def test_only_ascii_line_breaks_split_and_only_ascii_space_trims():
+    # U+0085, U+00A0 and U+2028 can be the tail of mojibake ("Ã\xa0" is a damaged "à").
+    for name in ("a.txt", "a.rst"):
+        doc = make_document("Voil\u00c3\xa0\n\nOne\u2028two\x85three \u00c3\xa0\n", name)
+        assert [s.text for s in doc.segments] == ["Voil\u00c3\xa0", "One\u2028two\x85three \u00c3\xa0"]
+        assert doc.position(doc.segments[1].start) == (3, 1)
