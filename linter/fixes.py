@@ -67,6 +67,14 @@ def apply_fixes(findings: list[Finding], digests: dict[str, str], *, unsafe: boo
         except SourceError as exc:
             outcome.errors.append(f"{path}: not fixed: {exc}")
             continue
+        try:
+            lossless = encode(text, info) == data
+        except UnicodeEncodeError:
+            lossless = False
+        if not lossless:
+            outcome.errors.append(f"{path}: not fixed: its bytes do not survive a round trip through "
+                                  f"{info.encoding}, so writing it could change text outside the fixes")
+            continue
         new_text = apply_to_text(text, fixes)
         if new_text == text:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 
 from textsieve.document import SourceInfo
 
@@ -71,20 +72,47 @@ def decode(data: bytes) -> tuple[str, SourceInfo]:
         return data.decode("utf-8"), info
     except UnicodeDecodeError as exc:
         info.bad_byte_offset = exc.start + (3 if info.bom else 0)
+    info.is_utf8 = False
+    bad = data[info.bad_byte_offset - (3 if info.bom else 0)]
+    where = f"byte 0x{bad:02x} at byte {info.bad_byte_offset}"
+    if _UTF8_MULTIBYTE.search(data):
+        # Mostly UTF-8 with stray bytes pasted in: keep the UTF-8, read the strays as
+        # Windows-1252 (charset-normalizer often gives up on such files).
+        info.encoding = MIXED
+        info.decode_note = f"UTF-8 with stray bytes that are not ({where}); those read as Windows-1252"
+        return data.decode("utf-8", errors=_STRAY_HANDLER), info
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise SourceError("not text in any encoding charset-normalizer recognises")
     info.encoding = best.encoding
-    info.is_utf8 = False
-    info.decode_note = (f"not valid UTF-8 (byte 0x{data[info.bad_byte_offset - (3 if info.bom else 0)]:02x} "
-                        f"at byte {info.bad_byte_offset}); decoded as {best.encoding}")
+    info.decode_note = f"not valid UTF-8 ({where}); decoded as {best.encoding}"
     return str(best), info
 
 
+MIXED = "utf-8+windows-1252"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_STRAY_HANDLER = "textsieve-stray-cp1252"
+
+
+def _read_strays_as_cp1252(error: UnicodeDecodeError):
+    raw = error.object[error.start:error.end]
+    # The five bytes Windows-1252 leaves undefined fall back to Latin-1.
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in raw), error.end
+
+
+codecs.register_error(_STRAY_HANDLER, _read_strays_as_cp1252)
+
+
 def encode(text: str, info: SourceInfo) -> bytes:
-    """The bytes to write back for ``text``: the original encoding and BOM."""
+    """The bytes to write back for ``text``: the original encoding and BOM.
+
+    Raises ``UnicodeEncodeError`` where no encoding can give the original bytes
+    back (a file mixing UTF-8 and stray bytes).
+    """
+    if info.encoding == MIXED:
+        raise UnicodeEncodeError(MIXED, text, 0, len(text), "a mixed file has no single encoding")
     if info.encoding.startswith(("utf-16", "utf-32")):
         bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
                "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[info.encoding]

@@ -109,3 +109,20 @@ def test_overlapping_fixes_take_the_first():
              Finding("X", "m", "info", span(8, 9), Fix("C"))]
     chosen = fixes.choose_fixes(found, unsafe=False)["p"]
     assert fixes.apply_to_text("0123456789", chosen) == "A567C9"
+
+
+def test_mixed_utf8_and_stray_bytes_is_checked_but_never_rewritten(tmp_path):
+    data = "Caf\u00e9 \u2014 fine.".encode() + b" A stray \x93quote\x94 and the the end.\n"
+    write(tmp_path / "m.txt", data)
+    result = textsieve("check", "--fix", "--select", "TS003", "m.txt", cwd=tmp_path)
+    assert "m.txt:1:34: TS003 [*] 'the' is repeated" in result.out
+    assert "m.txt: not fixed: its bytes do not survive a round trip through utf-8+windows-1252" in result.err
+    assert (tmp_path / "m.txt").read_bytes() == data
+
+
+def test_decode_reads_stray_bytes_as_windows_1252():
+    from textsieve.source import decode
+
+    text, info = decode("\u00e9".encode() + b" \x93x\x94 \x81")
+    assert text == "\u00e9 \u201cx\u201d \x81"
+    assert (info.is_utf8, info.encoding, info.bad_byte_offset) == (False, "utf-8+windows-1252", 3)
