@@ -9,6 +9,7 @@ session-wide PRE_COMMIT_HOME.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -118,8 +120,15 @@ def hook_home(tmp_path_factory):
     tracked = _git(CHECKOUT, "ls-files", "--error-unmatch", ".pre-commit-hooks.yaml", check=False)
     if tracked.returncode != 0:
         pytest.fail(".pre-commit-hooks.yaml is not committed in this checkout")
-    config = (f"repos:\n- repo: {CHECKOUT}\n  rev: {rev}\n  hooks:\n  - id: textsieve\n"
-              f"    additional_dependencies: ['{plugin}']\n")
+    # The configuration the documentation gives users, pointed at this checkout.
+    docs = (CHECKOUT / "docs" / "integrations.md").read_text(encoding="utf-8")
+    documented = yaml.safe_load(re.search(r"<!-- snippet: precommit -->\n```yaml\n(.*?)```", docs, re.S).group(1))
+    [repo] = documented["repos"]
+    [hook] = repo["hooks"]
+    assert hook == {"id": "textsieve"}
+    repo.update(repo=str(CHECKOUT), rev=rev)
+    hook["additional_dependencies"] = [str(plugin)]
+    config = yaml.safe_dump(documented)
     env = {**os.environ, "PRE_COMMIT_HOME": str(base / "home"), "GIT_AUTHOR_NAME": "T",
            "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "T",
            "GIT_COMMITTER_EMAIL": "t@example.invalid", "PRE_COMMIT_COLOR": "never"}
