@@ -12,12 +12,14 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from textsieve import __version__
 
 DEFAULT_DIR = ".textsieve_cache"
+PRUNE_AFTER_DAYS = 30
 ENV_VAR = "TEXTSIEVE_CACHE_DIR"
 
 
@@ -47,9 +49,11 @@ class Cache:
     def get(self, namespace: str, key: str) -> Any | None:
         if not self.directory:
             return None
+        path = self._path(namespace, key)
         try:
-            with open(self._path(namespace, key), "rb") as handle:
+            with open(path, "rb") as handle:
                 value = pickle.load(handle)
+            os.utime(path)  # recently used: kept by prune()
         except Exception:
             self.misses += 1
             return None
@@ -69,6 +73,39 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+    def prune(self, max_age_days: float = PRUNE_AFTER_DAYS, now: float | None = None) -> int:
+        """Delete entries unused for ``max_age_days``, at most once a day; returns how many.
+
+        Every edit of a file leaves its old entries behind; this keeps the cache
+        from growing without bound."""
+        if not self.directory or not self.directory.is_dir():
+            return 0
+        now = time.time() if now is None else now
+        marker = self.directory / ".last-prune"
+        try:
+            if now - marker.stat().st_mtime < 86400:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        for root, _dirs, names in os.walk(self.directory):
+            for name in names:
+                path = os.path.join(root, name)
+                if name.startswith(".") and root == str(self.directory):
+                    continue
+                try:
+                    if now - os.stat(path).st_mtime > max_age_days * 86400:
+                        os.unlink(path)
+                        removed += 1
+                except OSError:
+                    pass
+        try:
+            marker.touch()
+            os.utime(marker, (now, now))
+        except OSError:
+            pass
+        return removed
 
     def _ensure_root(self) -> None:
         ignore = self.directory / ".gitignore"

@@ -30,6 +30,7 @@ class CheckOptions:
     jobs: int = 0
     corpus: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
+    force_exclude: bool = False
     no_cache: bool = False
     cache_dir: str | None = None
     languagetool_url: str | None = None
@@ -109,7 +110,8 @@ def _run(opts: CheckOptions) -> int:
     else:
         include = config.include or DEFAULT_INCLUDE
         exclude = config.exclude + config.extend_exclude
-        found = discover(opts.paths or ["."], config.root, include, exclude, config.respect_gitignore)
+        found = discover(opts.paths or ["."], config.root, include, exclude, config.respect_gitignore,
+                         force_exclude=opts.force_exclude or config.force_exclude)
         for warning in found.warnings:
             _err(f"warning: {warning}")
         files, missing = found.files, found.missing
@@ -159,14 +161,18 @@ def _run(opts: CheckOptions) -> int:
         if file.skipped and "TS002" not in ran:
             _err(f"warning: {file.path}: not checked: {file.skipped}")
 
-    per_file_ignored = _per_file_matcher(config)
+    per_file_ignored = per_file_matcher(config)
     unused_rule = registry["TS001"]() if "TS001" in ran else None
     findings = filter_findings(result, set(ran), per_file_ignored, unused_rule)
 
     if opts.write_baseline:
         from textsieve.baseline import write_baseline
 
-        count = write_baseline(opts.write_baseline, findings)
+        try:
+            count = write_baseline(opts.write_baseline, findings)
+        except OSError as exc:
+            raise UsageError(f"{opts.write_baseline}: cannot write the baseline: "
+                             f"{exc.strerror or exc}") from None
         _err(f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {opts.write_baseline}")
         return EXIT_CLEAN
     if opts.baseline:
@@ -216,6 +222,7 @@ def _run(opts: CheckOptions) -> int:
     else:
         sys.stdout.write(text)
 
+    cache.prune()
     if result.errors:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[opts.fail_level or config.fail_level]
@@ -223,7 +230,7 @@ def _run(opts: CheckOptions) -> int:
     return EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN
 
 
-def _per_file_matcher(config):
+def per_file_matcher(config):
     import pathspec
 
     specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)

@@ -61,6 +61,8 @@ def cli() -> None:
               help="Compare the named files against this corpus too (repeatable); findings are "
                    "reported for the named files only.")
 @click.option("--stdin-filename", help="Read the document from standard input, reported under this path.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclude globs to files named on the command line too (for pre-commit).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Cache directory (default .textsieve_cache, or $TEXTSIEVE_CACHE_DIR).")
@@ -74,7 +76,7 @@ def cli() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of standard output.")
 def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, exit_zero, statistics,
-          fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, no_cache, cache_dir,
+          fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, force_exclude, no_cache, cache_dir,
           languagetool_url, baseline_path, write_baseline_path, color, output_file):
     """Check PATHS (files or directories; default: the current directory)."""
     from textsieve.check import CheckOptions, run_check
@@ -83,7 +85,8 @@ def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, ex
         paths=list(paths), fmt=fmt, select=select, extend_select=extend_select, ignore=ignore,
         config_path=config_path, fail_level=fail_level, exit_zero=exit_zero,
         statistics=statistics, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, jobs=jobs,
-        corpus=list(corpus), stdin_filename=stdin_filename, no_cache=no_cache,
+        corpus=list(corpus), stdin_filename=stdin_filename, force_exclude=force_exclude,
+        no_cache=no_cache,
         cache_dir=cache_dir, languagetool_url=languagetool_url, baseline=baseline_path,
         write_baseline=write_baseline_path, color=color, output_file=output_file)
     sys.exit(run_check(options))
@@ -146,3 +149,10 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("textsieve: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # exit 1 means findings; anything unforeseen is exit 2
+        import traceback
+
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        click.echo(f"textsieve: internal error: {type(exc).__name__}: {exc} "
+                   f"(at {os.path.basename(where.filename)}:{where.lineno}; please report it)", err=True)
+        sys.exit(EXIT_ERROR)

@@ -43,13 +43,14 @@ class Config:
     corpus: list[str] = field(default_factory=list)
     max_file_size: int | None = None
     respect_gitignore: bool = True
+    force_exclude: bool = False
     cache_dir: str | None = None
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # family → options
 
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude", "corpus")
 _KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "fail-level", "max-file-size", "respect-gitignore",
-                            "cache-dir"}
+                            "force-exclude", "cache-dir"}
 
 
 def find_config(start: str) -> tuple[str, dict] | None:
@@ -132,10 +133,10 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{where} 'max-file-size' must be a positive number of bytes")
             config.max_file_size = value
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where} 'respect-gitignore' must be true or false")
-            config.respect_gitignore = value
+                raise ConfigError(f"{where} '{key}' must be true or false")
+            setattr(config, attr, value)
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} 'cache-dir' must be a string")

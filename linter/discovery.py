@@ -88,7 +88,7 @@ class _Ignores:
 
 
 def discover(paths: list[str], root: str, include: list[str], exclude: list[str],
-             respect_gitignore: bool = True) -> Discovery:
+             respect_gitignore: bool = True, force_exclude: bool = False) -> Discovery:
     result = Discovery()
     include_spec = _spec(include)
     exclude_spec = _spec(DEFAULT_EXCLUDE + list(exclude))
@@ -117,7 +117,10 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
             result.missing.append(given)
             continue
         if not os.path.isdir(given):
-            add(display_path(given))  # named explicitly: always checked
+            # Named explicitly: always checked, unless excludes are forced (pre-commit
+            # names every staged file, and the project's excludes should still hold).
+            if not (force_exclude and excluded(os.path.abspath(given), False)):
+                add(display_path(given))
             continue
         top = os.path.abspath(given)
         git_top = _git_root(top) if respect_gitignore else None

@@ -3,7 +3,7 @@
 An editor gets the same findings as `textsieve check` run in the workspace
 root: the same configuration, rule selection, inline suppressions, per-file
 ignores and cache, because a buffer goes through the runner's own per-file
-step (``runner._process``) and ``runner.filter_findings``. Diagnostics are
+step (``runner.check_file``) and ``runner.filter_findings``. Diagnostics are
 published on open, on change (debounced) and on save; fixes become quick fixes
 and a ``source.fixAll.textsieve`` action. Corpus rules (duplicates) compare a
 buffer with the whole workspace: every corpus file is collected once in the
@@ -105,7 +105,7 @@ class Engine:
     def load(self) -> None:
         """(Re)read the configuration and build the rules; forgets the corpus index."""
         from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
-        from textsieve.check import _per_file_matcher
+        from textsieve.check import per_file_matcher
         from textsieve.config import ConfigError, load_config, selected_codes
         from textsieve.rule import RegistryError, load_rules
         from textsieve.runner import settings_signature
@@ -133,7 +133,7 @@ class Engine:
         self.rules = [r for r in rules if r.code not in ("TS001", "TS002")]
         self.corpus_rules = [r for r in self.rules if r.is_corpus_rule()]
         self.unused_rule = registry["TS001"]() if "TS001" in self.ran else None
-        self.per_file_ignored = _per_file_matcher(config)
+        self.per_file_ignored = per_file_matcher(config)
         self.signature = settings_signature(self.rules)
         directory = os.environ.get(ENV_VAR) or config.cache_dir or os.path.join(config.root, DEFAULT_DIR)
         self.cache = Cache(directory) if directory else NO_CACHE
@@ -180,11 +180,11 @@ class Engine:
         from textsieve.cache import NO_CACHE
         from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
-        runner._init(self.rules, NO_CACHE if data is not None else self.cache,
+        runner.init_worker(self.rules, NO_CACHE if data is not None else self.cache,
                      self.config.max_file_size or DEFAULT_MAX_FILE_SIZE, self.signature)
         for rule in self.rules:
             rule.cache = self.cache
-        return runner._process((path, report, data))
+        return runner.check_file((path, report, data))
 
     def lint(self, path: str, text: str, corpus: bool = True) -> tuple[list[Finding], list[str]]:
         """Findings for a buffer, after suppressions and per-file ignores; and errors.

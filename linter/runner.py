@@ -9,6 +9,7 @@ sorted, so output is identical for any number of jobs.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
@@ -57,14 +58,14 @@ _MAX_SIZE = DEFAULT_MAX_FILE_SIZE
 _SIGNATURE = ""
 
 
-def _init(rules: list[Rule], cache: Cache, max_size: int, signature: str) -> None:
+def init_worker(rules: list[Rule], cache: Cache, max_size: int, signature: str) -> None:
     global _RULES, _CACHE, _MAX_SIZE, _SIGNATURE
     _RULES, _CACHE, _MAX_SIZE, _SIGNATURE = rules, cache, max_size, signature
     for rule in rules:
         rule.cache = cache
 
 
-def _process(task: tuple[str, bool, bytes | None]) -> FileResult:
+def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
     path, report, data = task
     result = FileResult(path, report)
     try:
@@ -106,7 +107,55 @@ def _process(task: tuple[str, bool, bytes | None]) -> FileResult:
 
 
 def settings_signature(rules: list[Rule]) -> str:
-    return repr(sorted((r.code, sorted(r.settings.items())) for r in rules))
+    """What cached results depend on besides content: the code that made them and the settings."""
+    return repr((code_fingerprint(tuple(type(r) for r in rules)),
+                 sorted((r.code, sorted(r.settings.items())) for r in rules)))
+
+
+def code_fingerprint(rule_classes: tuple[type[Rule], ...]) -> str:
+    """A digest of the engine's and the rules' files (sources and word lists), so that a
+    cache never outlives the code that filled it, even within one version number.
+    textsieve's own packages count whole; a plugin counts by its rule's module file."""
+    import inspect
+
+    from textsieve import rules as builtin_rules
+
+    paths = {os.path.dirname(os.path.abspath(__file__)),
+             os.path.dirname(os.path.abspath(builtin_rules.__file__))}
+    for rule in rule_classes:
+        if not rule.__module__.startswith("textsieve."):
+            try:
+                paths.add(os.path.abspath(inspect.getsourcefile(rule)))
+            except TypeError:  # no source file (a frozen or compiled module)
+                paths.add(rule.__module__)
+    return _digest_paths(tuple(sorted(paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_paths(paths: tuple[str, ...]) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in paths:
+        if not os.path.isdir(directory):
+            digest.update(directory.encode("utf-8", "surrogateescape"))
+            if os.path.isfile(directory):
+                with open(directory, "rb") as handle:
+                    digest.update(handle.read())
+            continue
+        for root, dirs, names in os.walk(directory):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(root, name)
+                digest.update(path.encode("utf-8", "surrogateescape"))
+                try:
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+                except OSError:
+                    pass
+    return digest.hexdigest()
 
 
 def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jobs: int = 0,
@@ -119,15 +168,15 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
     if any(r.is_corpus_rule() for r in rules):
         tasks += [(p, False, None) for p in corpus_paths if p not in named]
     jobs = jobs or os.cpu_count() or 1
-    _init(rules, cache, max_file_size, signature)
+    init_worker(rules, cache, max_file_size, signature)
     if jobs == 1 or len(tasks) < 4:
-        results = [_process(t) for t in tasks]
+        results = [check_file(t) for t in tasks]
     else:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
                                  initargs=(rules, cache, max_file_size, signature)) as pool:
-            results = list(pool.map(_process, tasks, chunksize=chunk))
+            results = list(pool.map(check_file, tasks, chunksize=chunk))
 
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
@@ -137,8 +186,15 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         if not rule.is_corpus_rule() or rule.code in unavailable:
             continue
         collected = [(r.path, r.collected[rule.code]) for r in results if rule.code in r.collected]
+        # The whole corpus step is cached too: unchanged files, unchanged answer.
+        key = cache_key("corpus", rule.code, signature,
+                        [(r.path, r.digest, r.report) for r in results if rule.code in r.collected])
         try:
-            findings.extend(f for f in rule.check_corpus(collected) if f.path in named)
+            corpus_findings = cache.get("corpus", key)
+            if corpus_findings is None:
+                corpus_findings = list(rule.check_corpus(collected))
+                cache.put("corpus", key, corpus_findings)
+            findings.extend(f for f in corpus_findings if f.path in named)
         except RuleUnavailable as exc:
             unavailable[rule.code] = str(exc)
         except Exception:

@@ -266,3 +266,34 @@ def test_a_rule_family_that_cannot_run_is_named_once_and_fails_only_when_selecte
     assert lines(result) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
     # Selected only through ALL: skipped with the same warning, but the exit code is the findings'.
     assert textsieve("check", "--select", "ALL", "--languagetool-url", url, "docs", cwd=project).code == 1
+
+
+def test_force_exclude_applies_excludes_to_named_files(project):
+    write(project / "textsieve.toml", "exclude = [\"docs/a.md\"]\n")
+    assert lines(textsieve("check", "docs/a.md", cwd=project))
+    assert lines(textsieve("check", "--force-exclude", "docs/a.md", cwd=project)) == []
+    write(project / "textsieve.toml", "exclude = [\"docs/a.md\"]\nforce-exclude = true\n")
+    assert lines(textsieve("check", "docs/a.md", cwd=project)) == []
+
+
+def test_unwritable_baseline_is_a_clear_error(project):
+    result = textsieve("check", "--write-baseline", "no/such/dir/b.json", "docs", cwd=project)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "textsieve: error: no/such/dir/b.json: cannot write the baseline: No such file or directory"]
+
+
+def test_an_unforeseen_exception_exits_2_without_a_traceback(monkeypatch, capsys):
+    from textsieve import check, cli
+
+    def boom(options):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(check, "run_check", boom)
+    monkeypatch.setattr(sys, "argv", ["textsieve", "check", "."])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("textsieve: internal error: RuntimeError: something broke (at ")
+    assert "Traceback" not in err
