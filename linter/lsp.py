@@ -35,6 +35,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from textsieve import __version__
 from textsieve.findings import Finding, Span
+from textsieve.rule import RuleUnavailable
 
 DEBOUNCE_SECONDS = 0.3
 # Corpus rules compare a buffer with the whole workspace. While that takes less than this,
@@ -197,7 +198,7 @@ class Engine:
         file = self._process(path, True, text.encode("utf-8", "replace"))
         if file.skipped:
             return [], [f"{path}: not checked: {file.skipped}"]
-        errors = list(file.errors)
+        errors = list(file.errors) + [f"{code} skipped: {why}" for code, why in file.unavailable]
         findings = list(file.findings)
         if self.corpus_rules:
             self.corpus[path] = file.collected
@@ -208,6 +209,8 @@ class Engine:
                              if rule.code in data]
                 try:
                     findings.extend(f for f in rule.check_corpus(collected) if f.path == path)
+                except RuleUnavailable as exc:
+                    errors.append(f"{rule.code} ({rule.name}) skipped: {exc}")
                 except Exception:
                     detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                     errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")

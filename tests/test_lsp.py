@@ -510,3 +510,16 @@ def test_duplicates_against_the_indexed_workspace_over_stdio(tmp_path, client_fa
     client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                 and m["params"]["uri"] == uri and m["params"]["diagnostics"] == [])
     assert client.close() == 0
+
+
+def test_a_rule_that_cannot_run_is_a_skip_message_not_an_internal_error(tmp_path):
+    from textsieve.lsp import Engine
+
+    (tmp_path / "textsieve.toml").write_text(
+        'select = ["TS003", "LT"]\n[lt]\nurl = "http://127.0.0.1:9"\n')
+    engine = Engine(str(tmp_path))
+    engine.load()
+    findings, errors = engine.lint(str(tmp_path / "a.md"), "Read the the guide.\n")
+    assert [f.code for f in findings] == ["TS003"]
+    assert errors and all("skipped: the LanguageTool server at http://127.0.0.1:9" in e for e in errors)
+    assert not any("internal error" in e for e in errors)
