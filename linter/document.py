@@ -41,10 +41,12 @@ class Segment:
     end: int
     text: str
     level: int = 0  # heading level, 0 for other kinds
+    # 1 where ``text`` shows the source's prose, 0 where markup was hidden; None: all prose.
+    revealed: bytes | None = field(default=None, repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        return split_sentences(self.text, self.start)
+        return split_sentences(self.text, self.start, self.revealed)
 
     def compact(self) -> tuple[str, list[int]]:
         """The prose with masked runs and line breaks folded to single spaces.

@@ -79,7 +79,9 @@ class _Mask:
             e -= 1
         if s >= e:
             return None
-        return Segment(kind, s, e, "".join(self.chars[s:e]), level)
+        revealed = bytes(self.revealed[s:e])
+        return Segment(kind, s, e, "".join(self.chars[s:e]), level,
+                       None if revealed.count(0) == 0 else revealed)
 
 
 def _directive(match: re.Match, base: int, text: str) -> Directive:

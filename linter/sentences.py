@@ -38,12 +38,12 @@ class Sentence:
     text: str
 
 
-def _ends_sentence(text: str, dot_end: int, match: re.Match) -> bool:
+def _ends_sentence(text: str, dot_end: int, match: re.Match, revealed: bytes | None) -> bool:
     mark = match.group(0)
     following = text[match.end():]
     if following.strip() == "":
         return True
-    if not _OPENER.match(following):
+    if not _OPENER.match(following) and not _opens_with_markup(text, match.end(), revealed):
         return False
     if not mark.startswith(".") or mark.startswith("..."):
         return True
@@ -62,12 +62,25 @@ def _ends_sentence(text: str, dot_end: int, match: re.Match) -> bool:
     return True
 
 
-def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
-    """Split ``text`` (one prose segment) into sentences; offsets shifted by ``offset``."""
+def _opens_with_markup(text: str, at: int, revealed: bytes | None) -> bool:
+    """Whether the next sentence starts with hidden markup ("… then. `npx` runs …"):
+    after the white space that is prose, the first character was hidden."""
+    if revealed is None:
+        return False
+    i = at
+    while i < len(text) and text[i].isspace() and revealed[i]:
+        i += 1
+    return i < len(text) and not revealed[i]
+
+
+def split_sentences(text: str, offset: int = 0, revealed: bytes | None = None) -> list[Sentence]:
+    """Split ``text`` (one prose segment) into sentences; offsets shifted by ``offset``.
+
+    ``revealed`` marks (with 0) the characters that were markup, hidden as spaces."""
     sentences: list[Sentence] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        if _ends_sentence(text, match.start(), match):
+        if _ends_sentence(text, match.start(), match, revealed):
             _append(sentences, text, start, match.end(), offset)
             start = match.end()
     _append(sentences, text, start, len(text), offset)

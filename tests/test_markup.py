@@ -154,3 +154,13 @@ def test_only_ascii_line_breaks_split_and_only_ascii_space_trims():
         doc = make_document("Voil\u00c3\xa0\n\nOne\u2028two\x85three \u00c3\xa0\n", name)
         assert [s.text for s in doc.segments] == ["Voil\u00c3\xa0", "One\u2028two\x85three \u00c3\xa0"]
         assert doc.position(doc.segments[1].start) == (3, 1)
+
+
+def test_a_sentence_that_opens_with_markup_still_starts_a_sentence():
+    doc = make_document("It was slow then. `npx` uses a cache. It is fast. [the docs](http://x) say so. "
+                        "Use e.g. `foo` here.\n", "a.md")
+    assert [" ".join(s.text.split()) for s in doc.sentences] == [
+        "It was slow then.", "uses a cache.", "It is fast.", "the docs say so.", "Use e.g. here."]
+    # Plain text has no hidden markup: a lower-case word after a period does not split.
+    txt = make_document("It was slow then. npx uses a cache.\n", "a.txt")
+    assert [s.text for s in txt.sentences] == ["It was slow then. npx uses a cache."]
