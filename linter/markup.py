@@ -322,7 +322,10 @@ _ADMONITION = re.compile(
     r"^[ \t]*\.\.[ \t]+(?:note|warning|tip|important|caution|attention|danger|error|hint|"
     r"admonition|seealso|topic|sidebar|rubric|epigraph|pull-quote|highlights)::")
 _RST_LIST = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)]|#\.|\(?[a-zA-Z0-9]\)|[a-zA-Z][.)])[ \t]+")
+_SIMPLE_TABLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)+[ \t]*$")
+_TABLE_RULE = re.compile(r"^[ \t]*[-=]+(?:[ \t]+[-=]+)*[ \t]*$")
 _RST_INLINE_HIDE = [
+    re.compile(r"(?m)^[ \t]*:[\w .()-]+:(?=\s)"),  # field-list names
     re.compile(r"``.+?``"),  # inline literals
     re.compile(r":(?:code|math|literal|file|samp|kbd|envvar|option|program):`[^`]*`"),
     re.compile(r":[\w:+.-]+:(?=`)"),  # other roles: hide the role name, keep the text
@@ -397,12 +400,21 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
         if body.lstrip().startswith("+-") or body.lstrip().startswith("+="):
             i += 1
             continue
+        if _SIMPLE_TABLE_BORDER.match(body):
+            i = _simple_table(bodies, offsets, i, mask, segments)
+            continue
         # A paragraph, list item or block quote: lines up to a blank line.
+        # Continuation lines share the first line's indentation (a list item's text column);
+        # a deeper line after the first starts a definition, so the first line is a term.
+        item = _RST_LIST.match(body)
+        text_column = item.end() if item else ind
         j = i
         while j < n and not _blank(bodies[j]) and not (j > i and _RST_LIST.match(bodies[j])
-                                                  and _indent(bodies[j]) <= ind):
+                                                      and _indent(bodies[j]) <= ind):
+            if j > i and _indent(bodies[j]) > text_column:
+                break
             j += 1
-        kind = "list_item" if _RST_LIST.match(body) else ("blockquote" if ind else "paragraph")
+        kind = "list_item" if item else ("blockquote" if ind else "paragraph")
         start, end = offsets[i], offsets[j - 1] + len(bodies[j - 1])
         for k in range(i, j):
             line_start = offsets[k] + _indent(bodies[k])
@@ -425,6 +437,32 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             segments.append(seg)
         i = j
     return segments, directives
+
+
+def _simple_table(bodies, offsets, i, mask, segments) -> int:
+    """A simple table from its top border: each cell of each row is a segment.
+    Returns the line after the bottom border."""
+    border = bodies[i]
+    columns = [(m.start(), m.end()) for m in re.finditer(r"=+", border)]
+    starts = [start for start, _ in columns] + [10 ** 9]
+    i += 1
+    while i < len(bodies):
+        row = bodies[i]
+        if _TABLE_RULE.match(row):
+            i += 1
+            if i >= len(bodies) or _blank(bodies[i]):
+                return i  # the bottom border
+            continue
+        for k, start in enumerate(starts[:-1]):
+            # The last column runs to the end of the line.
+            end = min(len(row), starts[k + 1] if k + 2 < len(starts) else len(row))
+            cell_start, cell_end = offsets[i] + start, offsets[i] + max(start, end)
+            mask.reveal(cell_start, cell_end)
+            seg = mask.segment("table_cell", cell_start, cell_end)
+            if seg:
+                segments.append(seg)
+        i += 1
+    return i
 
 
 def _prev_indent(bodies: list[str], i: int) -> int:

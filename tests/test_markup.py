@@ -164,3 +164,16 @@ def test_a_sentence_that_opens_with_markup_still_starts_a_sentence():
     # Plain text has no hidden markup: a lower-case word after a period does not split.
     txt = make_document("It was slow then. npx uses a cache.\n", "a.txt")
     assert [s.text for s in txt.sentences] == ["It was slow then. npx uses a cache."]
+
+
+def test_rst_simple_tables_definition_lists_and_fields():
+    src = ("Intro.\n\n=====  ===========\nName   Meaning\n=====  ===========\n"
+           "alpha  The first one.\n=====  ===========\n\nterm one\n   Its definition.\n\n"
+           ":param x: the value.\n\n- item one\n  continued.\n")
+    doc = make_document(src, "a.rst")
+    assert prose(doc) == [
+        ("paragraph", "Intro."), ("table_cell", "Name"), ("table_cell", "Meaning"),
+        ("table_cell", "alpha"), ("table_cell", "The first one."), ("paragraph", "term one"),
+        ("blockquote", "Its definition."), ("paragraph", "the value."),
+        ("list_item", "item one continued.")]
+    assert locate(doc, "The first one.") == (6, src.splitlines()[5].index("The") + 1)
