@@ -183,7 +183,7 @@ def _run(opts: CheckOptions) -> int:
             _err(f"note: baseline entry no longer matches and can be removed: {entry}")
 
     fixed_count = 0
-    out_text = ""
+    report_to_stderr = False  # stdout carries the fixed document instead
     if opts.fix or opts.diff:
         from textsieve.fixes import apply_fixes
 
@@ -200,10 +200,12 @@ def _run(opts: CheckOptions) -> int:
         findings = [f for f in findings if id(f) not in fixed_ids]
         if stdin_data is not None:
             # Like ruff: the fixed document goes to standard output, findings to stderr.
-            sys.stdout.write(outcome.new_texts.get(files[0], stdin_data.decode("utf-8", "replace")))
-            out_text = None
-        if outcome.errors:
-            pass
+            if files[0] in outcome.new_texts:
+                sys.stdout.write(outcome.new_texts[files[0]])
+            else:  # nothing fixed: the document exactly as it came
+                sys.stdout.flush()
+                sys.stdout.buffer.write(stdin_data)
+            report_to_stderr = True
 
     report = Report(findings, ran, files_checked=sum(1 for f in result.files if not f.skipped),
                     fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable])
@@ -217,7 +219,7 @@ def _run(opts: CheckOptions) -> int:
                 handle.write(text)
         except OSError as exc:
             raise UsageError(f"{opts.output_file}: cannot write: {exc.strerror or exc}") from None
-    elif out_text is None:
+    elif report_to_stderr:
         sys.stderr.write(text)
     else:
         sys.stdout.write(text)
