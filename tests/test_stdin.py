@@ -119,3 +119,11 @@ def test_stdin_buffer_is_compared_with_the_corpus_and_replaces_its_own_copy(tmp_
     done = textsieve("--stdin-filename", "docs/old.md", "--corpus", "docs", "--select", "DUP102",
                      cwd=tmp_path, stdin=f"# Old\n\n{passage}\n")
     assert done.returncode == 0, done.out
+
+
+def test_fix_on_stdin_with_nothing_to_fix_echoes_the_input_byte_for_byte(tmp_path):
+    data = "Caf\xe9 cr\xe8me, nothing doubled.\r\n".encode("cp1252")
+    proc = subprocess.run([sys.executable, "-m", "textsieve", "check", "--fix", "--select", "TS",
+                           "--stdin-filename", "x.txt"], cwd=tmp_path, input=data, capture_output=True)
+    assert proc.returncode == 0
+    assert proc.stdout == data
