@@ -53,19 +53,17 @@ OPTIONS = {
            "least half of each.", minimum=2),
 }
 
-_OPTIONS_DOC = """`threshold` (0.6): lowest similarity reported, the Jaccard index of the two
-passages' shingle sets, verified exactly for every pair.
-`min-words` (8): shorter passages are never compared, so "Thank you for reading." cannot fire.
-`shingles` ("word-2"): `word-1`…`word-5` or `char-3`…`char-8`, taken inside sentences.
-`num-perm` (128): MinHash size; the LSH bands follow from it and `threshold` so that a pair at
-the threshold is proposed with probability ≥ 0.99.
-`scope` ("both"): `cross-file`, `within-file` or `both`.
-`allow` ([]): regular expressions for intended boilerplate (licence footers, disclaimers).
-`max-related` (5): twins listed per finding.
-`boilerplate-min-documents` (5): documents from which a repeated passage is DUP104.
-`title-levels` (1) and `title-min-shared-words` (4): for DUP103.
-All are set in `[tool.textsieve.dup]`; `--corpus PATH` compares the named files against a
-wider corpus."""
+_OPTIONS_DOC = """Shared by DUP101, DUP102 and DUP104, in `[tool.textsieve.dup]` (listed below).
+`threshold` is the Jaccard index of the two passages' sets of word pairs (`shingles =
+"word-2"`), verified exactly for every reported pair: three words substituted in a
+25-word sentence score about 0.59, sentences reordered 1.0. Lower it (0.5) to catch
+heavier edits, at the cost of more candidates to verify; raise it for closer copies
+only. `char-5` shingles also forgive spelling changes, at several times the hashing
+cost. The LSH banding follows from `threshold` and `num-perm`, so that a pair exactly
+at the threshold is proposed with probability at least 0.995. `scope` limits the
+pairs to other files or to the same file; `allow` takes regular expressions for
+intended boilerplate. `textsieve check --corpus DIR FILE…` compares the named files
+against the whole corpus and reports on the named files only."""
 
 
 @dataclass(frozen=True)

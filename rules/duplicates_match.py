@@ -44,7 +44,7 @@ ANCHORS = 16  # links kept per place from one group of copies; title pairs per b
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
-VERIFY_CACHE = 50_000  # shingle sets kept for verification
+VERIFY_CACHE = 8192  # shingle sets kept for verification (candidates come sorted)
 
 
 @dataclass(frozen=True)
@@ -79,39 +79,33 @@ class Corpus:
         counts = np.array([len(d.p_first) for d in self.docs], dtype=np.int64)
         self.base = np.concatenate(([0], np.cumsum(counts)))
         self.n = int(self.base[-1])
-        self.p_doc = np.repeat(np.arange(len(self.docs), dtype=np.int64), counts)
+        self.p_doc = np.repeat(np.arange(len(self.docs), dtype=np.int32), counts)
         cat = (lambda name, dtype: np.concatenate([getattr(d, name) for d in self.docs]).astype(dtype)
                if self.docs else np.zeros(0, dtype=dtype))
-        self.p_first = cat("p_first", np.int64)
-        self.p_last = cat("p_last", np.int64)
+        self.p_first = cat("p_first", np.int32)
+        self.p_last = cat("p_last", np.int32)
         self.p_exact = cat("p_exact", np.uint64)
-        # Band keys and estimators are the bulk of the data: gather them into one
-        # array each and let every document's arrays become views of it, so they
-        # are not held twice.
-        self.p_bands = self._gather("p_bands", np.uint32, by_column=True)
+        # The estimators are read pair by pair: one array, the documents' arrays
+        # becoming views of it. Band keys are read one band at a time, straight
+        # from the documents (``band``), so they are never held twice.
         self.p_bits = self._gather("p_bits", np.uint8)
-        # Segment of each passage (passages never cross segments).
-        self.p_seg = np.zeros(self.n, dtype=np.int64)
+        _release_freed_memory()
+        first = self.docs[0] if self.docs else None
+        self.num_perm = first.num_perm if first else 0
+        self.rows = first.rows if first else 0
+        self.padding = self.p_bits.shape[1] * 4 - self.num_perm if first else 0
+        self.p_seg = np.zeros(self.n, dtype=np.int32)
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
             if hi > lo:
                 self.p_seg[lo:hi] = doc.sent_seg[doc.p_first]
 
-    def _gather(self, name: str, dtype, by_column: bool = False) -> np.ndarray:
+    def _gather(self, name: str, dtype) -> np.ndarray:
         """One array of every document's ``name`` rows; each document's array
-        becomes a view into it (by_column: stored column by column, so that
-        one band of every passage is contiguous)."""
+        becomes a view into it."""
         if not self.docs:
             return np.zeros((0, 1), dtype=dtype)
-        width = getattr(self.docs[0], name).shape[1]
-        if by_column:
-            whole = np.empty((width, self.n), dtype=dtype)
-            for d, doc in enumerate(self.docs):
-                part = whole[:, self.base[d]:self.base[d + 1]]
-                part[...] = getattr(doc, name).T
-                setattr(doc, name, part.T)
-            return whole.T
-        whole = np.empty((self.n, width), dtype=dtype)
+        whole = np.empty((self.n, getattr(self.docs[0], name).shape[1]), dtype=dtype)
         for d, doc in enumerate(self.docs):
             part = whole[self.base[d]:self.base[d + 1]]
             part[...] = getattr(doc, name)
@@ -119,7 +113,8 @@ class Corpus:
         return whole
 
     def band(self, j: int, index: np.ndarray) -> np.ndarray:
-        return self.p_bands[:, j][index]
+        """Band ``j``'s key of the passages ``index``."""
+        return np.concatenate([d.p_bands[j] for d in self.docs])[index]
 
     # -- text and positions --------------------------------------------------
     def norm_bounds(self, d: int, first: int, last: int) -> tuple[int, int]:
@@ -145,6 +140,18 @@ class Corpus:
 
     def excerpt(self, d: int, sentence: int) -> str:
         return self.docs[d].excerpt(sentence)
+
+
+def _release_freed_memory() -> None:
+    """Give the heap pages freed by the documents' small arrays back to the system
+    (glibc keeps them otherwise, and the peak memory of a 200 MB corpus grows by
+    their size)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
@@ -181,12 +188,13 @@ def exact_groups(corpus: Corpus) -> np.ndarray:
 
 # -- 2. LSH candidates -----------------------------------------------------------
 def estimator_minimum(threshold: float, values: int, miss: float = 0.004) -> int:
-    """Fewest equal b-bit values (of ``values``) a candidate needs to go on to exact
-    verification: a pair exactly at ``threshold`` falls below it with probability
-    at most ``miss`` (8-bit values agree by chance with probability 1/256)."""
+    """Fewest equal 2-bit values (of ``values`` independent of the colliding band)
+    a candidate needs to go on to exact verification: a pair exactly at
+    ``threshold`` falls below it with probability at most ``miss`` (two 2-bit
+    values of different shingles agree by chance one time in four)."""
     from math import comb
 
-    p = threshold + (1.0 - threshold) / 256.0
+    p = threshold + (1.0 - threshold) / 4.0
     below = 0.0
     for k in range(values + 1):
         below += comb(values, k) * p ** k * (1.0 - p) ** (values - k)
@@ -195,10 +203,15 @@ def estimator_minimum(threshold: float, values: int, miss: float = 0.004) -> int
     return values
 
 
+# Equal 2-bit fields in a byte of XORed packed values.
+_EQUAL_FIELDS = np.array([sum(((x >> s) & 3) == 0 for s in (0, 2, 4, 6)) for x in range(256)],
+                         dtype=np.uint8)
+
+
 def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
-    """All pairs inside runs of at most BUCKET_ANCHORS members; in longer runs, each of
-    the first BUCKET_ANCHORS members with every later one (a huge bucket stays linear)."""
-    out_a, out_b = [], []
+    """Pairs (a, b), a < b, in chunks: all pairs inside runs of at most BUCKET_ANCHORS
+    members; in longer runs, each of the first BUCKET_ANCHORS members with every
+    later one (so no bucket is quadratic). ``members`` are in passage order."""
     small = lengths <= BUCKET_ANCHORS
     s, l = starts[small], lengths[small]
     for gap in range(1, int(l.max(initial=1))):
@@ -206,18 +219,13 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
         s_g, count = s[keep], l[keep] - gap
         offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
         a = np.repeat(s_g, count) + offsets
-        out_a.append(members[a])
-        out_b.append(members[a + gap])
+        yield members[a], members[a + gap]
     s, l = starts[~small], lengths[~small]
     for anchor in range(min(BUCKET_ANCHORS, int(l.max(initial=0)))):
         count = l - anchor - 1
         a = np.repeat(s + anchor, count)
         b = a + 1 + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        out_a.append(members[a])
-        out_b.append(members[b])
-    if not out_a:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_a), np.concatenate(out_b)
+        yield members[a], members[b]
 
 
 def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, threshold: float,
@@ -233,7 +241,10 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     stats.setdefault("band_collisions", 0)
     if len(reps) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    need = estimator_minimum(threshold, corpus.p_bits.shape[1])
+    # The 2-bit values of the whole signature, less the ``rows`` values of the band
+    # that made the pair a candidate (equal by construction), estimate J.
+    rows = corpus.rows
+    need = estimator_minimum(threshold, corpus.num_perm - rows) + rows
     position = np.arange(len(reps), dtype=np.uint64)
 
     def one_band(j: int):
@@ -246,8 +257,12 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         if not multi.any():
             return 0, np.zeros(0, dtype=np.int64)
         members = reps[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]
-        a, b = _run_pairs(members, starts[multi], lengths[multi])
-        return len(a), _filter_pairs(corpus, a, b, scope, need)
+        del packed, keys, boundary
+        collisions, kept = 0, []
+        for a, b in _run_pairs(members, starts[multi], lengths[multi]):
+            collisions += len(a)
+            kept.append(_filter_pairs(corpus, a, b, scope, need))
+        return collisions, np.concatenate(kept)
 
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
@@ -270,11 +285,12 @@ def _filter_pairs(corpus: Corpus, a: np.ndarray, b: np.ndarray, scope: str, need
     elif scope == "within-file":
         keep &= same_doc
     a, b = a[keep], b[keep]
-    chunk = 1 << 18
+    chunk = 1 << 16  # pairs per step: 64 estimator bytes each, twice
     passed = []
     for k in range(0, len(a), chunk):
         x, y = a[k:k + chunk], b[k:k + chunk]
-        agree = (corpus.p_bits[x] == corpus.p_bits[y]).sum(axis=1)
+        agree = _EQUAL_FIELDS[corpus.p_bits[x] ^ corpus.p_bits[y]].sum(axis=1, dtype=np.int32)
+        agree -= corpus.padding
         passed.append(x[agree >= need] * corpus.n + y[agree >= need])
     return np.concatenate(passed) if passed else np.zeros(0, dtype=np.int64)
 
@@ -426,7 +442,9 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     hits = np.sort(np.concatenate(list(members.values())))
 
     # Places: overlapping hits of one document merge (they share a segment).
-    doc, first, last = corpus.p_doc[hits], corpus.p_first[hits], corpus.p_last[hits]
+    doc = corpus.p_doc[hits].astype(np.int64)
+    first = corpus.p_first[hits].astype(np.int64)
+    last = corpus.p_last[hits].astype(np.int64)
     order = np.lexsort((last, first, doc))
     hits, doc, first, last = hits[order], doc[order], first[order], last[order]
     big = int(max(1, first.max(initial=0), last.max(initial=0))) + 1
@@ -536,7 +554,7 @@ def _passage_span(corpus, p) -> Span:
     return corpus.span(int(corpus.p_doc[p]), int(corpus.p_first[p]), int(corpus.p_last[p]))
 
 
-def _quote(text: str, limit: int = 60) -> str:
+def _quote(text: str, limit: int = 44) -> str:
     text = " ".join(text.split())
     return f'"{text}"' if len(text) <= limit else f'"{text[:limit].rsplit(" ", 1)[0]}…"'
 

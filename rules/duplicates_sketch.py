@@ -283,9 +283,10 @@ def shingle_set(norm: str, sentence_bounds: list[tuple[int, int]], kind: str, si
 # Batches of whole segments of about this many normalised characters bound the
 # memory of one (shingles x permutations) matrix, whatever the document size.
 BATCH_CHARS = 1 << 16
-# The b-bit MinHash (8 bits of each of ESTIMATOR more permutations) that
-# estimates a candidate pair's similarity before the exact verification.
-ESTIMATOR = 64
+# The b-bit MinHash that estimates a candidate pair's similarity before the
+# exact verification: the lowest BITS bits of every signature value, packed.
+BITS = 2
+EXCERPT = 48  # characters of each sentence kept for messages
 
 _NON_WORD = re.compile(r"(?:[^\w\x00]|_)+")
 
@@ -302,11 +303,13 @@ class DocSketch:
     p_first: np.ndarray  # passages: first sentence
     p_last: np.ndarray  # one past the last sentence
     p_exact: np.ndarray  # uint64 hash of the normalised text
-    p_bands: np.ndarray  # (n_passages, bands) uint32 LSH band keys
-    p_bits: np.ndarray  # (n_passages, ESTIMATOR) uint8 b-bit MinHash
+    p_bands: np.ndarray  # (bands, n_passages) uint32 LSH band keys, one row per band
+    p_bits: np.ndarray  # (n_passages, num_perm / 4) uint8: 2-bit MinHash, 4 values a byte
     line_starts: np.ndarray  # offsets of line starts in the document text
     titles: list  # (start, end, words, display text, display word offsets, level)
     key: str = ""  # the cache key: document text, format and parameters
+    num_perm: int = 0  # signature size and band height, for the estimator
+    rows: int = 0
 
     def excerpt(self, sentence: int) -> str:
         return self.excerpts.split("\x00")[sentence]
@@ -381,7 +384,7 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
     sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
     n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
     norm = " ".join(norm_parts)
-    excerpts = "\x00".join(sentences[i][1].text[:120].replace("\x00", " ") for i in kept)
+    excerpts = "\x00".join(sentences[i][1].text[:EXCERPT].replace("\x00", " ") for i in kept)
 
     p_first, p_last = _passages(sent_seg, n_words, params.min_words)
     if params.allow and len(p_first):
@@ -389,13 +392,16 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
                                    params.allow)
     p_exact = np.zeros(len(p_first), dtype=U64)
     p_bands = np.zeros((len(p_first), params.bands), dtype=U32)
-    p_bits = np.zeros((len(p_first), ESTIMATOR), dtype=np.uint8)
+    p_bits = np.zeros((len(p_first), packed_width(params.num_perm)), dtype=np.uint8)
     if len(p_first):
         _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
-    return DocSketch(norm=norm, sent_norm=sent_norm, sent_src=sent_src, sent_seg=sent_seg,
-                     excerpts=excerpts, p_first=p_first, p_last=p_last, p_exact=p_exact,
-                     p_bands=p_bands, p_bits=p_bits, line_starts=line_starts_of(document.text),
-                     titles=titles)
+    small = np.int32  # offsets and counts: compact, as the corpus holds millions of them
+    return DocSketch(norm=norm, sent_norm=sent_norm.astype(small), sent_src=sent_src.astype(small),
+                     sent_seg=sent_seg.astype(small), excerpts=excerpts,
+                     p_first=p_first.astype(small), p_last=p_last.astype(small), p_exact=p_exact,
+                     p_bands=np.ascontiguousarray(p_bands.T), p_bits=p_bits,
+                     line_starts=line_starts_of(document.text).astype(small), titles=titles,
+                     num_perm=params.num_perm, rows=params.rows)
 
 
 def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int):
@@ -434,10 +440,24 @@ def _allowed(text, norm, sent_src, sent_norm, p_first, p_last, patterns):
     return p_first[keep], p_last[keep]
 
 
+def packed_width(num_perm: int) -> int:
+    return (num_perm * BITS + 7) // 8
+
+
+def pack_bits(signatures: np.ndarray) -> np.ndarray:
+    """The lowest two bits of every value, four values a byte (zero padding)."""
+    n, width = signatures.shape
+    padded = np.zeros((n, packed_width(width) * 4), dtype=np.uint8)
+    padded[:, :width] = signatures & U32(3)
+    fields = padded.reshape(n, -1, 4)
+    return (fields[:, :, 0] | (fields[:, :, 1] << 2) | (fields[:, :, 2] << 4)
+            | (fields[:, :, 3] << 6)).astype(np.uint8)
+
+
 def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params) -> None:
     """Exact hashes, band keys and b-bit estimators of the passages, computed a
     batch of whole segments at a time."""
-    total_perm = params.num_perm + ESTIMATOR
+    total_perm = params.num_perm
     lsh_width = params.bands * params.rows
     n = len(sent_norm)
     # Batch boundaries: segment starts, cut about every BATCH_CHARS characters.
@@ -469,4 +489,4 @@ def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, 
             more = np.flatnonzero(widths > k)
             window[more] = np.minimum(window[more], sigs[pf[more] + k])
         p_bands[q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows)
-        p_bits[q0:q1] = (window[:, params.num_perm:] & U32(0xFF)).astype(np.uint8)
+        p_bits[q0:q1] = pack_bits(window)

@@ -113,13 +113,23 @@ def test_banding_proposes_pairs_at_the_threshold_with_probability_995():
 
 
 def test_estimator_minimum_keeps_pairs_at_the_threshold():
-    need = match.estimator_minimum(0.6, 64)
-    assert need == 28
+    need = match.estimator_minimum(0.55, 220)
+    assert need == 127
     from math import comb
 
-    p = 0.6 + 0.4 / 256
-    below = sum(comb(64, k) * p ** k * (1 - p) ** (64 - k) for k in range(need))
+    p = 0.55 + 0.45 / 4
+    below = sum(comb(220, k) * p ** k * (1 - p) ** (220 - k) for k in range(need))
     assert below <= 0.004
+
+
+def test_packed_two_bit_values_count_equal_fields():
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 2 ** 32, (50, 10), dtype=np.uint32)
+    b = a.copy()
+    b[:, ::3] += 1  # changes the low bits of 4 of the 10 values
+    equal = match._EQUAL_FIELDS[sketch.pack_bits(a) ^ sketch.pack_bits(b)].sum(axis=1)
+    padding = sketch.packed_width(10) * 4 - 10
+    assert (equal - padding == 6).all()
 
 
 def test_span_at_agrees_with_document_span():
