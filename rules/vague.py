@@ -20,9 +20,10 @@ Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from importlib import resources
 
 from textsieve.rule import Option, OptionError, Rule
@@ -131,9 +132,33 @@ def _literal(word: str) -> str:
     return "".join(out)
 
 
-def _units(text: str, entry: str) -> list[tuple[str, bool]]:
-    """Split a phrase into (regex, optional) units."""
-    units: list[tuple[str, bool]] = []
+def _word_keys(word: str) -> frozenset[str] | None:
+    """What a match of the literal ``word`` must contain: its longest piece between
+    hyphens and apostrophes, lower-cased (ASCII only, see ``_fold``)."""
+    pieces = [p for p in re.split(r"[-'’]", word) if p and p.isascii()]
+    return frozenset({max(pieces, key=len).lower()}) if pieces else None
+
+
+# Frequent words make poor keys: a phrase is keyed on another of its words if it has one.
+_COMMON = frozenset("""a an the and or of to in on at by for with from as is are was were be been
+    it its this that these those there here some many most more much all any one when which what
+    have has had do does did can could would should will may might must not no so if than then
+    they them their he she we you i""".split())
+
+
+def _best_keys(units) -> frozenset[str] | None:
+    """The most selective key set among the required units (one without frequent
+    words, whose shortest key is longest), or None when no unit requires a literal."""
+    required = [keys for _, optional, keys in units if not optional and keys]
+    if not required:
+        return None
+    return max(required, key=lambda keys: (not keys & _COMMON, min(map(len, keys)), -len(keys)))
+
+
+def _units(text: str, entry: str) -> list[tuple[str, bool, frozenset[str] | None]]:
+    """Split a phrase into (regex, optional, keys) units. ``keys``: strings one of
+    which every match of the unit contains (lower-cased), or None."""
+    units: list[tuple[str, bool, frozenset[str] | None]] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -156,9 +181,12 @@ def _units(text: str, entry: str) -> list[tuple[str, bool]]:
             inner = text[i + 1:j]
             alts = [a.strip() for a in _split_top(inner, "|")]
             optional = ch == "[" or "" in alts
-            regexes = [_phrase(a, entry) for a in alts if a]
-            if not regexes:
+            parts = [_phrase_keys(a, entry) for a in alts if a]
+            if not parts:
                 raise OptionError(f"empty group in VAG list entry {entry!r}")
+            regexes = [rx for rx, _ in parts]
+            alt_keys = [keys for _, keys in parts]
+            keys = None if optional or not all(alt_keys) else frozenset().union(*alt_keys)
             rx = "(?:" + "|".join(sorted(regexes, key=len, reverse=True)) + ")"
             # A group glued to a word ("navigat(e|ing)") continues that word.
             if j + 1 < n and not text[j + 1].isspace() and text[j + 1] not in "([":
@@ -168,10 +196,11 @@ def _units(text: str, entry: str) -> list[tuple[str, bool]]:
                 rx += _literal(text[j + 1:k])
                 j = k - 1
             if units and i > 0 and not text[i - 1].isspace():
-                prev, prev_opt = units.pop()
-                units.append((prev + (f"(?:{rx})?" if optional else rx), prev_opt))
+                # The word before is still whole in every match: keep its keys.
+                prev, prev_opt, prev_keys = units.pop()
+                units.append((prev + (f"(?:{rx})?" if optional else rx), prev_opt, prev_keys))
             else:
-                units.append((rx, optional))
+                units.append((rx, optional, keys))
             i = j + 1
             continue
         j = i
@@ -179,27 +208,88 @@ def _units(text: str, entry: str) -> list[tuple[str, bool]]:
             j += 1
         word = text[i:j]
         if word == "*":
-            units.append((_WORD, False))
+            units.append((_WORD, False, None))
         elif word in ("...", "…"):
-            units.append((_WORD + r"(?:\s+" + _WORD + r"){0,5}?", False))
+            units.append((_WORD + r"(?:\s+" + _WORD + r"){0,5}?", False, None))
         else:
-            units.append((_literal(word), False))
+            units.append((_literal(word), False, _word_keys(word)))
         i = j
     return units
 
 
-def _phrase(text: str, entry: str) -> str:
+def _phrase_keys(text: str, entry: str) -> tuple[str, frozenset[str] | None]:
+    """The regex of a phrase, and strings one of which each of its matches contains."""
     units = _units(text, entry)
     if not units:
         raise OptionError(f"empty VAG list entry {entry!r}")
     out, need_sep = "", False
-    for rx, optional in units:
+    for rx, optional, _ in units:
         if optional:
             out += f"(?:{_SEP}{rx})?" if need_sep else f"(?:{rx}{_SEP})?"
         else:
             out += (_SEP if need_sep else "") + rx
             need_sep = True
-    return out
+    return out, _best_keys(units)
+
+
+def _phrase(text: str, entry: str) -> str:
+    return _phrase_keys(text, entry)[0]
+
+
+# Under re.IGNORECASE these non-ASCII letters match ASCII ones; folding them
+# first makes ``_fold(text)`` contain every ASCII key a match contains.
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+_FOLD_SPECIAL = re.compile("[İıſK]")
+
+
+def _fold(text: str) -> str:
+    """``text`` lower-cased for the key test: an ASCII string that a
+    case-insensitive match in ``text`` contains is in ``_fold(text)``."""
+    if not text.isascii() and _FOLD_SPECIAL.search(text):
+        text = text.translate(_FOLD)
+    return text.lower()
+
+
+def _trie(keys) -> str:
+    """A regex for any of ``keys`` (none a prefix of another), factored by prefix:
+    the regex engine then tries one branch per character instead of every key."""
+    tree: dict = {}
+    for key in keys:
+        node = tree
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree) if keys else "(?!)"
+
+
+class Trigger:
+    """A quick necessary test: the lower-cased strings (keys) one of which every
+    match of some entry lists contains. Text without any key cannot match, so
+    the expensive patterns run only where a key occurs."""
+
+    def __init__(self, keys: frozenset[str] | None):
+        if keys is not None:
+            # A key that contains another key adds nothing ("boasts" after "boast").
+            keys = {k for k in keys if not any(o != k and o in k for o in keys)}
+        self.keys = None if keys is None else frozenset(keys)
+        self._search = None if keys is None else re.compile(_trie(self.keys)).search
+
+    def __call__(self, folded: str) -> bool:
+        """Whether ``folded`` (from ``_fold``) may hold a match."""
+        return self._search is None or self._search(folded) is not None
+
+    def __or__(self, other: "Trigger") -> "Trigger":
+        if self.keys is None or other.keys is None:
+            return Trigger(None)
+        return Trigger(self.keys | other.keys)
 
 
 @dataclass(frozen=True)
@@ -208,6 +298,7 @@ class Matcher:
 
     free: re.Pattern | None
     initial: re.Pattern | None
+    trigger: Trigger = Trigger(None)
 
     def finditer(self, text: str):
         if self.initial is not None:
@@ -221,11 +312,13 @@ class Matcher:
 @lru_cache(maxsize=256)
 def compile_list(entries: tuple[str, ...]) -> Matcher:
     free, initial = [], []
+    keys: set[str] | None = set()
     for entry in entries:
         body = entry.strip()
         anchored = body.startswith("^")
-        rx = _phrase(body.lstrip("^").strip(), entry)
+        rx, entry_keys = _phrase_keys(body.lstrip("^").strip(), entry)
         (initial if anchored else free).append(rx)
+        keys = None if keys is None or entry_keys is None else keys | entry_keys
 
     def build(parts, prefix):
         if not parts:
@@ -233,7 +326,8 @@ def compile_list(entries: tuple[str, ...]) -> Matcher:
         alternation = "|".join(sorted(parts, key=len, reverse=True))
         return re.compile(prefix + r"(?<![\w-])(?P<m>" + alternation + r")(?![\w-])", re.IGNORECASE)
 
-    return Matcher(build(free, ""), build(initial, r"[\s\"“‘'(\[*_]*" + _LEAD))
+    return Matcher(build(free, ""), build(initial, r"[\s\"“‘'(\[*_]*" + _LEAD),
+                   Trigger(None if keys is None else frozenset(keys)))
 
 
 # -- reading the prose --------------------------------------------------------
@@ -374,12 +468,17 @@ class _Sentence:
         return document.text[self.start:self.end]
 
 
-def _sentences(document, kinds=None):
+def _sentences(document, kinds=None, trigger: Trigger | None = None):
+    """The sentences of the segments of ``kinds``; with a trigger, only those it passes."""
     for segment in document.segments:
         if kinds is not None and segment.kind not in kinds:
             continue
-        quotes = _quote_spans(segment.text)
+        quotes = None
         for index, sentence in enumerate(segment.sentences):
+            if trigger is not None and not trigger(_fold(sentence.text)):
+                continue
+            if quotes is None:
+                quotes = _quote_spans(segment.text)
             offset = sentence.start - segment.start
             local = [(max(s, offset) - offset, min(e, offset + len(sentence.text)) - offset)
                      for s, e in quotes if s < offset + len(sentence.text) and e > offset]
@@ -393,12 +492,16 @@ _PROSE_KINDS = ("paragraph", "list_item", "table_cell", "blockquote")
 
 class _VagueRule(Rule):
     lists: tuple[str, ...] = ()
+    # The lists whose matches start the rule's work: a sentence without one is skipped.
+    trigger_lists: tuple[str, ...] = ()
     skip_headings = True
 
     def __init__(self, settings=None):
         super().__init__(settings)
         self._lists = {name: effective_list(self.settings, name) for name in self.lists}
         self._matchers = {name: compile_list(entries) for name, entries in self._lists.items()}
+        triggers = [self._matchers[name].trigger for name in self.trigger_lists]
+        self._trigger = reduce(operator.or_, triggers) if triggers else None
 
     def matcher(self, name: str) -> Matcher:
         return self._matchers[name]
@@ -407,7 +510,9 @@ class _VagueRule(Rule):
         return self._lists[name]
 
     def sentences(self, document):
-        return _sentences(document, None if not self.skip_headings else _PROSE_KINDS)
+        """The sentences the rule reads: only those that may hold a match of its
+        ``trigger_lists`` (every other sentence gives nothing)."""
+        return _sentences(document, None if not self.skip_headings else _PROSE_KINDS, self._trigger)
 
     def context(self, document) -> Context:
         return Context(document, {_norm(e) for e in self.entries("generic-terms")}
@@ -497,6 +602,7 @@ class UnsupportedAttribution(_VagueRule):
     name = "unsupported-attribution"
     severity = "warning"
     lists = ("attribution", "exceptions", "generic-terms")
+    trigger_lists = ("attribution",)
     options = _list_options(*lists)
 
     def check(self, document):
@@ -593,6 +699,7 @@ class EmptyExample(_VagueRule):
     name = "empty-example"
     severity = "warning"
     lists = ("example-markers", "example-openers", "vague-cues", "exceptions", "generic-terms")
+    trigger_lists = ("example-markers", "example-openers")
     options = _list_options(*lists)
 
     def check(self, document):
@@ -693,6 +800,7 @@ class Puffery(_VagueRule):
     name = "puffery"
     severity = "warning"
     lists = ("puffery", "exceptions", "reporting-verbs")
+    trigger_lists = ("puffery",)
     options = _list_options(*lists)
     skip_headings = False
 
@@ -759,6 +867,7 @@ class VagueQuantifier(_VagueRule):
     severity = "info"
     default_enabled = False
     lists = ("quantifiers", "hedges", "exceptions")
+    trigger_lists = ("quantifiers", "hedges")
     options = _list_options(*lists)
 
     def check(self, document):
@@ -817,6 +926,7 @@ class FillerPhrase(_VagueRule):
     severity = "info"
     default_enabled = False
     lists = ("filler", "exceptions")
+    trigger_lists = ("filler",)
     options = _list_options(*lists)
 
     def check(self, document):
