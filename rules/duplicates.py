@@ -27,7 +27,7 @@ _SHINGLES = ("word-1", "word-2", "word-3", "word-4", "word-5",
 
 OPTIONS = {
     "threshold": Option(
-        0.55, "Lowest Jaccard similarity of two passages' shingle sets reported as near-duplicate.",
+        0.6, "Lowest Jaccard similarity of two passages' shingle sets reported as near-duplicate.",
         minimum=0.3, maximum=1.0),
     "min-words": Option(
         8, "Fewest words in a passage (sentence window, paragraph, list item...) that is compared.",
@@ -35,7 +35,7 @@ OPTIONS = {
     "shingles": Option(
         "word-2", "Shingles compared: word-N (N-word sequences) or char-N (N-character sequences), "
         "taken inside sentences.", choices=_SHINGLES),
-    "num-perm": Option(224, "MinHash permutations for the LSH bands (more: fewer chance candidates, slower).",
+    "num-perm": Option(160, "MinHash permutations for the LSH bands (more: fewer chance candidates, slower).",
                        minimum=16, maximum=1024),
     "scope": Option("both", "Which pairs count: across files, within one file, or both.",
                     choices=("both", "cross-file", "within-file")),
@@ -56,9 +56,9 @@ OPTIONS = {
 _OPTIONS_DOC = """Shared by DUP101, DUP102 and DUP104, in `[tool.textsieve.dup]` (listed below).
 `threshold` is the Jaccard index of the two passages' sets of word pairs (`shingles =
 "word-2"`), verified exactly for every reported pair: three words substituted in a
-25-word sentence score about 0.59, sentences reordered 1.0. Lower it (0.5) to catch
-heavier edits, at the cost of more candidates to verify; raise it for closer copies
-only. `char-5` shingles also forgive spelling changes, at several times the hashing
+25-word sentence score 0.60 or more, sentences reordered 1.0. Lower it (0.5) to catch
+heavier edits, at the cost of more candidates to verify and more memory; raise it
+for closer copies only. `char-5` shingles also forgive spelling changes, at several times the hashing
 cost. The LSH banding follows from `threshold` and `num-perm`, so that a pair exactly
 at the threshold is proposed with probability at least 0.995. `scope` limits the
 pairs to other files or to the same file; `allow` takes regular expressions for

@@ -38,13 +38,13 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from textsieve.findings import Related, Span
-from textsieve.rules.duplicates_sketch import DocSketch, shingle_set
+from textsieve.rules.duplicates_sketch import DocSketch, sentence_shingles
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
-VERIFY_CACHE = 8192  # shingle sets kept for verification (candidates come sorted)
+VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,6 @@ class Corpus:
 
     def passage_text(self, p: int) -> str:
         return self.text(int(self.p_doc[p]), int(self.p_first[p]), int(self.p_last[p]))
-
-    def shingles(self, d: int, first: int, last: int, kind: str, size: int) -> set[str]:
-        doc = self.docs[d]
-        bounds = [(int(s), int(e)) for s, e in doc.sent_norm[first:last]]
-        return shingle_set(doc.norm, bounds, kind, size)
 
     def span(self, d: int, first: int, last: int) -> Span:
         doc = self.docs[d]
@@ -248,23 +243,30 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     position = np.arange(len(reps), dtype=np.uint64)
 
     def one_band(j: int):
-        packed = np.sort((corpus.band(j, reps).astype(np.uint64) << np.uint64(32)) | position)
-        keys = packed >> np.uint64(32)
-        boundary = np.concatenate(([True], keys[1:] != keys[:-1], [True]))
-        edges = np.flatnonzero(boundary)
-        starts, lengths = edges[:-1], np.diff(edges)
-        multi = lengths > 1
-        if not multi.any():
+        packed = (corpus.band(j, reps).astype(np.uint64) << np.uint64(32)) | position
+        packed.sort()
+        keys = (packed >> np.uint64(32)).astype(np.uint32)
+        same = (keys[1:] == keys[:-1]).view(np.int8)
+        del keys
+        if not same.any():
             return 0, np.zeros(0, dtype=np.int64)
-        members = reps[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]
-        del packed, keys, boundary
+        step = np.diff(np.concatenate(([0], same, [0])).astype(np.int8))
+        del same
+        run_start = np.flatnonzero(step == 1)
+        lengths = np.flatnonzero(step == -1) + 1 - run_start
+        del step
+        # Only the passages in a run of two or more, in sorted order.
+        starts = np.cumsum(lengths) - lengths
+        where = np.repeat(run_start - starts, lengths) + np.arange(int(lengths.sum()))
+        members = reps[(packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+        del packed, where
         collisions, kept = 0, []
-        for a, b in _run_pairs(members, starts[multi], lengths[multi]):
+        for a, b in _run_pairs(members, starts, lengths):
             collisions += len(a)
             kept.append(_filter_pairs(corpus, a, b, scope, need))
         return collisions, np.concatenate(kept)
 
-    workers = max(1, min(4, os.cpu_count() or 1))
+    workers = max(1, min(2, os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
         results = list(pool.map(one_band, range(bands)))
     stats["band_collisions"] += sum(n for n, _ in results)
@@ -304,18 +306,26 @@ def jaccard(a: set, b: set) -> float:
 
 
 class ShingleCache:
+    """Exact shingle sets of passages, built from cached sentence sets."""
+
     def __init__(self, corpus: Corpus, kind: str, size: int):
         self.corpus, self.kind, self.size = corpus, kind, size
-        self.cache: dict[tuple, set[str]] = {}
+        self.sentences: dict[tuple[int, int], set[str]] = {}
+
+    def sentence(self, d: int, s: int) -> set[str]:
+        found = self.sentences.get((d, s))
+        if found is None:
+            if len(self.sentences) >= VERIFY_CACHE:
+                self.sentences.clear()
+            doc = self.corpus.docs[d]
+            text = doc.norm[int(doc.sent_norm[s, 0]):int(doc.sent_norm[s, 1])]
+            found = self.sentences[(d, s)] = sentence_shingles(text, self.kind, self.size)
+        return found
 
     def get(self, d: int, first: int, last: int) -> set[str]:
-        key = (d, first, last)
-        found = self.cache.get(key)
-        if found is None:
-            if len(self.cache) >= VERIFY_CACHE:
-                self.cache.clear()
-            found = self.cache[key] = self.corpus.shingles(d, first, last, self.kind, self.size)
-        return found
+        if last - first == 1:
+            return self.sentence(d, first)
+        return set().union(*(self.sentence(d, s) for s in range(first, last)))
 
     def passage(self, p: int) -> set[str]:
         c = self.corpus
@@ -331,7 +341,7 @@ def verify(corpus: Corpus, pairs: np.ndarray, threshold: float, sets: ShingleCac
         if small < threshold * large:  # J <= small/large: cannot reach the threshold
             continue
         similarity = jaccard(a, b)
-        if similarity >= threshold:
+        if similarity >= threshold - 1e-9:  # 18/30 is 0.6 however it is rounded
             edges.append((i, j, similarity))
     return edges
 

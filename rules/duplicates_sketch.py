@@ -264,19 +264,19 @@ def shingle_set(norm: str, sentence_bounds: list[tuple[int, int]], kind: str, si
     (for verification): the shingles ``shingle_spans`` hashes, as strings."""
     out: set[str] = set()
     for s, e in sentence_bounds:
-        sentence = norm[s:e]
-        if kind == "char":
-            if len(sentence) <= size:
-                out.add(sentence)
-            else:
-                out.update(sentence[i:i + size] for i in range(len(sentence) - size + 1))
-        else:
-            words = sentence.split(" ")
-            if len(words) <= size:
-                out.add(sentence)
-            else:
-                out.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+        out |= sentence_shingles(norm[s:e], kind, size)
     return out
+
+
+def sentence_shingles(sentence: str, kind: str, size: int) -> set[str]:
+    if kind == "char":
+        if len(sentence) <= size:
+            return {sentence}
+        return {sentence[i:i + size] for i in range(len(sentence) - size + 1)}
+    words = sentence.split(" ")
+    if len(words) <= size:
+        return {sentence}
+    return set(map(" ".join, zip(*[words[i:] for i in range(size)])))
 
 
 # -- the per-document sketch --------------------------------------------------

@@ -26,9 +26,9 @@ SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt")) or sorted(
 
 # A 25-word sentence, and the same with three words substituted.
 SENTENCE = ("The release manager checks that every migration has been applied to the staging "
-            "database before the build is promoted to production on Thursday morning.")
+            "database before the build is promoted to production early on Thursday morning.")
 EDITED = ("The release engineer checks that every migration has been applied to the staging "
-          "cluster before the build is promoted to production on Friday morning.")
+          "cluster before the build is promoted to production early on Friday morning.")
 OTHER_A = "Our cafeteria serves soup on Mondays and fresh bread every other day of the week."
 OTHER_B = "Parking permits are renewed in January, and the office closes early before holidays."
 
@@ -150,10 +150,10 @@ def test_three_word_substitution_in_a_sentence_inside_another_paragraph():
     assert [pos(f) for f in found] == [("a.md", 3, 83, 3, 83 + len(SENTENCE)),
                                        ("b.md", 3, 18, 3, 18 + len(EDITED))]
     first, second = found
-    assert first.message.startswith("near-duplicate (0.59) of b.md:3:18: \"The release manager")
-    assert second.message.startswith("near-duplicate (0.59) of a.md:3:83: \"The release engineer")
+    assert first.message.startswith("near-duplicate (0.60) of b.md:3:18: \"The release manager")
+    assert second.message.startswith("near-duplicate (0.60) of a.md:3:83: \"The release engineer")
     assert [(r.span.path, r.span.line, r.span.column) for r in second.related] == [("a.md", 3, 83)]
-    assert second.related[0].message == "near-duplicate (0.59)"
+    assert second.related[0].message == "near-duplicate (0.60)"
     # The similarity is the exact Jaccard index of the word-bigram sets.
     words_a, words_b = sketch.words_of(SENTENCE), sketch.words_of(EDITED)
     bigrams = lambda w: {tuple(w[i:i + 2]) for i in range(len(w) - 1)}
@@ -215,10 +215,10 @@ def test_positions_after_multibyte_text_and_in_lists_tables_and_quotes():
     ]
     # The three copies in b.md are exact duplicates of each other; a.md's sentence is
     # near all three and names the first, "and 2 more".
-    assert "near-duplicate (0.59) of b.md:2:13 and 2 more" in found[0].message
+    assert "near-duplicate (0.60) of b.md:2:13 and 2 more" in found[0].message
     assert found[2].message.startswith("exact duplicate of b.md:2:13 and 2 more")
     assert [(location(r.span), r.message) for r in found[2].related] == [
-        ("b.md:2:13", "exact duplicate"), ("a.md:1:25", "near-duplicate (0.59)"),
+        ("b.md:2:13", "exact duplicate"), ("a.md:1:25", "near-duplicate (0.60)"),
         ("b.md:8:11", "exact duplicate")]
 
 
@@ -256,7 +256,7 @@ def test_scope_within_and_across_files():
     cross = run_all(texts, scope="cross-file")
     assert [(f.code, pos(f)[:3]) for f in cross] == [
         ("DUP101", ("a.md", 1, 1)), ("DUP101", ("a.md", 5, 1)), ("DUP101", ("c.md", 1, 1))]
-    assert "near-duplicate (0.59) of c.md:1:1" in cross[0].message
+    assert "near-duplicate (0.60) of c.md:1:1" in cross[0].message
     assert "of a.md:1:1 and 1 more" in cross[2].message
 
 
