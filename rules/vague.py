@@ -20,10 +20,10 @@ Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
 
 from __future__ import annotations
 
-import operator
 import re
-from dataclasses import dataclass
-from functools import lru_cache, reduce
+import weakref
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from textsieve.rule import Option, OptionError, Rule
@@ -250,6 +250,11 @@ def _fold(text: str) -> str:
     return text.lower()
 
 
+def _minimal(keys: frozenset[str]) -> frozenset[str]:
+    """The keys that contain no other key: a text holding any key holds one of them."""
+    return frozenset(k for k in keys if not any(o != k and o in k for o in keys))
+
+
 def _trie(keys) -> str:
     """A regex for any of ``keys`` (none a prefix of another), factored by prefix:
     the regex engine then tries one branch per character instead of every key."""
@@ -270,37 +275,24 @@ def _trie(keys) -> str:
     return emit(tree) if keys else "(?!)"
 
 
-class Trigger:
-    """A quick necessary test: the lower-cased strings (keys) one of which every
-    match of some entry lists contains. Text without any key cannot match, so
-    the expensive patterns run only where a key occurs."""
-
-    def __init__(self, keys: frozenset[str] | None):
-        if keys is not None:
-            # A key that contains another key adds nothing ("boasts" after "boast").
-            keys = {k for k in keys if not any(o != k and o in k for o in keys)}
-        self.keys = None if keys is None else frozenset(keys)
-        self._search = None if keys is None else re.compile(_trie(self.keys)).search
-
-    def __call__(self, folded: str) -> bool:
-        """Whether ``folded`` (from ``_fold``) may hold a match."""
-        return self._search is None or self._search(folded) is not None
-
-    def __or__(self, other: "Trigger") -> "Trigger":
-        if self.keys is None or other.keys is None:
-            return Trigger(None)
-        return Trigger(self.keys | other.keys)
-
-
 @dataclass(frozen=True)
 class Matcher:
     """The compiled entries of one list: free-standing and sentence-initial."""
 
     free: re.Pattern | None
     initial: re.Pattern | None
-    trigger: Trigger = Trigger(None)
+    # Lower-cased strings one of which every match contains (None: no such strings):
+    # a text whose ``_fold`` holds none of them has no match.
+    keys: frozenset[str] | None = None
+    _has_key: object = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        has_key = None if self.keys is None else re.compile(_trie(self.keys)).search
+        object.__setattr__(self, "_has_key", has_key)
 
     def finditer(self, text: str):
+        if self._has_key is not None and self._has_key(_fold(text)) is None:
+            return  # no key, no match: skip the costly patterns
         if self.initial is not None:
             m = self.initial.match(text)
             if m:
@@ -327,7 +319,7 @@ def compile_list(entries: tuple[str, ...]) -> Matcher:
         return re.compile(prefix + r"(?<![\w-])(?P<m>" + alternation + r")(?![\w-])", re.IGNORECASE)
 
     return Matcher(build(free, ""), build(initial, r"[\s\"“‘'(\[*_]*" + _LEAD),
-                   Trigger(None if keys is None else frozenset(keys)))
+                   None if keys is None else _minimal(frozenset(keys)))
 
 
 # -- reading the prose --------------------------------------------------------
@@ -363,8 +355,13 @@ _CODE_RAW_RE = re.compile(r"`|\w\[\w|\w\(\)|\w/\w|\b\w+\.(?:c|h|py|js|ts|md|txt|
 _CODE_FENCE_RE = re.compile(r"```|~~~|\n(?: {4}|\t)\S|::\s*$")
 
 
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$")
+_PART_SPLIT_RE = re.compile(r"[-.]")
+
+
 def _word_key(token: str) -> str:
-    token = re.sub(r"(?:['’]s|['’])$", "", token)
+    if token and token[-1] in "'’s":
+        token = _POSSESSIVE_RE.sub("", token)
     return token.lower()
 
 
@@ -372,17 +369,46 @@ class Context:
     """What a document says about itself: its subject and its ordinary words."""
 
     def __init__(self, document, generic: set[str]):
-        self.document = document
+        # Read on first need: many findings are settled by the generic words alone.
+        # No reference to the document itself: contexts are kept per document (_context).
         self.generic = generic
+        self._segments = document.segments
+        self._read = False
+
+    @property
+    def lower(self) -> set[str]:
+        """Words the document writes in lower case."""
+        if not self._read:
+            self._read_document()
+        return self._lower
+
+    @property
+    def mid_caps(self) -> set[str]:
+        """Capitalised words the document writes inside a sentence."""
+        if not self._read:
+            self._read_document()
+        return self._mid_caps
+
+    @property
+    def subject(self) -> set[str]:
+        """The document's subject: its title's words and terms that extend them."""
+        if not self._read:
+            self._read_document()
+        return self._subject
+
+    def _read_document(self) -> None:
+        segments = self._segments
         lower: set[str] = set()
         mid_caps: dict[str, int] = {}
         sentence_count = 0
         title: set[str] = set()
         beside_title: set[str] = set()
-        first_heading = next((s for s in document.segments if s.kind == "heading"), None)
+        first_heading = next((s for s in segments if s.kind == "heading"), None)
         if first_heading is not None:
             title = {_word_key(t) for t in _TOKEN_RE.findall(first_heading.text) if t[0].isupper()}
-        for segment in document.segments:
+        lower_seen: set[str] = set()  # lower-case tokens already split into ``lower``
+        keys: dict[str, str] = {}  # token -> _word_key(token)
+        for segment in segments:
             heading = segment.kind == "heading"
             for sentence in segment.sentences:
                 sentence_count += 1
@@ -391,11 +417,15 @@ class Context:
                 for index, match in enumerate(_TOKEN_RE.finditer(sentence.text)):
                     token = match.group(0)
                     if token[0].islower():
-                        for part in re.split(r"[-.]", token):
-                            lower.add(_word_key(part))
+                        if token not in lower_seen:
+                            lower_seen.add(token)
+                            for part in _PART_SPLIT_RE.split(token):
+                                lower.add(_word_key(part))
                         previous = None
                         continue
-                    key = _word_key(token)
+                    key = keys.get(token)
+                    if key is None:
+                        key = keys[token] = _word_key(token)
                     if index > 0 and not heading:
                         seen.add(key)
                     if previous is not None and sentence.text[previous[1]:match.start()].strip() == "":
@@ -406,15 +436,16 @@ class Context:
                     previous = (key, match.end())
                 for key in seen:
                     mid_caps[key] = mid_caps.get(key, 0) + 1
-        self.lower = lower
-        self.mid_caps = set(mid_caps)
+        self._lower = lower
+        self._mid_caps = set(mid_caps)
         # A recurring capitalised word joins the subject when it extends a title word
         # ("Islamic Ummah" under a title about Islamic nations), not on its own: a
         # product a manual keeps naming ("CDash") is still a name.
         threshold = max(3, 0.1 * sentence_count)
         recurring = {key for key, count in mid_caps.items()
                      if count >= threshold and key in beside_title}
-        self.subject = (title | recurring) - {""}
+        self._subject = (title | recurring) - {""}
+        self._read = True
 
     def is_name(self, token: str, initial: bool) -> bool:
         """Whether ``token`` (a capitalised word) names something in particular."""
@@ -423,7 +454,7 @@ class Context:
         key = _word_key(token)
         if key in self.generic or key in self.subject:
             return False
-        bare = re.sub(r"(?:['’]s|['’])$", "", token).replace(".", "")
+        bare = _POSSESSIVE_RE.sub("", token).replace(".", "")
         acronym = len(bare) >= 2 and bare.isupper()
         inner_caps = any(c.isupper() for c in bare[1:]) and not acronym
         if initial:
@@ -455,34 +486,135 @@ def _phrase_text(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass
 class _Sentence:
-    segment: object
-    index: int  # in segment.sentences
-    start: int  # document offsets
-    end: int
-    text: str  # from the segment: masked characters are spaces
-    quotes: list[tuple[int, int]]  # sentence-relative quotation spans
+    """A sentence as the rules read it; its quotation spans are found on first use."""
+
+    __slots__ = ("segment", "index", "start", "end", "text", "_quotes", "_segment_quotes")
+
+    def __init__(self, segment, index: int, start: int, end: int, text: str,
+                 quotes: list[tuple[int, int]] | None = None, segment_quotes=None):
+        self.segment = segment
+        self.index = index  # in segment.sentences
+        self.start = start  # document offsets
+        self.end = end
+        self.text = text  # from the segment: masked characters are spaces
+        self._quotes = quotes
+        self._segment_quotes = segment_quotes  # () -> the segment's quotation spans
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Sentence-relative quotation spans."""
+        if self._quotes is None:
+            offset = self.start - self.segment.start
+            size = len(self.text)
+            self._quotes = [(max(s, offset) - offset, min(e, offset + size) - offset)
+                            for s, e in self._segment_quotes() if s < offset + size and e > offset]
+        return self._quotes
 
     def raw(self, document) -> str:
         return document.text[self.start:self.end]
 
 
-def _sentences(document, kinds=None, trigger: Trigger | None = None):
-    """The sentences of the segments of ``kinds``; with a trigger, only those it passes."""
-    for segment in document.segments:
+def _sentences(document, kinds=None, candidates=None):
+    """The sentences of the segments of ``kinds``; with ``candidates`` (sorted
+    (segment index, sentence index) pairs), only those."""
+    segments = document.segments
+    if candidates is None:
+        candidates = ((i, j) for i, segment in enumerate(segments)
+                      for j in range(len(segment.sentences)))
+    current, quotes = None, None
+    for i, index in candidates:
+        segment = segments[i]
         if kinds is not None and segment.kind not in kinds:
             continue
-        quotes = None
-        for index, sentence in enumerate(segment.sentences):
-            if trigger is not None and not trigger(_fold(sentence.text)):
-                continue
-            if quotes is None:
-                quotes = _quote_spans(segment.text)
-            offset = sentence.start - segment.start
-            local = [(max(s, offset) - offset, min(e, offset + len(sentence.text)) - offset)
-                     for s, e in quotes if s < offset + len(sentence.text) and e > offset]
-            yield _Sentence(segment, index, sentence.start, sentence.end, sentence.text, local)
+        if i != current:
+            current, quotes = i, _lazy_quotes(segment)
+        sentence = segment.sentences[index]
+        yield _Sentence(segment, index, sentence.start, sentence.end, sentence.text,
+                        segment_quotes=quotes)
+
+
+def _lazy_quotes(segment):
+    spans = None
+
+    def quotes():
+        nonlocal spans
+        if spans is None:
+            spans = _quote_spans(segment.text)
+        return spans
+    return quotes
+
+
+# -- where the keys are ------------------------------------------------------
+#
+# The rules of a run read the same documents: one scan per document finds every
+# key of every rule that ran in this process, and each rule then reads only the
+# sentences holding one of its keys. This is a cache; findings never depend on it.
+
+_KEY_SETS: dict[frozenset[str], None] = {}  # the trigger keys of the rules that ran here
+_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+@lru_cache(maxsize=32)
+def _scanner(keys: frozenset[str]):
+    return re.compile(_trie(_minimal(keys))).search
+
+
+@lru_cache(maxsize=256)
+def _relevant(rule_keys: frozenset[str], keys: frozenset[str]) -> tuple[str, ...]:
+    """The minimal keys of ``keys`` that some key of ``rule_keys`` contains."""
+    return tuple(m for m in sorted(_minimal(keys)) if any(m in k for k in rule_keys))
+
+
+class _KeyIndex:
+    """For each minimal key, the (segment, sentence) pairs whose folded text holds it."""
+
+    def __init__(self, document, keys: frozenset[str]):
+        self.text, self.segments, self.keys = document.text, document.segments, keys
+        search = _scanner(keys)
+        hits: dict[str, list[tuple[int, int]]] = {}
+        for i, segment in enumerate(document.segments):
+            for j, sentence in enumerate(segment.sentences):
+                folded = _fold(sentence.text)
+                m = search(folded)
+                while m is not None:  # every occurrence, overlapping ones too
+                    hits.setdefault(m.group(), []).append((i, j))
+                    m = search(folded, m.start() + 1)
+        self.hits = hits
+
+    def candidates(self, rule_keys: frozenset[str]) -> list[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        for key in _relevant(rule_keys, self.keys):
+            found.update(self.hits.get(key, ()))
+        return sorted(found)
+
+
+def _candidates(document, rule_keys: frozenset[str]) -> list[tuple[int, int]]:
+    """The sentences of ``document`` that hold one of ``rule_keys`` (folded)."""
+    if rule_keys not in _KEY_SETS:
+        if len(_KEY_SETS) >= 64:  # a long-lived process that saw many configurations
+            _KEY_SETS.clear()
+        _KEY_SETS[rule_keys] = None
+    index = _INDEXES.get(document)
+    if (index is None or index.text is not document.text or index.segments is not document.segments
+            or not rule_keys <= index.keys):
+        index = _KeyIndex(document, frozenset().union(*_KEY_SETS))
+        _INDEXES[document] = index
+    return index.candidates(rule_keys)
+
+
+_CONTEXTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _context(document, generic: frozenset[str]) -> Context:
+    """The document's Context, made once for all the rules that need it."""
+    known = _CONTEXTS.get(document)
+    if known is None or known[0] is not document.text or known[1] is not document.segments:
+        known = _CONTEXTS[document] = (document.text, document.segments, {})
+    contexts = known[2]
+    if generic not in contexts:
+        contexts[generic] = Context(document, set(generic))
+    return contexts[generic]
 
 
 # -- the rules ----------------------------------------------------------------
@@ -500,8 +632,9 @@ class _VagueRule(Rule):
         super().__init__(settings)
         self._lists = {name: effective_list(self.settings, name) for name in self.lists}
         self._matchers = {name: compile_list(entries) for name, entries in self._lists.items()}
-        triggers = [self._matchers[name].trigger for name in self.trigger_lists]
-        self._trigger = reduce(operator.or_, triggers) if triggers else None
+        keys = [self._matchers[name].keys for name in self.trigger_lists]
+        self._keys = None if not keys or None in keys else frozenset().union(*keys)
+        self._generic = frozenset(_norm(e) for e in self._lists.get("generic-terms", ()))
 
     def matcher(self, name: str) -> Matcher:
         return self._matchers[name]
@@ -512,11 +645,12 @@ class _VagueRule(Rule):
     def sentences(self, document):
         """The sentences the rule reads: only those that may hold a match of its
         ``trigger_lists`` (every other sentence gives nothing)."""
-        return _sentences(document, None if not self.skip_headings else _PROSE_KINDS, self._trigger)
+        kinds = None if not self.skip_headings else _PROSE_KINDS
+        return _sentences(document, kinds,
+                          None if self._keys is None else _candidates(document, self._keys))
 
     def context(self, document) -> Context:
-        return Context(document, {_norm(e) for e in self.entries("generic-terms")}
-                       if "generic-terms" in self._lists else set())
+        return _context(document, self._generic)
 
     def matches(self, document, sentence: _Sentence, name: str):
         """Matches of list ``name`` in ``sentence`` that are real prose, outside
