@@ -236,10 +236,12 @@ def _phrase(text: str, entry: str) -> str:
     return _phrase_keys(text, entry)[0]
 
 
-# Under re.IGNORECASE these non-ASCII letters match ASCII ones; folding them
-# first makes ``_fold(text)`` contain every ASCII key a match contains.
-_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
-_FOLD_SPECIAL = re.compile("[İıſK]")
+# Under re.IGNORECASE four non-ASCII letters match ASCII ones: U+0130 and U+0131
+# (dotted capital and dotless small i) match "i", U+017F (long s) matches "s"
+# and U+212A (Kelvin sign) matches "k". str.lower() turns the Kelvin sign into
+# "k" but not the others, so they are folded first.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FOLD_SPECIAL = re.compile("[\u0130\u0131\u017f]")
 
 
 def _fold(text: str) -> str:

@@ -4,6 +4,7 @@ characters)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -334,3 +335,98 @@ def test_config_table_reaches_the_rules_and_bad_entries_are_config_errors(tmp_pa
     assert out.returncode == 2
     assert "extend-puffery" in out.stderr and "(oops" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# -- the speed shortcuts never change a finding --------------------------------
+
+def test_keys_are_strings_every_match_of_the_entry_contains():
+    def keys(entry):
+        return vague._phrase_keys(entry, entry)[1]
+    assert keys("world-class") == {"world"}
+    assert keys("(studies|research) [have|has] (shown|found)") == {"studies", "research"}
+    assert keys("navigat(e|es|ing) the complexities of") == {"complexities"}
+    assert keys("it is (believed|said) that") == {"believed", "said"}  # not the frequent "that"
+    assert keys("in today's * world") == {"today"}
+    assert keys("* *") is None and keys("[very|so] *") is None
+    assert compile_list(("* *", "pivotal")).keys is None  # one entry without keys: no shortcut
+    assert compile_list(("pivotal", "pivotally", "boasts", "boast")).keys == {"pivotal", "boast"}
+
+
+def test_fold_keeps_every_character_that_matches_an_ascii_one_ignoring_case():
+    printable = [chr(i) for i in range(32, 127)]
+    any_ascii = re.compile("|".join(map(re.escape, printable)), re.IGNORECASE)
+    folded_away = set()
+    for cp in range(0x110000):
+        c = chr(cp)
+        if any_ascii.fullmatch(c):
+            for ch in printable:
+                if re.fullmatch(re.escape(ch), c, re.IGNORECASE):
+                    assert ch.lower() in vague._fold(c), (hex(cp), ch)
+                    if not c.isascii():
+                        folded_away.add(c)
+    assert folded_away == {"\u0130", "\u0131", "\u017f", "\u212a"}  # İ ı ſ and the Kelvin sign
+
+
+def _labelled_documents():
+    """The labelled sentences of benchmarks/data/vag as documents, one per data file,
+    and the same with letters that match ASCII ones only when case is ignored."""
+    docs = []
+    for path in sorted((CHECKOUT / "benchmarks" / "data" / "vag").glob("*.txt")):
+        parts = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("@doc "):
+                parts.append("# " + line[5:].partition("|")[2].strip())
+            elif " | " in line and not line.startswith("%%"):
+                parts.append(line.partition(" | ")[2].strip())
+        text = "\n\n".join(p for p in parts if p.strip("# ")) + "\n"
+        docs.append(text)
+        docs.append(text.upper())
+        docs.append(text.replace("s", "\u017f").replace("i", "\u0131"))  # ſ ı
+        docs.append(text.replace("I", "\u0130").replace("k", "\u212a"))  # İ, the Kelvin sign
+    for path in sorted((CHECKOUT / "samples").glob("*.md")):
+        docs.append(path.read_text(encoding="utf-8"))
+    return docs
+
+
+def _unfiltered(rule):
+    """The rule without its shortcuts: every sentence read, every pattern run."""
+    rule._keys = None
+    rule._matchers = {name: vague.Matcher(m.free, m.initial) for name, m in rule._matchers.items()}
+    return rule
+
+
+@pytest.mark.parametrize("rule", [UnsupportedAttribution, EmptyExample, Puffery,
+                                  VagueQuantifier, FillerPhrase])
+def test_key_shortcuts_give_the_findings_of_a_full_scan(rule):
+    from textsieve.testing import make_document
+
+    settings = {"extend-puffery": ["leading", "robust"], "extend-quantifiers": ["many"]}
+    fast, full = rule(dict(settings)), _unfiltered(rule(dict(settings)))
+    total = 0
+    for text in _labelled_documents():
+        document = make_document(text)
+        found = [(f.code, f.span, f.message) for f in fast.check(document)]
+        assert found == [(f.code, f.span, f.message) for f in full.check(document)]
+        total += len(found)
+    assert total >= 20  # the comparison is not vacuous
+
+
+def test_rules_with_different_lists_share_a_document():
+    from textsieve.testing import make_document
+
+    document = make_document("A pivotal, synergistic plan.\n\nThe plan is unrivalled.\n")
+    plain, extended = Puffery(), Puffery({"extend-puffery": ["synergistic"]})
+    assert texts(plain.check(document)) == ["pivotal", "unrivalled"]
+    assert texts(extended.check(document)) == ["pivotal", "synergistic", "unrivalled"]
+    assert texts(plain.check(document)) == ["pivotal", "unrivalled"]
+    assert where(extended.check(document))[1] == (1, 12, 1, 23, "synergistic")
+
+
+def test_key_index_records_every_occurrence_overlapping_ones_too():
+    from textsieve.testing import make_document
+
+    document = make_document("A Xaby here.\n\nNothing there.\n")
+    index = vague._KeyIndex(document, frozenset({"xab", "aby", "zzz"}))
+    assert index.hits == {"xab": [(0, 0)], "aby": [(0, 0)]}
+    assert index.candidates(frozenset({"aby"})) == [(0, 0)]
+    assert index.candidates(frozenset({"zzz"})) == []
