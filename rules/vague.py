@@ -13,6 +13,12 @@ when the document capitalises it mid-sentence too and never writes it in lower
 case; an acronym; a number or date; a link, code, a path or a citation marker;
 a quotation.
 
+Speed: the case-insensitive phrase patterns are costly, and few sentences can
+match them. Each entry yields "keys", lower-case strings one of which every match
+contains; one scan per document finds the keys of all five rules, and a rule
+reads only the sentences holding one of its keys. The shortcuts are exact: the
+tests compare them with a full scan.
+
 Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
 ``<list>`` replaces the shipped list, ``extend-<list>`` adds entries and
 ``remove-<list>`` removes entries (written as in the data file).
