@@ -1,10 +1,17 @@
 """Markup → prose segments with exact offsets, and inline control directives.
 
-Markdown goes through markdown-it-py (CommonMark plus tables, strikethrough
-and front matter). It gives block tokens with line ranges but no inline
-positions, so each inline token's text children are located in the source
-with a cursor that also steps over link destinations, code spans and HTML;
-whatever is not located as text stays masked. Plain text splits at blank
+Markdown (CommonMark plus tables and strikethrough; front matter is blanked
+out first) goes through one of two backends that give identical results.
+markdown-it-pyrs (Rust, the ``fast`` extra) is used when it is importable:
+its tree maps every node to UTF-8 byte offsets, and each text is checked
+against the source where its map puts it. Otherwise, or with
+TEXTSIEVE_MARKDOWN=python, markdown-it-py: its block tokens have line ranges
+but its inline tokens no positions, so each text is located in the source
+with a cursor that also steps over link destinations, code spans and HTML.
+Whatever is not located as text stays masked. Where the two parsers read a
+document differently (see _backends_disagree and _tables_agree), or the
+Rust one cannot place a text, the document goes through markdown-it-py,
+which follows CommonMark 0.31 there. Plain text splits at blank
 lines and recognises ``#`` headings and list bullets, as text exported from
 Markdown has them. reStructuredText is scanned by lines: docutils keeps no
 character offsets for inline text.
@@ -12,6 +19,9 @@ character offsets for inline text.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import os
 import re
 
 from textsieve.document import Directive, Segment
@@ -45,43 +55,52 @@ def parse(text: str, fmt: str) -> tuple[list[Segment], list[Directive]]:
 
 
 # -- shared helpers -----------------------------------------------------------
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 class _Mask:
     """Characters of the source, all hidden until revealed as prose."""
 
     def __init__(self, src: str):
         self.src = src
-        self.chars = [c if c == "\n" else " " for c in src]
+        self.chars = list("\n".join(" " * len(line) for line in src.split("\n")))
         self.revealed = bytearray(len(src))
 
     def reveal(self, start: int, end: int, replacement: str | None = None) -> None:
-        for i in range(max(0, start), min(end, len(self.src))):
-            self.chars[i] = self.src[i] if self.src[i] not in "\r" else " "
-            self.revealed[i] = 1
-        if replacement is not None and start < end:
+        start, end = max(0, start), min(end, len(self.src))
+        if start >= end:
+            return
+        piece = self.src[start:end]
+        self.chars[start:end] = piece.replace("\r", " ") if "\r" in piece else piece
+        self.revealed[start:end] = b"\x01" * (end - start)
+        if replacement is not None:
             self.chars[start] = replacement
-            for i in range(start + 1, end):
-                self.chars[i] = " "
+            self.chars[start + 1:end] = " " * (end - start - 1)
 
     def hide(self, start: int, end: int) -> None:
-        for i in range(start, end):
-            if self.chars[i] != "\n":
-                self.chars[i] = " "
-            self.revealed[i] = 0
+        start, end = max(0, start), min(end, len(self.src))
+        if start < end:
+            self.chars[start:end] = _NOT_NEWLINE.sub(" ", self.src[start:end])
+            self.revealed[start:end] = bytes(end - start)
 
     def segment(self, kind: str, start: int, end: int, level: int = 0) -> Segment | None:
         """The segment over ``start``..``end`` trimmed to its revealed characters."""
-        for m in URL_RE.finditer("".join(self.chars[start:end])):
-            self.hide(start + m.start(), start + m.end())
-        s, e = start, end
-        while s < e and (not self.revealed[s] or self.chars[s] in ASCII_SPACE):
-            s += 1
-        while e > s and (not self.revealed[e - 1] or self.chars[e - 1] in ASCII_SPACE):
-            e -= 1
-        if s >= e:
+        chunk = "".join(self.chars[start:end])
+        # URL_RE needs "://", "www." or "@": look for those first, it is much faster.
+        urls = ([m.span() for m in URL_RE.finditer(chunk)]
+                if "://" in chunk or "www." in chunk or "@" in chunk else ())
+        if urls:
+            for a, b in urls:
+                self.hide(start + a, start + b)
+            chunk = "".join(self.chars[start:end])
+        # Hidden characters are spaces: trimming ASCII space trims them too.
+        text = chunk.strip(ASCII_SPACE)
+        if not text:
             return None
+        s = start + len(chunk) - len(chunk.lstrip(ASCII_SPACE))
+        e = s + len(text)
         revealed = bytes(self.revealed[s:e])
-        return Segment(kind, s, e, "".join(self.chars[s:e]), level,
-                       None if revealed.count(0) == 0 else revealed)
+        return Segment(kind, s, e, text, level, revealed if 0 in revealed else None)
 
 
 def _directive(match: re.Match, base: int, text: str) -> Directive:
@@ -94,52 +113,207 @@ def _directive(match: re.Match, base: int, text: str) -> Directive:
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    starts.append(len(text) + 1)
-    return starts
+    """Offset of each line's start, then one past the end of the text."""
+    return [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
 
 
 # -- Markdown -----------------------------------------------------------------
 _MD = None
+_RS = None  # the markdown-it-pyrs parser; False once it proved unimportable
 
 
 def _markdown():
     global _MD
     if _MD is None:
         from markdown_it import MarkdownIt
-        from mdit_py_plugins.front_matter import front_matter_plugin
 
-        _MD = (MarkdownIt("commonmark").enable(["table", "strikethrough"])
-               .disable("text_join").use(front_matter_plugin))
+        _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
     return _MD
+
+
+def _markdown_rs():
+    global _RS
+    if _RS is None:
+        try:
+            from markdown_it_pyrs import MarkdownIt
+        except ImportError:
+            _RS = False
+        else:
+            _RS = MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+    return _RS
+
+
+def rust_backend_available() -> bool:
+    return bool(_markdown_rs())
+
+
+def markdown_backend() -> str:
+    """The backend the next Markdown document goes through: "rust" or "python"."""
+    if os.environ.get("TEXTSIEVE_MARKDOWN", "").lower() == "python" or not _markdown_rs():
+        return "python"
+    return "rust"
+
+
+def _parse_markdown(text: str) -> tuple[list[Segment], list[Directive]]:
+    if markdown_backend() == "rust":
+        parsed = _parse_markdown_rs(text)
+        if parsed is not None:
+            return parsed
+    return _parse_markdown_py(text)
+
+
+def _normalize(text: str) -> tuple[str, str]:
+    """The source rules see and the source the parser gets, both of the text's length.
+
+    Line breaks become ``\n`` (CRLF → " \n", lone CR → "\n"); for the parser,
+    front matter is blanked out as well.
+    """
+    src = text.replace("\r\n", " \n").replace("\r", "\n")
+    end = _front_matter_end(src)
+    return src, (_NOT_NEWLINE.sub(" ", src[:end]) + src[end:]) if end else src
+
+
+_FRONT_MATTER_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\n")
+_FRONT_MATTER_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
+                       "+++": re.compile(r"^\+\+\+[ \t]*$", re.M)}
+
+
+def _front_matter_end(src: str) -> int:
+    """End of the front matter (YAML ``---`` … ``---``/``...``, TOML ``+++`` … ``+++``)
+    that opens the document, or 0. Unclosed, it is none: the ``---`` is a rule."""
+    opening = _FRONT_MATTER_OPEN.match(src) if src[:1] in "-+" else None
+    if not opening:
+        return 0
+    closing = _FRONT_MATTER_CLOSE[opening.group(1)].search(src, opening.end())
+    return closing.end() if closing else 0
+
+
+# -- where markdown-it-py and markdown-it.rs read characters differently -----
+# CommonMark trims only spaces and tabs from block content, table cells and link
+# labels, and only Unicode whitespace (Zs, tab, line feed, form feed, carriage
+# return) and punctuation (P, S) decide whether ``*``, ``_`` or ``~`` can open
+# or close emphasis. markdown-it-py trims all these "wide" spaces as JavaScript's
+# trim does (and its regular expressions treat them as \s); markdown-it.rs counts
+# U+0085, U+2028, U+2029 as whitespace and symbols (S) as not punctuation. So
+# markdown-it-py parses a copy in which each wide space is a stand-in (a
+# punctuation mark, same length) unless that would change a delimiter's
+# flanking; and a document in which the two still read a delimiter differently
+# goes to markdown-it-py, which follows CommonMark there.
+_WIDE_SPACE = "\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WIDE_SPACE_RE = re.compile(f"[{_WIDE_SPACE}]")
+_STAND_IN = "\u00b7"  # MIDDLE DOT: punctuation, nothing to markdown-it
+_WIDE_SPACES = re.compile(f"[{_WIDE_SPACE}]+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Rust's char::is_whitespace (the Unicode White_Space property).
+_RS_WHITESPACE = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+                           + "".join(map(chr, range(0x2000, 0x200B))))
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _py_classes():
+    """Whitespace and punctuation as the installed markdown-it-py's scanDelims sees them."""
+    from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+
+    return (lambda ch: isWhiteSpace(ord(ch)),
+            lambda ch: isMdAsciiPunct(ord(ch)) or isPunctChar(ch))
+
+
+def _rs_classes():
+    import unicodedata
+
+    return (lambda ch: ch in _RS_WHITESPACE,
+            lambda ch: ch in _ASCII_PUNCT or unicodedata.category(ch).startswith("P"))
+
+
+def _can_open_close(prev: str, following: str, marker: str, classes) -> tuple[bool, bool]:
+    """CommonMark's flanking rules for a delimiter run between ``prev`` and ``following``."""
+    space, punct = classes
+    prev_space, next_space = space(prev), space(following)
+    prev_punct, next_punct = punct(prev), punct(following)
+    left = not next_space and (not next_punct or prev_space or prev_punct)
+    right = not prev_space and (not prev_punct or next_space or next_punct)
+    if marker == "_":
+        return left and (not right or prev_punct), right and (not left or next_punct)
+    return left, right
+
+
+def _delimiter_runs(src: str, pattern: re.Pattern):
+    """(start, end, char before, char after) of the delimiter runs (``*``, ``_``, ``~``)
+    next to a run of characters the pattern finds."""
+    for m in pattern.finditer(src):
+        for at in (m.start() - 1, m.end()):
+            if not (0 <= at < len(src) and src[at] in "*_~"):
+                continue
+            start = end = at
+            while start > 0 and src[start - 1] == src[at]:
+                start -= 1
+            while end < len(src) and src[end] == src[at]:
+                end += 1
+            yield (start, end, src[start - 1] if start else " ",
+                   src[end] if end < len(src) else " ")
+
+
+def _stand_in(ch: str) -> str:
+    return _STAND_IN if _WIDE_SPACE_RE.match(ch) else ch
+
+
+def _narrow_spaces(src: str) -> str:
+    """The source with wide spaces replaced by the stand-in where that is safe for
+    flanking (_backends_disagree sends the other documents to markdown-it-py)."""
+    keep = set()
+    classes = None
+    for start, end, prev, following in _delimiter_runs(src, _WIDE_SPACES):
+        classes = classes or _py_classes()
+        if (_can_open_close(prev, following, src[start], classes)
+                != _can_open_close(_stand_in(prev), _stand_in(following), src[start], classes)):
+            keep.update(i for i in (start - 1, end) if 0 <= i < len(src)
+                        and _WIDE_SPACE_RE.match(src[i]))
+    return _WIDE_SPACE_RE.sub(lambda m: m.group() if m.start() in keep else _STAND_IN, src)
+
+
+def _backends_disagree(src: str) -> bool:
+    """Whether markdown-it.rs would read some delimiter run of this (non-ASCII) source
+    otherwise than markdown-it-py does, or markdown-it-py keeps a wide space."""
+    py = rs = None
+    for start, end, prev, following in _delimiter_runs(src, _NON_ASCII_RUN):
+        py, rs = py or _py_classes(), rs or _rs_classes()
+        flags = _can_open_close(prev, following, src[start], py)
+        if flags != _can_open_close(prev, following, src[start], rs):
+            return True
+        if (_stand_in(prev) != prev or _stand_in(following) != following) and flags != \
+                _can_open_close(_stand_in(prev), _stand_in(following), src[start], py):
+            return True
+    return False
 
 
 _CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list_item",
                "th_open": "table_cell", "td_open": "table_cell", "heading_open": "heading"}
 
 
-def _parse_markdown(text: str) -> tuple[list[Segment], list[Directive]]:
-    # Same length as the text, so offsets agree: CRLF → " \n", lone CR → "\n".
-    src = text.replace("\r\n", " \n").replace("\r", "\n")
-    tokens = _markdown().parse(src)
+def _parse_markdown_py(text: str) -> tuple[list[Segment], list[Directive]]:
+    src, parse_src = _normalize(text)
+    if not parse_src.isascii() and _WIDE_SPACE_RE.search(parse_src):
+        parse_src = _narrow_spaces(parse_src)
+    tokens = _markdown().parse(parse_src)
+    # markdown-it-py turns NUL into U+FFFD in its tokens: look them up in kind.
+    find_src = parse_src.replace("\0", "\ufffd") if "\0" in src else parse_src
     starts = _line_starts(src)
     mask = _Mask(src)
     segments: list[Segment] = []
     directives: list[Directive] = []
     stack: list[tuple[str, int]] = []
     row_map, row_cursor = None, 0
+    opening = None
     for tok in tokens:
+        if tok.type in ("paragraph_open", "heading_open"):
+            opening = tok
         if tok.type in _CONTAINERS:
             level = int(tok.tag[1]) if tok.type == "heading_open" else 0
             stack.append((_CONTAINERS[tok.type], level))
         elif tok.type.endswith("_close") and tok.type.replace("_close", "_open") in _CONTAINERS:
             stack.pop()
         elif tok.type == "html_block" and tok.map:
-            base = starts[tok.map[0]]
-            block = src[base:starts[tok.map[1]] - 1]
-            directives.extend(_directive(m, base, text) for m in DIRECTIVE_RE.finditer(block)
-                              if "<!--" in block[:m.start()])
+            _block_directives(src, text, starts, tok.map[0], tok.map[1] - 1, directives)
         elif tok.type == "inline" and tok.map:
             kind, level = stack[-1] if stack else ("paragraph", 0)
             region_start = starts[tok.map[0]]
@@ -149,8 +323,10 @@ def _parse_markdown(text: str) -> tuple[list[Segment], list[Directive]]:
                 if row_map == tuple(tok.map):
                     cursor = row_cursor
                 row_map = tuple(tok.map)
+            elif tok.content:
+                cursor = _content_start(find_src, tok.content, region_start, opening)
             first = cursor
-            cursor = _reveal_inline(src, tok.children or [], cursor, region_end, mask,
+            cursor = _reveal_inline(find_src, tok.children or [], cursor, region_end, mask,
                                     directives, text)
             row_cursor = cursor
             seg = mask.segment(kind, first if kind == "table_cell" else region_start,
@@ -158,6 +334,30 @@ def _parse_markdown(text: str) -> tuple[list[Segment], list[Directive]]:
             if seg:
                 segments.append(seg)
     return segments, directives
+
+
+def _content_start(src: str, content: str, line_start: int, opening) -> int:
+    """Where the inline content of a paragraph or heading starts in its first line,
+    past the container prefix (``> ``, ``1. ``), which may hold the same characters."""
+    line_end = src.find("\n", line_start)
+    line_end = len(src) if line_end < 0 else line_end
+    head = content.split("\n", 1)[0]
+    if opening is not None and opening.type == "heading_open" and opening.markup.startswith("#"):
+        hashes = src.find("#", line_start, line_end)
+        while 0 <= hashes < line_end and src[hashes] == "#":
+            hashes += 1
+        at = src.find(head, hashes, line_end) if hashes >= 0 else -1
+    else:  # the content's first line ends the source line, but for trimmed spaces
+        at = src.rfind(head, line_start, line_end)
+    return at if at >= 0 else line_start
+
+
+def _block_directives(src, text, starts, first_line, last_line, directives) -> None:
+    """Directives in the comments of an HTML block spanning those (0-based) lines."""
+    base = starts[first_line]
+    block = src[base:starts[last_line + 1] - 1]
+    directives.extend(_directive(m, base, text) for m in DIRECTIVE_RE.finditer(block)
+                      if "<!--" in block[:m.start()])
 
 
 def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
@@ -173,6 +373,11 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
             if at >= 0 and child.content:
                 mask.reveal(at, at + len(child.content))
                 cursor = at + len(child.content)
+            elif at < 0 and "|" in child.content:  # a table cell's "\|", unescaped
+                found = re.compile(re.escape(child.content).replace(r"\|", r"\\?\|")).search(
+                    src, cursor, limit)
+                if found:
+                    cursor = _reveal_escaped_pipes(mask, src, found.start(), found.end())
         elif t == "text_special":
             at = src.find(child.markup, cursor, limit)
             if at >= 0:
@@ -190,8 +395,8 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
             at = src.find(child.content, cursor, limit)
             if at >= 0:
                 cursor = at + len(child.content)
-                directives.extend(_directive(m, at, text)
-                                  for m in DIRECTIVE_RE.finditer(child.content))
+                directives.extend(_directive(m, 0, text)  # in the source's own characters
+                                  for m in DIRECTIVE_RE.finditer(mask.src, at, cursor))
         elif t == "link_open":
             if child.markup == "autolink":
                 at = src.find("<", cursor, limit)
@@ -203,12 +408,29 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
                 cursor = at + 1 if at >= 0 else cursor
         elif t == "link_close":
             cursor = _skip_link_tail(src, cursor, limit)
+        elif t in ("softbreak", "hardbreak"):  # past the line break (and a ``\\`` before it)
+            at = src.find("\n", cursor, limit)
+            cursor = at + 1 if at >= 0 else cursor
+        elif t in ("em_close", "strong_close", "s_close"):
+            # Past the closing delimiter: a leftover marker of its run follows it.
+            if src.startswith(child.markup, cursor):
+                cursor += len(child.markup)
         elif t == "image":
             at = src.find("![", cursor, limit)
             if at >= 0:
                 close = _matching_bracket(src, at + 1, limit)
                 cursor = _skip_link_tail(src, close, limit)
     return cursor
+
+
+def _reveal_escaped_pipes(mask, src: str, start: int, end: int) -> int:
+    """Reveal a table cell's text whose ``\\|`` the table rule turned into ``|``,
+    but for those backslashes. Returns the end."""
+    mask.reveal(start, end)
+    for at in range(start, end - 1):
+        if src[at] == "\\" and src[at + 1] == "|":
+            mask.hide(at, at + 1)
+    return end
 
 
 def _matching_bracket(src: str, open_at: int, limit: int) -> int:
@@ -230,35 +452,352 @@ def _matching_bracket(src: str, open_at: int, limit: int) -> int:
 
 
 def _skip_link_tail(src: str, cursor: int, limit: int) -> int:
-    """From inside or at the end of a link label, past ``](dest "title")`` or ``][ref]``."""
+    """From inside or at the end of a link label, past ``](dest "title")`` or ``][ref]``:
+    the tail markdown-it consumed, by its own rules (an invalid inline tail is text
+    after a reference link)."""
     close = src.find("]", cursor, limit)
     if close < 0:
         return cursor
     k = close + 1
     if k < limit and src[k] == "(":
-        depth, quote = 0, None
-        while k < limit:
-            c = src[k]
-            if c == "\\":
-                k += 2
-                continue
-            if quote:
-                if c == quote:
-                    quote = None
-            elif c in "\"'" and src[k - 1].isspace():
-                quote = c
-            elif c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    return k + 1
-            k += 1
-        return limit
+        end = _inline_link_end(src, k, limit)
+        if end:
+            return end
     if k < limit and src[k] == "[":
-        end = src.find("]", k, limit)
-        return end + 1 if end >= 0 else k
+        end = _label_end(src, k, limit)
+        if end:
+            return end
     return k
+
+
+def _inline_link_end(src: str, k: int, limit: int) -> int:
+    """End of ``(dest "title")`` at ``k``, as markdown-it's link rule parses it; 0 if invalid."""
+    from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+    pos = _skip_link_space(src, k + 1, limit)
+    if pos >= limit:
+        return 0
+    dest = parseLinkDestination(src, pos, limit)
+    if dest.ok:
+        md = _markdown()
+        if md.validateLink(md.normalizeLink(dest.str)):
+            pos = dest.pos
+        start = pos
+        pos = _skip_link_space(src, pos, limit)
+        title = parseLinkTitle(src, pos, limit)
+        if pos < limit and start != pos and title.ok:
+            pos = _skip_link_space(src, title.pos, limit)
+    return pos + 1 if pos < limit and src[pos] == ")" else 0
+
+
+def _skip_link_space(src: str, pos: int, limit: int) -> int:
+    """Past spaces, tabs and line breaks, and the container prefixes (``>``) after a break."""
+    while pos < limit:
+        c = src[pos]
+        if c == "\n":
+            pos += 1
+            while pos < limit and src[pos] in " \t>":
+                pos += 1
+        elif c in " \t":
+            pos += 1
+        else:
+            break
+    return pos
+
+
+def _label_end(src: str, k: int, limit: int) -> int:
+    """End of a reference label ``[ref]`` at ``k``; 0 if it does not close (or nests)."""
+    pos = k + 1
+    while pos < limit:
+        c = src[pos]
+        if c == "\\":
+            pos += 2
+            continue
+        if c == "]":
+            return pos + 1
+        if c == "[":
+            return 0
+        pos += 1
+    return 0
+
+
+# -- Markdown through markdown-it-pyrs -------------------------------------------
+# Its syntax tree has source maps in UTF-8 byte offsets, inline ones included,
+# so text is placed by its map instead of searched for. Some maps are wrong
+# (text after a hard break in a block quote, tabs in container prefixes): each
+# text is checked against the source at its mapped start and, when it is not
+# there, searched for after the previous text; never found, it stays hidden.
+_RS_INLINE = frozenset({"text", "text_special", "code_inline", "link", "image", "autolink",
+                        "softbreak", "hardbreak", "em", "strong", "strikethrough", "html_inline"})
+_RS_SKIP = frozenset({"code_inline", "image", "autolink", "softbreak", "hardbreak"})
+_RS_NESTING = frozenset({"em", "strong", "strikethrough", "link"})
+
+
+class _ByteOffsets:
+    """UTF-8 byte offset → character offset, by bisection over runs of non-ASCII."""
+
+    def __init__(self, src: str):
+        self.src = src
+        self.byte_starts: list[int] = []  # per run: its first byte
+        self.byte_ends: list[int] = []
+        self.char_starts: list[int] = []
+        self.shift: list[int] = []  # bytes minus characters up to the run's end
+        extra = 0
+        for m in _NON_ASCII_RUN.finditer(src):
+            width = len(m.group().encode("utf-8"))
+            self.byte_starts.append(m.start() + extra)
+            self.char_starts.append(m.start())
+            extra += width - (m.end() - m.start())
+            self.byte_ends.append(m.end() + extra)
+            self.shift.append(extra)
+
+    def char(self, offset: int) -> int:
+        i = bisect.bisect_right(self.byte_starts, offset) - 1
+        if i < 0:
+            return offset
+        if offset >= self.byte_ends[i]:
+            return offset - self.shift[i]
+        # Inside a run: count its characters up to the offset (or the one it splits).
+        at, pos = self.char_starts[i], self.byte_starts[i]
+        while pos < offset:
+            pos += len(self.src[at].encode("utf-8"))
+            at += 1
+        return at
+
+
+class _RsWalk:
+    def __init__(self, text: str, src: str, parse_src: str):
+        self.text, self.src = text, parse_src  # the parser's offsets are into parse_src
+        self.char = ((lambda offset: offset) if parse_src.isascii()
+                     else _ByteOffsets(parse_src).char)
+        self.mask = _Mask(src)
+        self.segments: list[Segment] = []
+        self.directives: list[Directive] = []
+        self.starts: list[int] | None = None
+        self.floor = 0  # end of the last revealed character: later prose starts after it
+        self.cursor = 0
+        self.table_rows: list[tuple[int, bool]] = []  # (offset, in the header) of each row
+        self.quotes: list[tuple[int, int]] = []  # the span of each block quote
+        self.backtick = False  # a literal backtick (one that opens no code span) in the text
+
+    def blocks(self, nodes, kind: str, level: int) -> None:
+        group = []
+        for node in nodes:
+            name = node.name
+            if name in _RS_INLINE:  # a tight list item's paragraph: inlines in the item
+                group.append(node)
+                continue
+            if group:
+                self.prose(group, kind, level)
+                group = []
+            if name == "paragraph":
+                self.prose(node.children, kind, level)
+            elif name in ("heading", "lheading"):
+                self.prose(node.children, "heading", node.meta["level"])
+            elif name == "blockquote":
+                self.quotes.append((self.char(node.srcmap[0]), self.char(node.srcmap[1])))
+                self.blocks(node.children, "blockquote", 0)
+            elif name == "list_item":
+                self.blocks(node.children, "list_item", 0)
+            elif name in ("bullet_list", "ordered_list"):
+                self.blocks(node.children, kind, level)
+            elif name == "table":
+                for part in node.children:  # thead, tbody
+                    for row in part.children:
+                        self.table_rows.append((self.char(row.srcmap[0]), part.name == "thead"))
+                        for cell in row.children:
+                            self.prose(cell.children, "table_cell", 0)
+            elif name == "html_block":
+                start, end = node.srcmap
+                if self.starts is None:
+                    self.starts = _line_starts(self.src)
+                first = bisect.bisect_right(self.starts, self.char(start)) - 1
+                last = bisect.bisect_right(self.starts, max(self.char(end) - 1, 0)) - 1
+                _block_directives(self.src, self.text, self.starts, first, max(first, last),
+                                  self.directives)
+        if group:
+            self.prose(group, kind, level)
+
+    def prose(self, inlines, kind: str, level: int) -> None:
+        """One paragraph's, heading's or cell's inlines: reveal their text, add the segment."""
+        start = self.cursor = self.floor
+        self.inlines(inlines)
+        if self.floor > start:
+            seg = self.mask.segment(kind, start, self.floor, level)
+            if seg:
+                self.segments.append(seg)
+
+    def inlines(self, nodes) -> None:
+        src, mask, char = self.src, self.mask, self.char
+        for node in nodes:
+            name = node.name
+            if name in _RS_SKIP:
+                if name == "image" and "`" in src[char(node.srcmap[0]):char(node.srcmap[1])]:
+                    self.backtick = True  # its alternative text may hold literal ones
+                continue
+            if name in _RS_NESTING:
+                self.inlines(node.children)
+                continue
+            meta = node.meta
+            if name == "text":
+                found = meta["content"]
+                at = char(node.srcmap[0])
+                if at >= self.cursor and src.startswith(found, at):
+                    end = self.cursor = at + len(found)
+                    mask.reveal(at, end)
+                else:  # a table cell's "\|", unescaped, or a wrong source map
+                    end = char(node.srcmap[1])
+                    if (at < self.cursor or "|" not in found
+                            or src[at:end].replace("\\|", "|") != found):
+                        raise _Decline
+                    self.cursor = _reveal_escaped_pipes(mask, src, at, end)
+                if end > self.floor:
+                    self.floor = end
+                if "`" in found:
+                    self.backtick = True
+                continue
+            if name == "text_special":
+                found = meta["markup"]
+            elif name == "html_inline":
+                found = meta["content"]
+            else:
+                continue
+            at = char(node.srcmap[0])
+            if at < self.cursor or not src.startswith(found, at):
+                raise _Decline  # a wrong source map
+            end = self.cursor = at + len(found)
+            if name == "html_inline":
+                self.directives.extend(_directive(m, 0, self.text)
+                                       for m in DIRECTIVE_RE.finditer(mask.src, at, end))
+                continue
+            if meta.get("info") == "escape":
+                mask.reveal(at + 1, end)
+            else:  # an entity: its decoded character stands at the entity's start
+                mask.reveal(at, end, meta["content"][:1] or " ")
+            self.floor = max(self.floor, end)
+
+
+class _Decline(Exception):
+    """markdown-it-pyrs cannot give this document's segments as markdown-it-py would."""
+
+
+# Where markdown-it.rs and markdown-it-py build different blocks (see _tables_agree too):
+# CommonMark 0.31 made ``<!-->`` and ``<!--->`` comments and ``<!a`` a declaration
+# (markdown-it-py follows it, markdown-it.rs follows 0.30); a list item that is empty
+# or numbered other than 1 cannot interrupt a paragraph, so after a block quote it
+# is a lazy continuation line (markdown-it.rs), not the end of the quote
+# (markdown-it-py).
+_CHANGED_HTML = re.compile(r"<!(?:---?>|[a-z])")
+# A link title must be separated from its destination: markdown-it.rs takes
+# ``[a](<u>"t")`` for a link all the same.
+_TIGHT_TITLE = re.compile(r"\]\([ \t\n]*<[^<>\n]*>[\"'(]")
+_LAZY_ITEM = re.compile(r"(?m)^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]*$|(?!0*1[.)])\d{1,9}[.)][ \t])")
+_DELIMITER_ROW = re.compile(r"(?m)^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+def _in_quote(offset: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(start <= offset <= end for start, end in quotes)
+
+
+def _quotes_agree(src: str, quotes: list[tuple[int, int]]) -> bool:
+    """No list item that cannot interrupt a paragraph is a lazy line of a block quote."""
+    return not any(_in_quote(m.start(), quotes)
+                   for m in _LAZY_ITEM.finditer(src, quotes[0][0], quotes[-1][1] + 1))
+
+
+def _tables_agree(src: str, rows: list[tuple[int, bool]], quotes: list[tuple[int, int]]) -> bool:
+    """Whether markdown-it-py surely finds the tables markdown-it.rs found, row for row.
+
+    They differ on tables whose header or delimiter row has no pipe, on a header
+    line that opens a block quote or follows one lazily, and on whether a line
+    that starts a block (``- x``) or has no pipe ends the table or is a row of
+    it. So every table here must have pipes in its header and delimiter rows,
+    not follow a block quote's last line, and start each body row with a
+    pipe; and no line with a pipe may stand over a delimiter-like line unless
+    it heads a table."""
+    delimiters = list(_DELIMITER_ROW.finditer(src)) if "-" in src else []
+    if not rows and not delimiters:
+        return True
+    starts = _line_starts(src)
+
+    def line(index: int) -> str:
+        return src[starts[index]:starts[index + 1] - 1]
+
+    headers = set()
+    for offset, header in rows:
+        index = bisect.bisect_right(starts, offset) - 1
+        if header:
+            headers.add(index)
+            if index and quotes and _in_quote(starts[index] - 1, quotes):
+                return False  # a lazy line of the quote for markdown-it-py
+        elif not line(index).lstrip(" \t>").startswith("|"):
+            return False
+    for m in delimiters:
+        index = bisect.bisect_right(starts, m.start()) - 1
+        above = line(index - 1) if index else ""
+        if index - 1 in headers:
+            if "|" not in above or "|" not in m.group():
+                return False
+        elif "|" in above:
+            return False
+    return True
+
+
+def _rs_tree(src: str):
+    """The markdown-it-pyrs tree, with its panic message kept off stderr.
+
+    markdown-it.rs 0.6 panics (index out of bounds in its code-span cache) when a
+    link label holds a backtick run that has no closing run, e.g. ``[a ` b](u)``;
+    the caller then falls back to markdown-it-py. The panic hook writes to file
+    descriptor 2 directly, so that is pointed at the null device for the parse
+    of any text that could panic: one with both ``[`` and a backtick.
+    """
+    if "`" not in src or "[" not in src:
+        return _markdown_rs().tree(src)
+    try:
+        saved = os.dup(2)
+    except OSError:
+        return _markdown_rs().tree(src)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+            return _markdown_rs().tree(src)
+        finally:
+            os.dup2(saved, 2)
+            os.close(null)
+    finally:
+        os.close(saved)
+
+
+def _parse_markdown_rs(text: str) -> tuple[list[Segment], list[Directive]] | None:
+    """Segments and directives through markdown-it-pyrs; None if it cannot take the text."""
+    src, parse_src = _normalize(text)
+    if ("\0" in parse_src  # markdown-it-py reads NUL as U+FFFD, a symbol when it flanks
+            or not parse_src.isascii() and _backends_disagree(parse_src)
+            or "<!" in parse_src and _CHANGED_HTML.search(parse_src)
+            or "](" in parse_src and _TIGHT_TITLE.search(parse_src)):
+        return None
+    try:
+        tree = _rs_tree(parse_src)
+    except UnicodeEncodeError:  # lone surrogates: not representable in Rust strings
+        return None
+    except BaseException as error:  # a panic of the Rust parser is a BaseException
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    walk = _RsWalk(text, src, parse_src)
+    try:
+        walk.blocks(tree.children, "paragraph", 0)
+    except _Decline:
+        return None
+    if walk.backtick and "[" in parse_src:
+        return None  # see _rs_tree: a link label's code-span scan may have misled the parser
+    if walk.quotes and not _quotes_agree(parse_src, walk.quotes):
+        return None
+    if not _tables_agree(parse_src, walk.table_rows, walk.quotes):
+        return None
+    return walk.segments, walk.directives
 
 
 # -- plain text ---------------------------------------------------------------

@@ -1,6 +1,26 @@
-"""Documents: prose segments with exact offsets, in every format."""
+"""Documents: prose segments with exact offsets, in every format.
 
+Every test runs under both Markdown backends: markdown-it-py, and
+markdown-it-pyrs when it is installed (tests/test_markdown_backends.py
+compares the two directly).
+"""
+
+import pytest
+
+from textsieve import markup
 from textsieve.testing import make_document
+
+
+@pytest.fixture(autouse=True, params=["python", "rust"])
+def markdown_backend(request, monkeypatch):
+    if request.param == "rust":
+        if not markup.rust_backend_available():
+            pytest.skip("markdown-it-pyrs is not installed")
+        monkeypatch.delenv("TEXTSIEVE_MARKDOWN", raising=False)
+    else:
+        monkeypatch.setenv("TEXTSIEVE_MARKDOWN", "python")
+    assert markup.markdown_backend() == request.param
+    return request.param
 
 
 def prose(doc):
@@ -177,3 +197,52 @@ def test_rst_simple_tables_definition_lists_and_fields():
         ("blockquote", "Its definition."), ("paragraph", "the value."),
         ("list_item", "item one continued.")]
     assert locate(doc, "The first one.") == (6, src.splitlines()[5].index("The") + 1)
+
+
+def test_markdown_keeps_wide_spaces_at_block_edges():
+    # CommonMark trims only spaces and tabs: a no-break space ending a paragraph,
+    # heading or cell can be the tail of mojibake ("Ã\xa0" is a damaged "à").
+    text = "Voil\u00c3\xa0\n\n# Titre \u00c3\xa0\n\n| \u00c3\xa0 | b |\n|---|---|\n| \xa0 | c |\n"
+    doc = make_document(text, "a.md")
+    assert [(s.kind, s.text) for s in doc.segments] == [
+        ("paragraph", "Voil\u00c3\xa0"), ("heading", "Titre \u00c3\xa0"),
+        ("table_cell", "\u00c3\xa0"), ("table_cell", "b"), ("table_cell", "\xa0"), ("table_cell", "c")]
+    assert doc.position(doc.segments[1].end - 1) == (3, 10)  # the no-break space
+
+
+def test_markdown_front_matter_yaml_toml_and_unclosed():
+    yaml = make_document("---\ntitle: x\n...\nBody one.\n", "a.md")
+    assert prose(yaml) == [("paragraph", "Body one.")]
+    assert locate(yaml, "Body") == (4, 1)
+    toml = make_document("+++\ntitle = 'x'\n+++\nBody two.\n", "a.md")
+    assert prose(toml) == [("paragraph", "Body two.")]
+    # Unclosed, the opening line is a thematic break and what follows is prose.
+    assert prose(make_document("---\nNot front matter.\n", "a.md")) == [
+        ("paragraph", "Not front matter.")]
+
+
+def test_markdown_links_emphasis_and_markers_at_their_own_places():
+    # [foo] is a reference link: "(not a link)" after it is text, not a destination.
+    doc = make_document("[foo](not a link) and more\n\n[foo]: /u\n", "a.md")
+    assert prose(doc) == [("paragraph", "foo (not a link) and more")]
+    assert locate(doc, "(not") == (1, 6)
+    # A leftover marker of a closing run follows the closing delimiter.
+    doc = make_document("**a*** and ~~c~~~~\n", "a.md")
+    assert doc.segments[0].text == "a  * and   c  ~~"
+    # Item text that repeats the list marker's characters is found after the marker.
+    doc = make_document("1.  . dot item\n", "a.md")
+    assert (doc.segments[0].start, doc.segments[0].text) == (4, ". dot item")
+    # The backslash of a hard break is markup; an escaped space is a backslash and text.
+    doc = make_document("a\\\n\\ b\n", "a.md")
+    assert doc.segments[0].text == "a \n  b"
+
+
+def test_markdown_positions_after_hard_breaks_in_quoted_lists_and_wide_characters():
+    doc = make_document("> - a\\\n>   b  \n>   c\n", "a.md")
+    assert [s.text for s in doc.segments] == ["a \n    b  \n    c"]
+    assert locate(doc, "c") == (3, 5)
+    doc = make_document("| 日本語 | 😀 emoji |\n|---|---|\n| ünï | 𝄞 clef |\n", "a.md")
+    assert prose(doc) == [("table_cell", "日本語"), ("table_cell", "😀 emoji"),
+                          ("table_cell", "ünï"), ("table_cell", "𝄞 clef")]
+    assert locate(doc, "emoji") == (1, 11)
+    assert locate(doc, "clef") == (3, 11)
