@@ -189,17 +189,20 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         # The whole corpus step is cached too: unchanged files, unchanged answer.
         key = cache_key("corpus", rule.code, signature,
                         [(r.path, r.digest, r.report) for r in results if rule.code in r.collected])
-        try:
-            corpus_findings = cache.get("corpus", key)
-            if corpus_findings is None:
-                corpus_findings = list(rule.check_corpus(collected))
-                cache.put("corpus", key, corpus_findings)
-            findings.extend(f for f in corpus_findings if f.path in named)
-        except RuleUnavailable as exc:
-            unavailable[rule.code] = str(exc)
-        except Exception:
-            detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-            errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
+        corpus_findings = cache.get("corpus", key)
+        if corpus_findings is None:
+            corpus_findings = []
+            try:
+                # Item by item: what a rule found before it stopped (a server that died) is kept.
+                for finding in rule.check_corpus(collected):
+                    corpus_findings.append(finding)
+                cache.put("corpus", key, corpus_findings)  # only a complete answer is cached
+            except RuleUnavailable as exc:
+                unavailable[rule.code] = str(exc)
+            except Exception:
+                detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+                errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
+        findings.extend(f for f in corpus_findings if f.path in named)
     for rule in rules:
         close = getattr(rule, "close", None)
         if close:

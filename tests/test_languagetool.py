@@ -352,7 +352,7 @@ def test_cli_skips_lt_exit_2_only_when_selected_explicitly(tmp_path):
     result = textsieve("check", "--no-cache", "--select", "LT,TS003", "a.md", cwd=tmp_path)
     assert result.code == 2
     assert "a.md:3:6: TS003" in result.out  # the other rules' findings are still reported
-    assert "LT001 (languagetool-grammar) skipped: no LanguageTool server" in result.err
+    assert "warning: LT001, LT002, LT003 skipped: no LanguageTool server" in result.err
     assert "Traceback" not in result.err
     result = textsieve("check", "--no-cache", "--select", "ALL", "a.md", cwd=tmp_path)
     assert "skipped: no LanguageTool server" in result.err
