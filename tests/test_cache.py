@@ -108,3 +108,29 @@ def test_the_corpus_step_is_cached_until_a_file_changes(tmp_path, monkeypatch):
     write(tmp_path / "b.md", "Changed.\n")
     run(["a.md", "b.md"], rules, cache=cache, jobs=1)
     assert CountingCorpusRule.calls == 2
+
+
+class DyingCorpusRule(CountingCorpusRule):
+    """Finds one thing, then loses its server."""
+
+    code = "TSX002"
+
+    def check_corpus(self, collected):
+        from textsieve.findings import Span
+        from textsieve.rule import RuleUnavailable
+
+        DyingCorpusRule.calls += 1
+        yield self.finding_at(Span(collected[0][0], 1, 1, 1, 2), "found before the server died")
+        raise RuleUnavailable("the server died")
+
+
+def test_findings_made_before_a_rule_became_unavailable_are_kept_but_not_cached(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.md", "Text.\n")
+    cache = Cache(tmp_path / "cache")
+    DyingCorpusRule.calls = 0
+    for attempt in (1, 2):
+        result = run(["a.md"], [DyingCorpusRule()], cache=cache, jobs=1)
+        assert [f.message for f in result.findings] == ["found before the server died"]
+        assert [(r.code, why) for r, why in result.unavailable] == [("TSX002", "the server died")]
+        assert DyingCorpusRule.calls == attempt  # asked again: a partial answer is never cached
