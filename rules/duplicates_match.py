@@ -44,7 +44,8 @@ ANCHORS = 16  # links kept per place from one group of copies; title pairs per b
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
-VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
+VERIFY_CACHE = 16384  # sentence shingle sets kept for verification
+PAIR_CHUNK = 1 << 20  # band collisions filtered at a time
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,13 @@ class Corpus:
         start, end = int(doc.sent_src[first, 0]), int(doc.sent_src[last - 1, 1])
         return span_at(self.paths[d], doc.line_starts, start, end)
 
-    def excerpt(self, d: int, sentence: int) -> str:
-        return self.docs[d].excerpt(sentence)
+    def excerpt(self, d: int, sentence: int, limit: int = 44) -> str:
+        """The start of a sentence for messages: normalised text (words only), as
+        the original is not kept for millions of sentences."""
+        doc = self.docs[d]
+        s = int(doc.sent_norm[sentence, 0])
+        text = doc.norm[s:min(int(doc.sent_norm[sentence, 1]), s + limit + 20)]
+        return text[:1].upper() + text[1:]
 
 
 def _release_freed_memory() -> None:
@@ -165,7 +171,7 @@ def location(span: Span) -> str:
 def exact_groups(corpus: Corpus) -> np.ndarray:
     """``group[p]``: the first passage with the same normalised text as ``p``."""
     n = corpus.n
-    group = np.arange(n, dtype=np.int64)
+    group = np.arange(n, dtype=np.int64 if n >= 2 ** 31 else np.int32)
     if n == 0:
         return group
     order = np.argsort(corpus.p_exact, kind="stable")
@@ -212,9 +218,11 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
     for gap in range(1, int(l.max(initial=1))):
         keep = l > gap
         s_g, count = s[keep], l[keep] - gap
-        offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        a = np.repeat(s_g, count) + offsets
-        yield members[a], members[a + gap]
+        for lo in range(0, len(s_g), PAIR_CHUNK):
+            s_c, c_c = s_g[lo:lo + PAIR_CHUNK], count[lo:lo + PAIR_CHUNK]
+            offsets = np.arange(int(c_c.sum())) - np.repeat(np.cumsum(c_c) - c_c, c_c)
+            a = np.repeat(s_c, c_c) + offsets
+            yield members[a], members[a + gap]
     s, l = starts[~small], lengths[~small]
     for anchor in range(min(BUCKET_ANCHORS, int(l.max(initial=0)))):
         count = l - anchor - 1
@@ -271,6 +279,8 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         results = list(pool.map(one_band, range(bands)))
     stats["band_collisions"] += sum(n for n, _ in results)
     found = [keys for _, keys in results if len(keys)]
+    del results
+    _release_freed_memory()
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     keys = np.unique(np.concatenate(found))
@@ -386,6 +396,8 @@ def analyse_passages(collected, params: MatchParams, bands: int) -> Analysis:
     sets = ShingleCache(corpus, params.kind, params.size)
     edges = verify(corpus, pairs, params.threshold, sets)
     stats["verified"] = len(edges)
+    del pairs
+    sets.sentences.clear()
     reported = _places(corpus, group, edges, params, sets)
     stats.update({code: len(items) for code, items in reported.items()})
     return Analysis(reported, stats)

@@ -286,7 +286,6 @@ BATCH_CHARS = 1 << 16
 # The b-bit MinHash that estimates a candidate pair's similarity before the
 # exact verification: the lowest BITS bits of every signature value, packed.
 BITS = 2
-EXCERPT = 48  # characters of each sentence kept for messages
 
 _NON_WORD = re.compile(r"(?:[^\w\x00]|_)+")
 
@@ -299,7 +298,6 @@ class DocSketch:
     sent_norm: np.ndarray  # (n_sent, 2) offsets into norm
     sent_src: np.ndarray  # (n_sent, 2) offsets into the document text
     sent_seg: np.ndarray  # (n_sent,) segment number of each sentence
-    excerpts: str  # the start of each sentence as written, "\x00"-separated
     p_first: np.ndarray  # passages: first sentence
     p_last: np.ndarray  # one past the last sentence
     p_exact: np.ndarray  # uint64 hash of the normalised text
@@ -310,9 +308,6 @@ class DocSketch:
     key: str = ""  # the cache key: document text, format and parameters
     num_perm: int = 0  # signature size and band height, for the estimator
     rows: int = 0
-
-    def excerpt(self, sentence: int) -> str:
-        return self.excerpts.split("\x00")[sentence]
 
 
 def line_starts_of(text: str) -> np.ndarray:
@@ -384,7 +379,6 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
     sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
     n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
     norm = " ".join(norm_parts)
-    excerpts = "\x00".join(sentences[i][1].text[:EXCERPT].replace("\x00", " ") for i in kept)
 
     p_first, p_last = _passages(sent_seg, n_words, params.min_words)
     if params.allow and len(p_first):
@@ -397,7 +391,7 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
         _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
     small = np.int32  # offsets and counts: compact, as the corpus holds millions of them
     return DocSketch(norm=norm, sent_norm=sent_norm.astype(small), sent_src=sent_src.astype(small),
-                     sent_seg=sent_seg.astype(small), excerpts=excerpts,
+                     sent_seg=sent_seg.astype(small),
                      p_first=p_first.astype(small), p_last=p_last.astype(small), p_exact=p_exact,
                      p_bands=np.ascontiguousarray(p_bands.T), p_bits=p_bits,
                      line_starts=line_starts_of(document.text).astype(small), titles=titles,

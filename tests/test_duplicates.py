@@ -113,13 +113,16 @@ def test_banding_proposes_pairs_at_the_threshold_with_probability_995():
 
 
 def test_estimator_minimum_keeps_pairs_at_the_threshold():
-    need = match.estimator_minimum(0.55, 220)
-    assert need == 127
+    # Defaults: 160 values, 4 of them in the band that made the pair a candidate.
+    need = match.estimator_minimum(0.6, 156)
     from math import comb
 
-    p = 0.55 + 0.45 / 4
-    below = sum(comb(220, k) * p ** k * (1 - p) ** (220 - k) for k in range(need))
-    assert below <= 0.004
+    p = 0.6 + 0.4 / 4
+    below = lambda m: sum(comb(156, k) * p ** k * (1 - p) ** (156 - k) for k in range(m))
+    assert below(need) <= 0.004 < below(need + 1)
+    # A pair of similarity 0.3 rarely gets through.
+    q = 0.3 + 0.7 / 4
+    assert sum(comb(156, k) * q ** k * (1 - q) ** (156 - k) for k in range(need, 157)) < 1e-3
 
 
 def test_packed_two_bit_values_count_equal_fields():
