@@ -86,11 +86,12 @@ class Corpus:
         self.p_first = cat("p_first", np.int32)
         self.p_last = cat("p_last", np.int32)
         self.p_exact = cat("p_exact", np.uint64)
-        # The estimators are read pair by pair: one array, the documents' arrays
-        # becoming views of it. Band keys are read one band at a time, straight
-        # from the documents (``band``), so they are never held twice.
+        # Estimators and band keys are the bulk of the data: each goes into one
+        # array (band keys one row per band), and every document's array becomes
+        # a view of it, freed pages handed back as the copy goes, so nothing is
+        # held twice.
         self.p_bits = self._gather("p_bits", np.uint8)
-        _release_freed_memory()
+        self.p_bands = self._gather("p_bands", np.uint32, rows_are_passages=False)
         first = self.docs[0] if self.docs else None
         self.num_perm = first.num_perm if first else 0
         self.rows = first.rows if first else 0
@@ -100,22 +101,33 @@ class Corpus:
             lo, hi = self.base[d], self.base[d + 1]
             if hi > lo:
                 self.p_seg[lo:hi] = doc.sent_seg[doc.p_first]
+        # A number for every segment of the corpus, increasing with the passage index.
+        new_segment = np.ones(self.n, dtype=bool)
+        if self.n:
+            new_segment[1:] = (self.p_doc[1:] != self.p_doc[:-1]) | (self.p_seg[1:] != self.p_seg[:-1])
+        self.p_segid = (np.cumsum(new_segment) - 1).astype(np.int32)
 
-    def _gather(self, name: str, dtype) -> np.ndarray:
-        """One array of every document's ``name`` rows; each document's array
-        becomes a view into it."""
+    def _gather(self, name: str, dtype, rows_are_passages: bool = True) -> np.ndarray:
+        """One array of every document's ``name`` (passages by row, or by column);
+        each document's array becomes a view into it."""
         if not self.docs:
-            return np.zeros((0, 1), dtype=dtype)
-        whole = np.empty((self.n, getattr(self.docs[0], name).shape[1]), dtype=dtype)
+            return np.zeros((0, 1) if rows_are_passages else (1, 0), dtype=dtype)
+        shape = getattr(self.docs[0], name).shape
+        width = shape[1] if rows_are_passages else shape[0]
+        whole = np.empty((self.n, width) if rows_are_passages else (width, self.n), dtype=dtype)
         for d, doc in enumerate(self.docs):
-            part = whole[self.base[d]:self.base[d + 1]]
+            lo, hi = self.base[d], self.base[d + 1]
+            part = whole[lo:hi] if rows_are_passages else whole[:, lo:hi]
             part[...] = getattr(doc, name)
             setattr(doc, name, part)
+            if d % 2000 == 1999:
+                _release_freed_memory()
+        _release_freed_memory()
         return whole
 
     def band(self, j: int, index: np.ndarray) -> np.ndarray:
         """Band ``j``'s key of the passages ``index``."""
-        return np.concatenate([d.p_bands[j] for d in self.docs])[index]
+        return self.p_bands[j][index]
 
     # -- text and positions --------------------------------------------------
     def norm_bounds(self, d: int, first: int, last: int) -> tuple[int, int]:
@@ -268,11 +280,20 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         where = np.repeat(run_start - starts, lengths) + np.arange(int(lengths.sum()))
         members = reps[(packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)]
         del packed, where
+        # Most collisions are windows of one paragraph sharing a sentence with each
+        # other: a run of one segment whose passages all share a sentence gives no
+        # pair worth checking, and is dropped before its pairs are made.
+        segment = corpus.p_segid[members]
+        pure = segment[starts] == segment[starts + lengths - 1]
+        common = (np.maximum.reduceat(corpus.p_first[members], starts)
+                  < np.minimum.reduceat(corpus.p_last[members], starts))
+        useful = ~(pure & common)
+        starts, lengths = starts[useful], lengths[useful]
         collisions, kept = 0, []
         for a, b in _run_pairs(members, starts, lengths):
             collisions += len(a)
             kept.append(_filter_pairs(corpus, a, b, scope, need))
-        return collisions, np.concatenate(kept)
+        return collisions, (np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64))
 
     workers = max(1, min(2, os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
