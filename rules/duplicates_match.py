@@ -263,7 +263,9 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     position = np.arange(len(reps), dtype=np.uint64)
 
     def one_band(j: int):
-        packed = (corpus.band(j, reps).astype(np.uint64) << np.uint64(32)) | position
+        packed = corpus.band(j, reps).astype(np.uint64)
+        packed <<= np.uint64(32)
+        packed |= position
         packed.sort()
         keys = (packed >> np.uint64(32)).astype(np.uint32)
         same = (keys[1:] == keys[:-1]).view(np.int8)
@@ -366,14 +368,15 @@ class ShingleCache:
 def verify(corpus: Corpus, pairs: np.ndarray, threshold: float, sets: ShingleCache):
     """The candidate pairs whose true Jaccard similarity reaches ``threshold``."""
     edges = []
-    for i, j in pairs.tolist():
-        a, b = sets.passage(i), sets.passage(j)
-        small, large = sorted((len(a), len(b)))
-        if small < threshold * large:  # J <= small/large: cannot reach the threshold
-            continue
-        similarity = jaccard(a, b)
-        if similarity >= threshold - 1e-9:  # 18/30 is 0.6 however it is rounded
-            edges.append((i, j, similarity))
+    for lo in range(0, len(pairs), 1 << 16):
+        for i, j in pairs[lo:lo + (1 << 16)].tolist():
+            a, b = sets.passage(i), sets.passage(j)
+            small, large = sorted((len(a), len(b)))
+            if small < threshold * large:  # J <= small/large: cannot reach the threshold
+                continue
+            similarity = jaccard(a, b)
+            if similarity >= threshold - 1e-9:  # 18/30 is 0.6 however it is rounded
+                edges.append((i, j, similarity))
     return edges
 
 

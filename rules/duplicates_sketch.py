@@ -35,7 +35,7 @@ from functools import lru_cache
 import numpy as np
 
 # Bump when what ``sketch_document`` returns changes: it is part of the cache key.
-SKETCH_VERSION = 1
+SKETCH_VERSION = 2
 SEED = 1  # datasketch MinHash seed of the permutations
 CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
@@ -309,6 +309,28 @@ class DocSketch:
     num_perm: int = 0  # signature size and band height, for the estimator
     rows: int = 0
 
+    def __getstate__(self):
+        # Band keys and estimators travel as one buffer and come back as two views
+        # of one allocation, which the corpus analysis frees in one piece.
+        state = dict(self.__dict__)
+        bands, bits = state.pop("p_bands"), state.pop("p_bits")
+        state["_packed"] = (bands.shape, bits.shape, bands.tobytes() + bits.tobytes())
+        return state
+
+    def __setstate__(self, state):
+        band_shape, bit_shape, data = state.pop("_packed")
+        self.__dict__.update(state)
+        self.p_bands, self.p_bits = _two_views(band_shape, bit_shape, data)
+
+
+def _two_views(band_shape: tuple, bit_shape: tuple, data: bytes | None = None):
+    """Band keys (uint32) and estimators (uint8) as views of one buffer."""
+    size = band_shape[0] * band_shape[1] * 4
+    buffer = np.empty(size + bit_shape[0] * bit_shape[1], dtype=np.uint8)
+    if data is not None:
+        buffer[:] = np.frombuffer(data, dtype=np.uint8)
+    return buffer[:size].view(U32).reshape(band_shape), buffer[size:].reshape(bit_shape)
+
 
 def line_starts_of(text: str) -> np.ndarray:
     return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
@@ -385,15 +407,15 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
         p_first, p_last = _allowed(document.text, norm, sent_src, sent_norm, p_first, p_last,
                                    params.allow)
     p_exact = np.zeros(len(p_first), dtype=U64)
-    p_bands = np.zeros((len(p_first), params.bands), dtype=U32)
-    p_bits = np.zeros((len(p_first), packed_width(params.num_perm)), dtype=np.uint8)
+    p_bands, p_bits = _two_views((params.bands, len(p_first)),
+                                 (len(p_first), packed_width(params.num_perm)))
     if len(p_first):
         _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
     small = np.int32  # offsets and counts: compact, as the corpus holds millions of them
     return DocSketch(norm=norm, sent_norm=sent_norm.astype(small), sent_src=sent_src.astype(small),
                      sent_seg=sent_seg.astype(small),
                      p_first=p_first.astype(small), p_last=p_last.astype(small), p_exact=p_exact,
-                     p_bands=np.ascontiguousarray(p_bands.T), p_bits=p_bits,
+                     p_bands=p_bands, p_bits=p_bits,
                      line_starts=line_starts_of(document.text).astype(small), titles=titles,
                      num_perm=params.num_perm, rows=params.rows)
 
@@ -482,5 +504,5 @@ def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, 
         for k in range(1, int(widths.max())):
             more = np.flatnonzero(widths > k)
             window[more] = np.minimum(window[more], sigs[pf[more] + k])
-        p_bands[q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows)
+        p_bands[:, q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows).T
         p_bits[q0:q1] = pack_bits(window)
