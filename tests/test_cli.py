@@ -297,3 +297,18 @@ def test_an_unforeseen_exception_exits_2_without_a_traceback(monkeypatch, capsys
     assert exit_info.value.code == 2
     assert err.startswith("textsieve: internal error: RuntimeError: something broke (at ")
     assert "Traceback" not in err
+
+
+def test_readme_rules_table_lists_every_rule():
+    import re
+    from pathlib import Path
+
+    from textsieve.rule import load_rules
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- rules-table -->")[1].split("<!-- /rules-table -->")[0]
+    listed = re.findall(r"^\| `([A-Z]+\d+)` \| ([\w-]+) \| (\w+) \| (on|off) \|", table, re.M)
+    registry = load_rules()
+    assert [(c, n, s, d) for c, n, s, d in listed] == [
+        (r.code, r.name, r.severity, "on" if r.default_enabled else "off") for r in registry.values()
+    ], "README.md is stale: run python scripts/update_readme.py"
