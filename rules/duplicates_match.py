@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -45,7 +46,8 @@ BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a lar
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
 VERIFY_CACHE = 16384  # sentence shingle sets kept for verification
-PAIR_CHUNK = 1 << 20  # band collisions filtered at a time
+PARALLEL_BANDS_UP_TO = 1_000_000  # passages; larger corpora band in one thread
+PAIR_CHUNK = 1 << 17  # runs of a band paired and filtered at a time (bounds the memory)
 
 
 @dataclass(frozen=True)
@@ -85,45 +87,44 @@ class Corpus:
                if self.docs else np.zeros(0, dtype=dtype))
         self.p_first = cat("p_first", np.int32)
         self.p_last = cat("p_last", np.int32)
-        self.p_exact = cat("p_exact", np.uint64)
         # Estimators and band keys are the bulk of the data: each goes into one
         # array (band keys one row per band), and every document's array becomes
         # a view of it, freed pages handed back as the copy goes, so nothing is
         # held twice.
-        self.p_bits = self._gather("p_bits", np.uint8)
-        self.p_bands = self._gather("p_bands", np.uint32, rows_are_passages=False)
+        self.p_bits, self.p_bands = self._gather()
         first = self.docs[0] if self.docs else None
         self.num_perm = first.num_perm if first else 0
         self.rows = first.rows if first else 0
         self.padding = self.p_bits.shape[1] * 4 - self.num_perm if first else 0
-        self.p_seg = np.zeros(self.n, dtype=np.int32)
+        # A number for every segment of the corpus, increasing with the passage index.
+        segment = np.zeros(self.n, dtype=np.int32)
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
             if hi > lo:
-                self.p_seg[lo:hi] = doc.sent_seg[doc.p_first]
-        # A number for every segment of the corpus, increasing with the passage index.
+                segment[lo:hi] = doc.sent_seg[doc.p_first]
         new_segment = np.ones(self.n, dtype=bool)
         if self.n:
-            new_segment[1:] = (self.p_doc[1:] != self.p_doc[:-1]) | (self.p_seg[1:] != self.p_seg[:-1])
-        self.p_segid = (np.cumsum(new_segment) - 1).astype(np.int32)
+            new_segment[1:] = (self.p_doc[1:] != self.p_doc[:-1]) | (segment[1:] != segment[:-1])
+        del segment
+        self.p_segid = (np.cumsum(new_segment, dtype=np.int64) - 1).astype(np.int32)
 
-    def _gather(self, name: str, dtype, rows_are_passages: bool = True) -> np.ndarray:
-        """One array of every document's ``name`` (passages by row, or by column);
-        each document's array becomes a view into it."""
+    def _gather(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's estimators (passages by row) and band keys (one row per
+        band) in one array each; each document's arrays become views into them,
+        and its own buffer is freed at once."""
         if not self.docs:
-            return np.zeros((0, 1) if rows_are_passages else (1, 0), dtype=dtype)
-        shape = getattr(self.docs[0], name).shape
-        width = shape[1] if rows_are_passages else shape[0]
-        whole = np.empty((self.n, width) if rows_are_passages else (width, self.n), dtype=dtype)
+            return np.zeros((0, 1), dtype=np.uint8), np.zeros((1, 0), dtype=np.uint32)
+        bits = np.empty((self.n, self.docs[0].p_bits.shape[1]), dtype=np.uint8)
+        bands = np.empty((self.docs[0].p_bands.shape[0], self.n), dtype=np.uint32)
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
-            part = whole[lo:hi] if rows_are_passages else whole[:, lo:hi]
-            part[...] = getattr(doc, name)
-            setattr(doc, name, part)
+            bits[lo:hi] = doc.p_bits
+            bands[:, lo:hi] = doc.p_bands
+            doc.p_bits, doc.p_bands = bits[lo:hi], bands[:, lo:hi]
             if d % 2000 == 1999:
                 _release_freed_memory()
         _release_freed_memory()
-        return whole
+        return bits, bands
 
     def band(self, j: int, index: np.ndarray) -> np.ndarray:
         """Band ``j``'s key of the passages ``index``."""
@@ -186,8 +187,11 @@ def exact_groups(corpus: Corpus) -> np.ndarray:
     group = np.arange(n, dtype=np.int64 if n >= 2 ** 31 else np.int32)
     if n == 0:
         return group
-    order = np.argsort(corpus.p_exact, kind="stable")
-    keys = corpus.p_exact[order]
+    exact = (np.concatenate([d.p_exact for d in corpus.docs]) if corpus.docs
+             else np.zeros(0, dtype=np.uint64))
+    order = np.argsort(exact, kind="stable")
+    keys = exact[order]
+    del exact
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     ends = np.concatenate((starts[1:], [n]))
     for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
@@ -267,12 +271,15 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         packed <<= np.uint64(32)
         packed |= position
         packed.sort()
-        keys = (packed >> np.uint64(32)).astype(np.uint32)
+        keys = packed.view(np.uint32)[1::2]  # the high halves (little-endian), no copy
+        if sys.byteorder != "little":
+            keys = (packed >> np.uint64(32)).astype(np.uint32)
         same = (keys[1:] == keys[:-1]).view(np.int8)
         del keys
         if not same.any():
             return 0, np.zeros(0, dtype=np.int64)
-        step = np.diff(np.concatenate(([0], same, [0])).astype(np.int8))
+        edge = np.zeros(1, dtype=np.int8)
+        step = np.diff(np.concatenate((edge, same, edge)))
         del same
         run_start = np.flatnonzero(step == 1)
         lengths = np.flatnonzero(step == -1) + 1 - run_start
@@ -297,9 +304,14 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
             kept.append(_filter_pairs(corpus, a, b, scope, need))
         return collisions, (np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64))
 
-    workers = max(1, min(2, os.cpu_count() or 1))
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(one_band, range(bands)))
+    # Two threads halve the time; above a million passages one thread keeps the
+    # peak memory down (each thread holds its band's copies, and glibc a heap).
+    workers = max(1, min(2 if len(reps) < PARALLEL_BANDS_UP_TO else 1, os.cpu_count() or 1))
+    if workers == 1:
+        results = [one_band(j) for j in range(bands)]
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(one_band, range(bands)))
     stats["band_collisions"] += sum(n for n, _ in results)
     found = [keys for _, keys in results if len(keys)]
     del results
@@ -381,6 +393,19 @@ def verify(corpus: Corpus, pairs: np.ndarray, threshold: float, sets: ShingleCac
 
 
 # -- 4. places and clusters --------------------------------------------------------
+class _Lookup:
+    """``lookup[p]`` as a Python int, from a numpy array (a dict of a million
+    entries would cost ten times the memory)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+    def __getitem__(self, index) -> int:
+        return int(self.array[index])
+
+
 class UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -502,7 +527,9 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     pl_doc = doc[new]
     pl_first = first[new]
     pl_last = np.maximum.reduceat(last, np.flatnonzero(new))
-    place = dict(zip(hits.tolist(), place_of_hit.tolist()))
+    place_of = np.full(corpus.n, -1, dtype=np.int32)
+    place_of[hits] = place_of_hit
+    place = _Lookup(place_of)
 
     def allowed(a: int, b: int) -> bool:
         if a == b:
