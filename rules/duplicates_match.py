@@ -147,12 +147,12 @@ class Corpus:
         start, end = int(doc.sent_src[first, 0]), int(doc.sent_src[last - 1, 1])
         return span_at(self.paths[d], doc.line_starts, start, end)
 
-    def excerpt(self, d: int, sentence: int, limit: int = 44) -> str:
-        """The start of a sentence for messages: normalised text (words only), as
+    def excerpt(self, d: int, first: int, last: int, limit: int = 44) -> str:
+        """The start of a passage for messages: normalised text (words only), as
         the original is not kept for millions of sentences."""
         doc = self.docs[d]
-        s = int(doc.sent_norm[sentence, 0])
-        text = doc.norm[s:min(int(doc.sent_norm[sentence, 1]), s + limit + 20)]
+        s = int(doc.sent_norm[first, 0])
+        text = doc.norm[s:min(int(doc.sent_norm[last - 1, 1]), s + limit + 20)]
         return text[:1].upper() + text[1:]
 
 
@@ -542,20 +542,25 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
         q = place[p]
         return corpus.p_first[p] == pl_first[q] and corpus.p_last[p] == pl_last[q]
 
-    # Links: place -> {twin place: (similarity, exact, twin passage)}, capped per group.
-    links: list[dict[int, tuple[float, bool, int]]] = [dict() for _ in range(n_places)]
+    # Links: place -> {twin place: (similarity, exact, twin passage, rank)}, capped per
+    # group. Between two places the link kept is an exact copy of the whole place if
+    # there is one, else the pair whose passage here is widest, then most similar: so
+    # a paragraph reports its similarity to the twin paragraph, not that of one
+    # identical sentence inside it.
+    links: list[dict[int, tuple]] = [dict() for _ in range(n_places)]
 
     def link(p: int, targets: np.ndarray, similarity: float, exact: bool) -> None:
         a = place[p]
         exact = exact and covers(p)
+        rank = (exact, int(corpus.p_last[p] - corpus.p_first[p]), similarity)
         count = 0
         for t in targets[:4 * ANCHORS].tolist():
             b = place[t]
             if not allowed(a, b):
                 continue
             old = links[a].get(b)
-            if old is None or (similarity, exact) > old[:2]:
-                links[a][b] = (similarity, exact, t)
+            if old is None or rank > old[3]:
+                links[a][b] = (similarity, exact, t, rank)
             count += 1
             if count >= ANCHORS:
                 break
@@ -645,7 +650,7 @@ def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first
     else:  # only linked through other places of its cluster
         ref = eligible[0]
     if ref in direct:
-        similarity, exact, passage = direct[ref]
+        similarity, exact, passage, _ = direct[ref]
         ref_span = _passage_span(corpus, passage)
     else:
         exact = False
@@ -655,7 +660,7 @@ def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first
     span = corpus.span(d, first, last)
     more = count - 1
     tail = f" and {more} more" if more else ""
-    quoted = _quote(corpus.excerpt(d, first))
+    quoted = _quote(corpus.excerpt(d, first, last))
     if exact:
         code = "DUP102"
         message = (f"exact duplicate of {location(ref_span)}{tail}: {quoted}; keep one copy "
@@ -671,7 +676,7 @@ def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first
         if t == ref:
             continue
         if t in direct:
-            sim, ex, passage = direct[t]
+            sim, ex, passage, _ = direct[t]
             related.append(Related(_passage_span(corpus, passage), _link_note(sim, ex)))
         else:
             related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last),
@@ -683,7 +688,7 @@ def _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
                  pl_last) -> Reported:
     d, first, last = int(pl_doc[q]), int(pl_first[q]), int(pl_last[q])
     span = corpus.span(d, first, last)
-    quoted = _quote(corpus.excerpt(d, first))
+    quoted = _quote(corpus.excerpt(d, first, last))
     head = cluster[0]
     if head == q:
         where = f"this is the first of {len(cluster)} places"
@@ -698,7 +703,7 @@ def _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
     for t in eligible[:params.max_related]:
         note = "first occurrence" if t == head else "another copy"
         if t in links[q]:
-            sim, exact, _ = links[q][t]
+            sim, exact, _, _ = links[q][t]
             note += f" ({_link_note(sim, exact)})"
         related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last), note))
     return Reported("DUP104", span, message, corpus.text(d, first, last), related)
