@@ -19,7 +19,6 @@ import textwrap
 from dataclasses import dataclass
 
 from textsieve.cache import cache_key
-from textsieve.findings import Finding
 from textsieve.rule import Option, Rule
 
 _SHINGLES = ("word-1", "word-2", "word-3", "word-4", "word-5",

@@ -11,13 +11,16 @@ process, on the ``DocSketch`` of every document.
    and 0.1 ms per key (``benchmarks/dup_speed.py lsh-baseline``): 200 MB of
    prose has about four million passages. A bucket of more than
    ``BUCKET_ANCHORS`` passages pairs each member with its first
-   ``BUCKET_ANCHORS`` members only, so no bucket is quadratic. A b-bit MinHash
-   of 64 more permutations then estimates each candidate's similarity and
-   drops those that cannot be near the threshold (a pair exactly at it is
-   dropped with probability <= 0.004).
+   ``BUCKET_ANCHORS`` members only, so no bucket is quadratic; a bucket made
+   only of overlapping windows of one paragraph is skipped before pairing
+   (they are most collisions). A b-bit MinHash — the two low bits of every
+   signature value, less the band that collided — then estimates each
+   candidate's similarity and drops those that cannot be near the threshold
+   (a pair exactly at it is dropped with probability <= 0.004).
 3. **Verification**: every candidate's true Jaccard similarity over its exact
    shingle sets (strings, no hashing) must reach the threshold; nothing the LSH
-   proposes is reported unverified.
+   proposes is reported unverified. A verified pair is dropped when a passage
+   inside one side matches the other side at least as well (``undominated``).
 4. **Places**: in each document, matched passages that overlap merge into one
    place (so overlapping windows give one finding); places linked by exact
    groups or verified pairs form clusters (union-find). Every place of a
@@ -30,7 +33,6 @@ process, on the ``DocSketch`` of every document.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field

@@ -19,8 +19,11 @@ This is the ``collect`` half of the DUP rules; it runs in the worker processes.
   element-wise minimum of its sentences' signatures (MinHash of a union).
   ``tests/test_duplicates.py`` checks the signatures bit for bit against
   ``datasketch.MinHash.update_batch``.
-* The **band keys** (b bands of r rows) are what LSH needs; they are all that
-  leaves the worker besides the normalised text used for exact verification.
+* The **band keys** (b bands of r rows, 32 bits each) are what LSH needs, and
+  the two low bits of every signature value (packed four to a byte) estimate a
+  candidate's similarity; with the normalised text, used for exact
+  verification, they are all that leaves the worker: about 200 bytes per
+  passage, one buffer per document.
 
 numpy is imported at module level (cheap, and needed by every caller);
 datasketch (and the scipy it imports) only when permutations are first needed.

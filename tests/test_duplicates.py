@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from textsieve.cache import Cache
 from textsieve.findings import Finding
