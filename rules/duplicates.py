@@ -57,8 +57,8 @@ _OPTIONS_DOC = """Shared by DUP101, DUP102 and DUP104, in `[tool.textsieve.dup]`
 "word-2"`), verified exactly for every reported pair: three words substituted in a
 25-word sentence score 0.60 or more, sentences reordered 1.0. Lower it (0.5) to catch
 heavier edits, at the cost of more candidates to verify and more memory; raise it
-for closer copies only. `char-5` shingles also forgive spelling changes, at several times the hashing
-cost. The LSH banding follows from `threshold` and `num-perm`, so that a pair exactly
+for closer copies only. `char-5` shingles also forgive spelling changes, at several
+times the hashing cost. The LSH banding follows from `threshold` and `num-perm`, so that a pair exactly
 at the threshold is proposed with probability at least 0.995. `scope` limits the
 pairs to other files or to the same file; `allow` takes regular expressions for
 intended boilerplate. `textsieve check --corpus DIR FILE…` compares the named files
@@ -193,7 +193,7 @@ class ExactDuplicatePassage(_PassageRule):
 
     ## Example
     `docs/b.md:3:1: DUP102 exact duplicate of docs/a.md:7:1 and 1 more: "The cache is stored
-    in the user's…"; keep one copy and link to it, or rewrite this one`
+    in the users…"; keep one copy and link to it, or rewrite this one`
 
     ## Instead
     Keep the text in one place and link to it, or include it from one source
