@@ -161,13 +161,19 @@ class Corpus:
 def _release_freed_memory() -> None:
     """Give the heap pages freed by the documents' small arrays back to the system
     (glibc keeps them otherwise, and the peak memory of a 200 MB corpus grows by
-    their size)."""
-    try:
-        import ctypes
+    their size). A no-op where there is no glibc."""
+    if _TRIM[0] is None:
+        try:
+            import ctypes
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+            _TRIM[0] = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM[0] = False
+    if _TRIM[0]:
+        _TRIM[0](0)
+
+
+_TRIM: list = [None]
 
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
