@@ -1,7 +1,8 @@
 """Quality of the DUP passage rules on copies injected into real prose.
 
     python benchmarks/dup_quality.py [--documents 250] [--copies 800] [--seed 5]
-                                     [--threshold 0.55] [--shingles word-2] [--write DIR]
+                                     [--threshold 0.6] [--shingles word-2] [--write DIR]
+    python benchmarks/dup_quality.py --shingle-study
 
 1. **Base corpus**: real paragraphs on every machine with Python (the language
    reference in ``pydoc_data.topics``, plus CMake's reST help when installed;
@@ -38,6 +39,8 @@ Reported:
   passages with exact similarity >= threshold (found by a prefix-filtered
   all-pairs join, Bayardo et al. 2007) that the banding proposes, before and
   after the b-bit estimate, and after exact verification.
+
+``--shingle-study`` compares shingle kinds instead (see ``shingle_study``).
 """
 
 from __future__ import annotations
@@ -411,6 +414,47 @@ def evaluate(args) -> dict:
     }
 
 
+def shingle_study(seed: int) -> dict:
+    """How each shingle kind scores a copy with k words substituted in a sentence of
+    20-30 words, against how similar unrelated sentences of the same text are.
+
+    "mean/p05" is the mean and 5th percentile similarity of the edited copies;
+    "E[J^4]" the mean 4th power of the similarity of random unrelated pairs (with
+    4-row bands, the chance that such a pair becomes an LSH candidate is about
+    bands x E[J^4]: what the banding costs); "shingles/word" the hashing cost.
+    """
+    rng = random.Random(seed)
+    sentences = [s.text for p in real_paragraphs() for s in split_sentences(p)]
+    sentences = list(dict.fromkeys(s for s in sentences if len(s.split()) >= 8))
+    rng.shuffle(sentences)
+    normal = [n for n in sketch.normalise_sentences(sentences) if n]
+    pool, vocabulary = normal[:2000], sorted({w for n in normal for w in n.split()})
+    middle = [n for n in normal[2000:] if 20 <= len(n.split()) <= 30][:500]
+    out = {}
+    for choice in ("word-1", "word-2", "word-3", "word-5", "char-4", "char-5"):
+        kind, size = sketch.parse_shingles(choice)
+        sets = [sketch.sentence_shingles(n, kind, size) for n in pool]
+        pairs = [(rng.randrange(len(sets)), rng.randrange(len(sets))) for _ in range(200_000)]
+        background = np.array([match.jaccard(sets[a], sets[b]) for a, b in pairs if a != b])
+        background = background[background < 0.5]  # unrelated pairs only
+        row = {"shingles/word": round(sum(len(s) for s in sets) / sum(n.count(" ") + 1
+                                                                       for n in pool), 2),
+               "E[J^4] unrelated": f"{np.mean(background ** 4):.1e}"}
+        for k in (1, 2, 3, 5):
+            scores = []
+            for n in middle:
+                words = n.split()
+                for i in rng.sample(range(len(words)), k):
+                    words[i] = rng.choice(vocabulary)
+                scores.append(match.jaccard(sketch.sentence_shingles(n, kind, size),
+                                            sketch.sentence_shingles(" ".join(words), kind,
+                                                                     size)))
+            row[f"{k} substituted: mean/p05"] = (f"{np.mean(scores):.2f}/"
+                                                 f"{np.quantile(scores, 0.05):.2f}")
+        out[choice] = row
+    return {"command": "python benchmarks/dup_quality.py --shingle-study", "shingles": out}
+
+
 def _ratio(k: int, n: int) -> str:
     return f"{k}/{n} = {k / n:.3f}" if n else "0/0"
 
@@ -428,7 +472,10 @@ def main() -> None:
                         default=NearDuplicatePassage.options["threshold"].default)
     parser.add_argument("--shingles", default=NearDuplicatePassage.options["shingles"].default)
     parser.add_argument("--write", help="also write the corpus to this directory")
-    print(json.dumps(evaluate(parser.parse_args()), indent=2))
+    parser.add_argument("--shingle-study", action="store_true",
+                        help="compare shingle kinds on edited sentences instead")
+    args = parser.parse_args()
+    print(json.dumps(shingle_study(args.seed) if args.shingle_study else evaluate(args), indent=2))
 
 
 if __name__ == "__main__":
