@@ -19,7 +19,6 @@ from textsieve.sentences import Sentence, split_sentences
 
 FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
                     ".txt": "text", ".text": "text", ".rst": "rst", ".rest": "rst"}
-SEGMENT_KINDS = ("heading", "paragraph", "list_item", "table_cell", "blockquote")
 
 
 @dataclass(frozen=True)
@@ -120,12 +119,6 @@ class Document:
     @cached_property
     def sentences(self) -> list[Sentence]:
         return [s for seg in self.segments for s in seg.sentences]
-
-    def segment_at(self, offset: int) -> Segment | None:
-        for seg in self.segments:
-            if seg.start <= offset < seg.end:
-                return seg
-        return None
 
     @cached_property
     def word_count(self) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 from textsieve.cache import NO_CACHE, Cache, cache_key
 from textsieve.document import Directive, Document, SourceInfo, format_for
-from textsieve.findings import SEVERITY_RANK, Finding
+from textsieve.findings import Finding
 from textsieve.rule import Rule, RuleUnavailable
 from textsieve.source import DEFAULT_MAX_FILE_SIZE, SourceError, content_hash, decode, read_file
 from textsieve.suppressions import Suppressions
@@ -250,7 +250,3 @@ def _directive_span(path: str, directive: Directive):
     width = directive.end - directive.start
     return Span(path, directive.line, directive.column, directive.line, directive.column + width,
                 directive.start, directive.end)
-
-
-def worst(findings: list[Finding]) -> int:
-    return max((SEVERITY_RANK[f.severity] for f in findings), default=-1)
