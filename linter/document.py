@@ -35,7 +35,7 @@ class Directive:
 
 @dataclass
 class Segment:
-    kind: str
+    kind: str  # heading, paragraph, list_item, table_cell or blockquote
     start: int
     end: int
     text: str
