@@ -554,13 +554,7 @@ class Session:
 
     def close(self) -> None:
         _LAST_STATS[0] = self.stats
-        tool, self.tool = self.tool, None
-        if tool is not None:
-            try:
-                with self._local_env():
-                    tool.close()
-            except Exception:
-                pass
+        self._drop_tool()
 
     # -- cache ---------------------------------------------------------------------
     def _key(self, text: str) -> str:
