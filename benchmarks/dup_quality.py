@@ -57,7 +57,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dup_speed import real_paragraphs  # noqa: E402
+from dup_speed import edit_word, real_paragraphs  # noqa: E402
 
 from textsieve.document import Document  # noqa: E402
 from textsieve.rules import duplicates_match as match  # noqa: E402
@@ -149,13 +149,7 @@ def edit(kind: str, level: int, sentences: list[str], rng: random.Random,
         words = " ".join(out).split()
         for _ in range(level):
             op = rng.choice(("sub", "ins", "del")) if kind == "mix" else kind
-            i = rng.randrange(len(words))
-            if op == "sub":
-                words[i] = rng.choice(vocabulary)
-            elif op == "ins":
-                words.insert(i, rng.choice(vocabulary))
-            elif len(words) > 8:
-                del words[i]
+            edit_word(words, op, rng, vocabulary)
         # Keep the sentence ends where they were (by word count).
         out, k = [], 0
         for s in sentences:

@@ -117,15 +117,19 @@ def edit_words(text: str, edits: int, rng: random.Random, vocabulary: list[str])
     """``edits`` random word substitutions, insertions or deletions."""
     words = text.split()
     for _ in range(edits):
-        op = rng.choice(("sub", "ins", "del"))
-        i = rng.randrange(len(words))
-        if op == "sub":
-            words[i] = rng.choice(vocabulary)
-        elif op == "ins":
-            words.insert(i, rng.choice(vocabulary))
-        elif len(words) > 8:
-            del words[i]
+        edit_word(words, rng.choice(("sub", "ins", "del")), rng, vocabulary)
     return " ".join(words)
+
+
+def edit_word(words: list[str], op: str, rng, vocabulary: list[str]) -> None:
+    """One word substituted, inserted or deleted (never below 8 words), in place."""
+    i = rng.randrange(len(words))
+    if op == "sub":
+        words[i] = rng.choice(vocabulary)
+    elif op == "ins":
+        words.insert(i, rng.choice(vocabulary))
+    elif len(words) > 8:
+        del words[i]
 
 
 FOOTER = ("This page is part of the project handbook. If you find an error or something "
