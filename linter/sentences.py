@@ -11,7 +11,7 @@ a sentence, because sentences are split inside one segment only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations after which a period does not end a sentence, lower-cased without the dot.
 ABBREVIATIONS = frozenset(
@@ -27,10 +27,11 @@ ABBREVIATIONS = frozenset(
 _CANDIDATE = re.compile(r"(?:\.{3}|…|[.!?])+[\"'”’»)\]]*(?=\s+|$)")
 _OPENER = re.compile(r"""\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-ÞĀ-ſΑ-ΩА-Я#*_]""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_SPACE_TO_END = re.compile(r"\s*\Z")
+_DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence at ``start``..``end`` (offsets into the document text)."""
 
     start: int
@@ -40,10 +41,12 @@ class Sentence:
 
 def _ends_sentence(text: str, dot_end: int, match: re.Match, revealed: bytes | None) -> bool:
     mark = match.group(0)
-    following = text[match.end():]
-    if following.strip() == "":
+    after = match.end()
+    # Matched in place: slicing off the rest of the segment for every candidate
+    # made long paragraphs quadratic.
+    if _SPACE_TO_END.match(text, after):
         return True
-    if not _OPENER.match(following) and not _opens_with_markup(text, match.end(), revealed):
+    if not _OPENER.match(text, after) and not _opens_with_markup(text, after, revealed):
         return False
     if not mark.startswith(".") or mark.startswith("..."):
         return True
@@ -57,7 +60,7 @@ def _ends_sentence(text: str, dot_end: int, match: re.Match, revealed: bytes | N
     # An initial ("J. Smith") or a dotted acronym ("U.S.", "F.B.I.").
     if len(bare) == 1 and bare.isupper():
         return False
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", bare):
+    if _DOTTED_ACRONYM.fullmatch(bare):
         return False
     return True
 
