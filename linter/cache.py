@@ -28,8 +28,16 @@ def cache_key(*parts: Any) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(__version__.encode())
     for part in parts:
-        digest.update(b"\x1f")
-        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        # A document's text goes in as it is (its repr would be a copy with escapes).
+        if isinstance(part, str):
+            digest.update(b"\x1fs")
+            digest.update(part.encode("utf-8", "surrogatepass"))
+        elif isinstance(part, bytes):
+            digest.update(b"\x1fb")
+            digest.update(part)
+        else:
+            digest.update(b"\x1f")
+            digest.update(repr(part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
