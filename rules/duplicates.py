@@ -9,8 +9,10 @@ analysis, which is computed once per run: a place is reported once, by the
 most specific rule (a passage in five documents is DUP104 there, not DUP101
 as well). DUP103 reads only the titles.
 
-Nothing here imports datasketch or scipy at module import: they load on the
-first signature.
+The signatures are datasketch's MinHash values (scheme ``affine32``), bit for
+bit, computed with numpy for all shingles at once; datasketch itself (and the
+scipy it imports) is only the tests' and benchmarks' reference, never loaded
+by a check.
 """
 
 from __future__ import annotations
@@ -76,6 +78,13 @@ class _DupRule(Rule):
 
     # -- parameters --------------------------------------------------------------
     def _sketch_params(self):
+        # Asked for every document: the settings do not change during a run.
+        params = self.__dict__.get("_sketch_params_memo")
+        if params is None:
+            params = self.__dict__["_sketch_params_memo"] = self._make_sketch_params()
+        return params
+
+    def _make_sketch_params(self):
         from textsieve.rules.duplicates_sketch import SketchParams, choose_bands, parse_shingles
 
         kind, size = parse_shingles(self.settings["shingles"])

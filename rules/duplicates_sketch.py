@@ -26,7 +26,8 @@ This is the ``collect`` half of the DUP rules; it runs in the worker processes.
   passage, one buffer per document.
 
 numpy is imported at module level (cheap, and needed by every caller);
-datasketch (and the scipy it imports) only when permutations are first needed.
+datasketch is the reference the tests hold these signatures to, not imported
+at run time (it imports scipy: half a second for every worker process).
 """
 
 from __future__ import annotations
@@ -177,11 +178,16 @@ def substring_hash(text: str) -> int:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters (a, b) for ``num_perm`` values."""
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
-    return a.astype(U32), b.astype(U32)
+    """datasketch's affine32 permutation parameters (a, b) for ``num_perm`` values:
+    ``MinHash(num_perm, seed=SEED, scheme="affine32").permutations``, drawn here
+    the way datasketch 2 draws them (an odd ``a``, any ``b``, from numpy's
+    ``RandomState(seed)``), because importing datasketch imports scipy, which
+    cost every process half a second. ``tests/test_duplicates.py`` checks them
+    against datasketch itself, and the signatures against ``MinHash.update_batch``."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=U32) * U32(2) + U32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=U32)
+    return a, b
 
 
 def minhash_rows(shingles32: np.ndarray, groups: np.ndarray, num_perm: int) -> np.ndarray:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from textsieve.cache import Cache
 from textsieve.findings import Finding
@@ -62,6 +63,27 @@ def test_signatures_are_datasketch_minhash_values():
     reference = MinHash(num_perm=64, seed=sketch.SEED, scheme="affine32", hashfunc=int)
     reference.update_batch(shingles.tolist())
     assert np.array_equal(ours, reference.hashvalues)
+
+
+@pytest.mark.parametrize("num_perm", [16, 160, 224, 1024])
+def test_permutations_are_datasketchs_own(num_perm):
+    from datasketch import MinHash
+
+    a, b = sketch.permutations(num_perm)
+    ref_a, ref_b = MinHash(num_perm=num_perm, seed=sketch.SEED, scheme="affine32").permutations
+    assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
+
+
+def test_checking_with_dup_rules_loads_neither_datasketch_nor_scipy(tmp_path):
+    (tmp_path / "a.md").write_text("The cache keeps every signature of the corpus on disk for later.\n")
+    code = ("import sys, json; from textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--select', 'DUP', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'datasketch', 'scipy', 'numpy'})), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.md")],
+                         capture_output=True, text=True, check=True).stderr
+    assert json.loads(out.strip().splitlines()[-1]) == ["numpy"]  # the DUP rules did run
 
 
 def test_blocked_minhash_matches_the_direct_computation():
