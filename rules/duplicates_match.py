@@ -48,7 +48,7 @@ BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a lar
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
 VERIFY_CACHE = 16384  # sentence shingle sets kept for verification
-PARALLEL_BANDS_UP_TO = 1_000_000  # passages; larger corpora band in one thread
+TRIM_EACH_BAND_FROM = 1_000_000  # passages: from here on, freed memory goes back after each band
 PAIR_CHUNK = 1 << 17  # runs of a band paired and filtered at a time (bounds the memory)
 
 
@@ -94,6 +94,7 @@ class Corpus:
         # a view of it, freed pages handed back as the copy goes, so nothing is
         # held twice.
         self.p_bits, self.p_bands = self._gather()
+        self.p_words = self.p_bits.view(np.uint64)  # the estimators, 32 values a word
         first = self.docs[0] if self.docs else None
         self.num_perm = first.num_perm if first else 0
         self.rows = first.rows if first else 0
@@ -115,14 +116,16 @@ class Corpus:
         band) in one array each; each document's arrays become views into them,
         and its own buffer is freed at once."""
         if not self.docs:
-            return np.zeros((0, 1), dtype=np.uint8), np.zeros((1, 0), dtype=np.uint32)
-        bits = np.empty((self.n, self.docs[0].p_bits.shape[1]), dtype=np.uint8)
+            return np.zeros((0, 8), dtype=np.uint8), np.zeros((1, 0), dtype=np.uint32)
+        # Rows padded with zeros to whole 64-bit words, which the estimator reads.
+        width = self.docs[0].p_bits.shape[1]
+        bits = np.zeros((self.n, -(-width // 8) * 8), dtype=np.uint8)
         bands = np.empty((self.docs[0].p_bands.shape[0], self.n), dtype=np.uint32)
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
-            bits[lo:hi] = doc.p_bits
+            bits[lo:hi, :width] = doc.p_bits
             bands[:, lo:hi] = doc.p_bands
-            doc.p_bits, doc.p_bands = bits[lo:hi], bands[:, lo:hi]
+            doc.p_bits, doc.p_bands = bits[lo:hi, :width], bands[:, lo:hi]
             if d % 2000 == 1999:
                 _release_freed_memory()
         _release_freed_memory()
@@ -228,9 +231,20 @@ def estimator_minimum(threshold: float, values: int, miss: float = 0.004) -> int
     return values
 
 
-# Equal 2-bit fields in a byte of XORed packed values.
-_EQUAL_FIELDS = np.array([sum(((x >> s) & 3) == 0 for s in (0, 2, 4, 6)) for x in range(256)],
-                         dtype=np.uint8)
+_LOW_BITS = np.uint64(0x5555555555555555)  # the low bit of every 2-bit field
+
+
+def agreeing_values(corpus: Corpus, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """How many 2-bit values of passages ``x`` and ``y`` are equal: a word of 32
+    values at a time, XORed, each field's two bits folded into one, counted."""
+    words = corpus.p_words
+    differ = np.zeros(len(x), dtype=np.int32)
+    for k in range(words.shape[1]):
+        diff = words[x, k] ^ words[y, k]
+        diff |= diff >> np.uint64(1)
+        diff &= _LOW_BITS
+        differ += np.bitwise_count(diff)
+    return 32 * words.shape[1] - corpus.padding - differ
 
 
 def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
@@ -310,11 +324,17 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         for a, b in _run_pairs(members, starts, lengths):
             collisions += len(a)
             kept.append(_filter_pairs(corpus, a, b, scope, need))
-        return collisions, (np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64))
+        del members, segment, starts, lengths
+        kept = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+        if trim_each_band:  # each thread's heap holds its band's freed arrays otherwise
+            _release_freed_memory()
+        return collisions, kept
 
-    # Two threads halve the time; above a million passages one thread keeps the
-    # peak memory down (each thread holds its band's copies, and glibc a heap).
-    workers = max(1, min(2 if len(reps) < PARALLEL_BANDS_UP_TO else 1, os.cpu_count() or 1))
+    # Two threads halve the time (numpy releases the GIL while sorting and gathering).
+    # On large corpora the threads' heaps are trimmed after every band, which costs
+    # a little time and keeps ~100 MB of freed arrays from the peak memory.
+    trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM
+    workers = max(1, min(2, os.cpu_count() or 1))
     if workers == 1:
         results = [one_band(j) for j in range(bands)]
     else:
@@ -344,8 +364,7 @@ def _filter_pairs(corpus: Corpus, a: np.ndarray, b: np.ndarray, scope: str, need
     passed = []
     for k in range(0, len(a), chunk):
         x, y = a[k:k + chunk], b[k:k + chunk]
-        agree = _EQUAL_FIELDS[corpus.p_bits[x] ^ corpus.p_bits[y]].sum(axis=1, dtype=np.int32)
-        agree -= corpus.padding
+        agree = agreeing_values(corpus, x, y)
         passed.append(x[agree >= need] * corpus.n + y[agree >= need])
     return np.concatenate(passed) if passed else np.zeros(0, dtype=np.int64)
 

@@ -146,14 +146,24 @@ def test_estimator_minimum_keeps_pairs_at_the_threshold():
     assert sum(comb(156, k) * q ** k * (1 - q) ** (156 - k) for k in range(need, 157)) < 1e-3
 
 
-def test_packed_two_bit_values_count_equal_fields():
-    rng = np.random.default_rng(5)
-    a = rng.integers(0, 2 ** 32, (50, 10), dtype=np.uint32)
-    b = a.copy()
-    b[:, ::3] += 1  # changes the low bits of 4 of the 10 values
-    equal = match._EQUAL_FIELDS[sketch.pack_bits(a) ^ sketch.pack_bits(b)].sum(axis=1)
-    padding = sketch.packed_width(10) * 4 - 10
-    assert (equal - padding == 6).all()
+@pytest.mark.parametrize("num_perm", [100, 160])
+def test_estimator_counts_equal_two_bit_values(num_perm):
+    # Two documents of passages; every pair's count must equal a direct comparison of the
+    # unpacked 2-bit values (100 values: rows padded from 25 bytes to 32).
+    params = sketch.SketchParams("word", 2, num_perm, 25, 4, 4)
+    texts = ["Alpha beta gamma delta epsilon. Zeta eta theta iota kappa lambda.",
+             "Alpha beta gamma delta omicron. Zeta eta theta iota kappa mu nu.",
+             "Completely different words here and there. Nothing shared at all today."]
+    collected = [(f"{i}.md", sketch.sketch_document(make_document(t, f"{i}.md"), params))
+                 for i, t in enumerate(texts)]
+    fields = [np.unpackbits(d.p_bits[:, :, None], axis=2, bitorder="little")
+              .reshape(len(d.p_bits), -1, 2) for _, d in collected]
+    values = np.concatenate([f[:, :, 0] + 2 * f[:, :, 1] for f in fields])[:, :num_perm]
+    corpus = match.Corpus(collected)
+    x, y = np.triu_indices(corpus.n, 1)
+    expected = (values[x] == values[y]).sum(axis=1)
+    assert np.array_equal(match.agreeing_values(corpus, x, y), expected)
+    assert expected.min() < num_perm // 2 < expected.max()  # both kinds of pair are there
 
 
 def test_span_at_agrees_with_document_span():
