@@ -32,6 +32,7 @@ process, on the ``DocSketch`` of every document.
 
 from __future__ import annotations
 
+import bisect
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +48,7 @@ ANCHORS = 16  # links kept per place from one group of copies; title pairs per b
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
-VERIFY_CACHE = 16384  # sentence shingle sets kept for verification
+VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
 TRIM_EACH_BAND_FROM = 1_000_000  # passages: from here on, freed memory goes back after each band
 PAIR_CHUNK = 1 << 17  # runs of a band paired and filtered at a time (bounds the memory)
 
@@ -181,8 +182,8 @@ _TRIM: list = [None]
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
     """The same Span as ``Document.span`` (1-based lines and columns in characters)."""
-    line = int(np.searchsorted(line_starts, start, side="right"))
-    end_line = int(np.searchsorted(line_starts, end, side="right"))
+    line = int(line_starts.searchsorted(start, side="right"))
+    end_line = int(line_starts.searchsorted(end, side="right"))
     return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
                 end - int(line_starts[end_line - 1]) + 1, start, end)
 
@@ -382,22 +383,27 @@ class ShingleCache:
 
     def __init__(self, corpus: Corpus, kind: str, size: int):
         self.corpus, self.kind, self.size = corpus, kind, size
-        self.sentences: dict[tuple[int, int], set[str]] = {}
+        # Sentences are cached by one number: a document's first sentence plus the sentence.
+        counts = [len(d.sent_norm) for d in corpus.docs]
+        self.first_sentence = np.concatenate(([0], np.cumsum(counts))).tolist() if counts else [0]
+        self.sentences: dict[int, set[str]] = {}
 
     def sentence(self, d: int, s: int) -> set[str]:
-        found = self.sentences.get((d, s))
+        key = self.first_sentence[d] + s
+        found = self.sentences.get(key)
         if found is None:
             if len(self.sentences) >= VERIFY_CACHE:
                 self.sentences.clear()
             doc = self.corpus.docs[d]
-            text = doc.norm[int(doc.sent_norm[s, 0]):int(doc.sent_norm[s, 1])]
-            found = self.sentences[(d, s)] = sentence_shingles(text, self.kind, self.size)
+            start, end = doc.sent_norm[s].tolist()
+            found = self.sentences[key] = sentence_shingles(doc.norm[start:end], self.kind,
+                                                            self.size)
         return found
 
     def get(self, d: int, first: int, last: int) -> set[str]:
         if last - first == 1:
             return self.sentence(d, first)
-        return set().union(*(self.sentence(d, s) for s in range(first, last)))
+        return set().union(*[self.sentence(d, s) for s in range(first, last)])
 
     def passage(self, p: int) -> set[str]:
         c = self.corpus
@@ -405,15 +411,31 @@ class ShingleCache:
 
 
 def verify(corpus: Corpus, pairs: np.ndarray, threshold: float, sets: ShingleCache):
-    """The candidate pairs whose true Jaccard similarity reaches ``threshold``."""
+    """The candidate pairs whose true Jaccard similarity reaches ``threshold``.
+
+    Pairs come sorted by their first passage, whose set is built once for all of
+    its pairs; positions are read from the arrays a chunk of pairs at a time."""
     edges = []
+    get = sets.get
     for lo in range(0, len(pairs), 1 << 16):
-        for i, j in pairs[lo:lo + (1 << 16)].tolist():
-            a, b = sets.passage(i), sets.passage(j)
-            small, large = sorted((len(a), len(b)))
-            if small < threshold * large:  # J <= small/large: cannot reach the threshold
+        chunk = pairs[lo:lo + (1 << 16)]
+        left, right = chunk[:, 0], chunk[:, 1]
+        last_i, a = -1, set()
+        for i, di, fi, li, j, dj, fj, lj in zip(
+                left.tolist(), corpus.p_doc[left].tolist(), corpus.p_first[left].tolist(),
+                corpus.p_last[left].tolist(), right.tolist(), corpus.p_doc[right].tolist(),
+                corpus.p_first[right].tolist(), corpus.p_last[right].tolist()):
+            if i != last_i:
+                a, last_i = get(di, fi, li), i
+            b = get(dj, fj, lj)
+            na, nb = len(a), len(b)
+            if na < nb:
+                if na < threshold * nb:  # J <= small/large: cannot reach the threshold
+                    continue
+            elif nb < threshold * na:
                 continue
-            similarity = jaccard(a, b)
+            inter = len(a & b)
+            similarity = inter / (na + nb - inter) if na or nb else 1.0
             if similarity >= threshold - 1e-9:  # 18/30 is 0.6 however it is rounded
                 edges.append((i, j, similarity))
     return edges
@@ -504,21 +526,34 @@ def undominated(corpus: Corpus, group: np.ndarray, edges):
         gi, gj = int(group[i]), int(group[j])
         similar[(gi, gj)] = similar[(gj, gi)] = max(sim, similar.get((gi, gj), 0.0))
 
-    def inner(p: int):
-        d = int(corpus.p_doc[p])
-        first, last = int(corpus.p_first[p]), int(corpus.p_last[p])
-        k = int(corpus.base[d]) + int(np.searchsorted(
-            corpus.p_first[corpus.base[d]:corpus.base[d + 1]], first, side="left"))
-        end = int(corpus.base[d + 1])
-        while k < end and corpus.p_first[k] < last:
-            if corpus.p_last[k] <= last and k != p:
-                yield k
-            k += 1
+    # A document's passages as lists (first sentence, last, group), for a few thousand
+    # documents at a time: scanning numpy arrays element by element is slow.
+    by_doc: dict[int, tuple[int, list, list, list]] = {}
+
+    def passages_of(d: int):
+        found = by_doc.get(d)
+        if found is None:
+            if len(by_doc) >= 4096:
+                by_doc.clear()
+            lo, hi = int(corpus.base[d]), int(corpus.base[d + 1])
+            found = by_doc[d] = (lo, corpus.p_first[lo:hi].tolist(), corpus.p_last[lo:hi].tolist(),
+                                 group[lo:hi].tolist())
+        return found
+
+    def inner_groups(p: int):
+        """Groups of the passages inside passage ``p`` (sorted by first, then last sentence)."""
+        lo, firsts, lasts, groups = passages_of(int(corpus.p_doc[p]))
+        k = p - lo
+        first, last = firsts[k], lasts[k]
+        m = bisect.bisect_left(firsts, first)
+        while m < len(firsts) and firsts[m] < last:
+            if lasts[m] <= last and m != k:
+                yield groups[m]
+            m += 1
 
     def beaten(p: int, other: int, sim: float) -> bool:
         target = int(group[other])
-        for q in inner(p):
-            g = int(group[q])
+        for g in inner_groups(p):
             if g == target or similar.get((g, target), 0.0) >= sim:
                 return True
         return False
