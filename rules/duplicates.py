@@ -93,6 +93,10 @@ class _DupRule(Rule):
                             self.settings["min-words"], tuple(self.settings["allow"]),
                             self.settings["title-levels"])
 
+    def _sketch_key(self, document) -> str:
+        """What a document's passage sketch depends on: its text, format and the settings."""
+        return cache_key("DUP-sketch", document.format, self._sketch_params().key(), document.text)
+
     def _match_params(self):
         from textsieve.rules.duplicates_match import MatchParams
         from textsieve.rules.duplicates_sketch import parse_shingles
@@ -110,7 +114,7 @@ class _PassageRule(_DupRule):
         from textsieve.rules.duplicates_sketch import sketch_document
 
         params = self._sketch_params()
-        key = cache_key("DUP-sketch", document.format, params.key(), document.text)
+        key = self._sketch_key(document)
         found = _MEMO_SKETCH.get(key)
         if found is not None:
             return found
@@ -257,6 +261,10 @@ class NearIdenticalTitle(_DupRule):
     def collect(self, document):
         from textsieve.rules.duplicates_sketch import line_starts_of, sketch_titles
 
+        # When the passage rules run too, their sketch of this document has the titles.
+        sketch = _MEMO_SKETCH.get(self._sketch_key(document))
+        if sketch is not None:
+            return TitleSketch(sketch.titles, sketch.line_starts if sketch.titles else None)
         titles, _ = sketch_titles(document, self.settings["title-levels"])
         return TitleSketch(titles, line_starts_of(document.text) if titles else None)
 

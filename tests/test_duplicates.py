@@ -453,3 +453,20 @@ def test_importing_the_rules_does_not_load_datasketch_or_scipy():
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,
                          text=True, check=True).stdout
     assert json.loads(out) == []
+
+
+def test_titles_are_the_same_whether_or_not_the_passage_rules_run(tmp_path):
+    # DUP103 takes the titles from the passage rules' sketch when they run: same findings.
+    from helpers import textsieve
+
+    for name, title in (("a.md", "Military Cooperation: A Pillar of Islamic Nation's Defense"),
+                        ("b.md", "Strategic Alliances: A Pillar of Islamic Nation's Defense"),
+                        ("c.rst", "Strategic Alliances\n===================")):
+        body = f"# {title}\n\nSome words of the body that differ in {name} only.\n"
+        (tmp_path / name).write_text(body if name.endswith(".md") else title + "\n\nBody.\n")
+    alone = textsieve("check", "--select", "DUP103", "--no-cache", "--format", "json",
+                      str(tmp_path))
+    family = textsieve("check", "--select", "DUP", "--no-cache", "--format", "json",
+                       str(tmp_path))
+    titles = lambda result: [f for f in result.json()["findings"] if f["code"] == "DUP103"]
+    assert len(titles(alone)) == 2 and titles(family) == titles(alone)
