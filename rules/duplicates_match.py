@@ -50,7 +50,8 @@ BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a lar
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
 VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
 TRIM_EACH_BAND_FROM = 1_000_000  # passages: from here on, freed memory goes back after each band
-PAIR_CHUNK = 1 << 17  # runs of a band paired and filtered at a time (bounds the memory)
+GATHER_BLOCK = 1 << 16  # passages whose band keys are transposed together
+PAIR_CHUNK = 1 << 20  # pairs of a band made and filtered at a time (bounds the memory)
 
 
 @dataclass(frozen=True)
@@ -114,21 +115,33 @@ class Corpus:
 
     def _gather(self) -> tuple[np.ndarray, np.ndarray]:
         """Every document's estimators (passages by row) and band keys (one row per
-        band) in one array each; each document's arrays become views into them,
-        and its own buffer is freed at once."""
+        band: what each band's sort reads) in one array each. Each document's
+        arrays become views into them and its own buffer is freed as the copy goes.
+        Band keys arrive passage by passage and are transposed a block of
+        documents at a time, so the writes into the band rows are long runs."""
         if not self.docs:
             return np.zeros((0, 8), dtype=np.uint8), np.zeros((1, 0), dtype=np.uint32)
         # Rows padded with zeros to whole 64-bit words, which the estimator reads.
         width = self.docs[0].p_bits.shape[1]
         bits = np.zeros((self.n, -(-width // 8) * 8), dtype=np.uint8)
-        bands = np.empty((self.docs[0].p_bands.shape[0], self.n), dtype=np.uint32)
+        bands = np.empty((self.docs[0].p_bands.shape[1], self.n), dtype=np.uint32)
+        block_start, freed = 0, 0
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
             bits[lo:hi, :width] = doc.p_bits
-            bands[:, lo:hi] = doc.p_bands
-            doc.p_bits, doc.p_bands = bits[lo:hi, :width], bands[:, lo:hi]
-            if d % 2000 == 1999:
-                _release_freed_memory()
+            last = d + 1 == len(self.docs)
+            if hi - self.base[block_start] >= GATHER_BLOCK or last:
+                first_row = self.base[block_start]
+                block = self.docs[block_start:d + 1]
+                bands[:, first_row:hi] = np.concatenate([b.p_bands for b in block]).T
+                for k, member in enumerate(block, block_start):
+                    member.p_bits = bits[self.base[k]:self.base[k + 1], :width]
+                    member.p_bands = bands[:, self.base[k]:self.base[k + 1]].T
+                freed += len(block)
+                block_start = d + 1
+                if freed >= 8000:
+                    _release_freed_memory()
+                    freed = 0
         _release_freed_memory()
         return bits, bands
 
@@ -249,24 +262,31 @@ def agreeing_values(corpus: Corpus, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
-    """Pairs (a, b), a < b, in chunks: all pairs inside runs of at most BUCKET_ANCHORS
-    members; in longer runs, each of the first BUCKET_ANCHORS members with every
-    later one (so no bucket is quadratic). ``members`` are in passage order."""
-    small = lengths <= BUCKET_ANCHORS
-    s, l = starts[small], lengths[small]
-    for gap in range(1, int(l.max(initial=1))):
-        keep = l > gap
-        s_g, count = s[keep], l[keep] - gap
-        for lo in range(0, len(s_g), PAIR_CHUNK):
-            s_c, c_c = s_g[lo:lo + PAIR_CHUNK], count[lo:lo + PAIR_CHUNK]
-            offsets = np.arange(int(c_c.sum())) - np.repeat(np.cumsum(c_c) - c_c, c_c)
-            a = np.repeat(s_c, c_c) + offsets
-            yield members[a], members[a + gap]
-    s, l = starts[~small], lengths[~small]
-    for anchor in range(min(BUCKET_ANCHORS, int(l.max(initial=0)))):
-        count = l - anchor - 1
-        a = np.repeat(s + anchor, count)
-        b = a + 1 + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    """Pairs (a, b) of the members of each run, a before b: all pairs in a run of at
+    most BUCKET_ANCHORS members; in a longer run, each of its first BUCKET_ANCHORS
+    members with every later one (so no bucket is quadratic). ``members[starts[r]:
+    starts[r] + lengths[r]]`` is run ``r``, in passage order.
+
+    Pairs come run by run, in chunks of about PAIR_CHUNK: the estimators of one run
+    are read while they are in the processor's cache, which made the estimate
+    three times faster than pairs ordered across runs."""
+    if len(lengths) == 0:
+        return
+    run_start = np.repeat(starts, lengths)
+    index = np.arange(len(run_start)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = run_start + index  # of each run member, in ``members``
+    count = np.repeat(lengths, lengths) - 1 - index  # pairs it opens: with every later member
+    count[index >= BUCKET_ANCHORS] = 0
+    del run_start, index
+    total = np.cumsum(count)
+    cuts = np.searchsorted(total, np.arange(PAIR_CHUNK, int(total[-1]), PAIR_CHUNK), side="left")
+    for lo, hi in zip(np.concatenate(([0], cuts + 1)), np.concatenate((cuts + 1, [len(count)]))):
+        c = count[lo:hi]
+        n = int(c.sum())
+        if n == 0:
+            continue
+        a = np.repeat(position[lo:hi], c)
+        b = a + 1 + (np.arange(n) - np.repeat(np.cumsum(c) - c, c))
         yield members[a], members[b]
 
 

@@ -39,7 +39,7 @@ from functools import lru_cache
 import numpy as np
 
 # Bump when what ``sketch_document`` returns changes: it is part of the cache key.
-SKETCH_VERSION = 2
+SKETCH_VERSION = 3
 SEED = 1  # datasketch MinHash seed of the permutations
 CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
@@ -310,7 +310,7 @@ class DocSketch:
     p_first: np.ndarray  # passages: first sentence
     p_last: np.ndarray  # one past the last sentence
     p_exact: np.ndarray  # uint64 hash of the normalised text
-    p_bands: np.ndarray  # (bands, n_passages) uint32 LSH band keys, one row per band
+    p_bands: np.ndarray  # (n_passages, bands) uint32 LSH band keys
     p_bits: np.ndarray  # (n_passages, num_perm / 4) uint8: 2-bit MinHash, 4 values a byte
     line_starts: np.ndarray  # offsets of line starts in the document text
     titles: list  # (start, end, words, display text, display word offsets, level)
@@ -416,7 +416,7 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
         p_first, p_last = _allowed(document.text, norm, sent_src, sent_norm, p_first, p_last,
                                    params.allow)
     p_exact = np.zeros(len(p_first), dtype=U64)
-    p_bands, p_bits = _two_views((params.bands, len(p_first)),
+    p_bands, p_bits = _two_views((len(p_first), params.bands),
                                  (len(p_first), packed_width(params.num_perm)))
     if len(p_first):
         _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
@@ -513,5 +513,5 @@ def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, 
         for k in range(1, int(widths.max())):
             more = np.flatnonzero(widths > k)
             window[more] = np.minimum(window[more], sigs[pf[more] + k])
-        p_bands[:, q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows).T
+        p_bands[q0:q1] = band_keys(window[:, :lsh_width], params.bands, params.rows)
         p_bits[q0:q1] = pack_bits(window)
