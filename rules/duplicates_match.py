@@ -133,7 +133,11 @@ class Corpus:
             if hi - self.base[block_start] >= GATHER_BLOCK or last:
                 first_row = self.base[block_start]
                 block = self.docs[block_start:d + 1]
-                bands[:, first_row:hi] = np.concatenate([b.p_bands for b in block]).T
+                keys = np.concatenate([b.p_bands for b in block])
+                for k in range(0, len(keys), 4096):  # a transposed tile fits in the cache
+                    tile = keys[k:k + 4096]
+                    bands[:, first_row + k:first_row + k + len(tile)] = tile.T
+                del keys
                 for k, member in enumerate(block, block_start):
                     member.p_bits = bits[self.base[k]:self.base[k + 1], :width]
                     member.p_bands = bands[:, self.base[k]:self.base[k + 1]].T
