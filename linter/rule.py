@@ -125,6 +125,12 @@ class Rule:
     def collect(self, document) -> Any:
         return None
 
+    def collect_many(self, documents: list) -> list:
+        """``collect`` for several documents at once (those of one worker task): a rule
+        whose work has a fixed cost per call (array set-up, say) can batch it. Must
+        return what ``collect`` returns for each, in order."""
+        return [self.collect(document) for document in documents]
+
     def check_corpus(self, collected: list[tuple[str, Any]]) -> Iterable[Finding]:
         return ()
 

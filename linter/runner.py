@@ -66,6 +66,68 @@ def init_worker(rules: list[Rule], cache: Cache, max_size: int, signature: str) 
 
 
 def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
+    return check_files([task])[0]
+
+
+def check_files(tasks: list[tuple[str, bool, bytes | None]]) -> list[FileResult]:
+    """Read, parse and check a batch of files: per-document rules file by file, then
+    each corpus rule's ``collect_many`` over the batch's documents at once (a few
+    MB of text at a time)."""
+    results: list[FileResult] = []
+    pending: list[tuple[FileResult, Document, str]] = []  # parsed, not from the cache
+    size = 0
+    for task in tasks:
+        result, document, key = _check_one(task)
+        results.append(result)
+        if document is not None:
+            pending.append((result, document, key))
+            size += len(document.text)
+            if size >= BATCH_TEXT:
+                _collect(pending)
+                pending, size = [], 0
+    _collect(pending)
+    return results
+
+
+BATCH_TEXT = 4_000_000  # characters of text whose documents a worker holds for collect_many
+
+
+def _collect(pending: list[tuple[FileResult, Document, str]]) -> None:
+    """The corpus rules' data of the documents, then each file's cache entry."""
+    for rule in _RULES:
+        if not rule.is_corpus_rule():
+            continue
+        batch = [(result, document) for result, document, _ in pending if rule.applies_to(document)]
+        if not batch:
+            continue
+        try:
+            collected = rule.collect_many([document for _, document in batch])
+        except RuleUnavailable as exc:
+            for result, _ in batch:
+                result.unavailable.append((rule.code, str(exc)))
+            continue
+        except Exception:  # again one by one, so that the error names its file
+            collected = None
+        if collected is not None and len(collected) == len(batch):
+            for (result, _), value in zip(batch, collected):
+                result.collected[rule.code] = value
+            continue
+        for result, document in batch:
+            try:
+                result.collected[rule.code] = rule.collect(document)
+            except RuleUnavailable as exc:
+                result.unavailable.append((rule.code, str(exc)))
+            except Exception:
+                result.errors.append(_internal_error(result.path, rule))
+    for result, _, key in pending:
+        if not result.errors:
+            _CACHE.put("files", key, (result.findings, result.collected, result.directives,
+                                      result.line_count))
+
+
+def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Document | None, str]:
+    """Read and parse one file and run the per-document rules; the document is None
+    when the file could not be read or its results came from the cache."""
     path, report, data = task
     result = FileResult(path, report)
     try:
@@ -75,7 +137,7 @@ def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
             text, info = decode(data)
     except SourceError as exc:
         result.skipped = str(exc)
-        return result
+        return result, None, ""
     result.digest = content_hash(data)
     result.info = info
     key = cache_key("file", path, result.digest, report, _SIGNATURE)
@@ -83,27 +145,31 @@ def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
     if hit is not None:
         result.findings, result.collected, result.directives, result.line_count = hit
         result.cached = True
-        return result
+        return result, None, key
     document = Document(path, text, format_for(path) or "text", info)
     result.directives = document.directives
     result.line_count = document.line_count
-    for rule in _RULES:
-        if not rule.applies_to(document):
-            continue
-        try:
-            if rule.is_corpus_rule():
-                result.collected[rule.code] = rule.collect(document)
-            elif report:
+    if report:
+        for rule in _RULES:
+            if rule.is_corpus_rule() or not rule.applies_to(document):
+                continue
+            try:
                 result.findings.extend(rule.check(document))
-        except RuleUnavailable as exc:
-            result.unavailable.append((rule.code, str(exc)))
-        except Exception:
-            detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-            result.errors.append(f"{path}: internal error in {rule.code} ({rule.name}): {detail}")
-    if not result.errors:
-        _CACHE.put("files", key, (result.findings, result.collected, result.directives,
-                                  result.line_count))
-    return result
+            except RuleUnavailable as exc:
+                result.unavailable.append((rule.code, str(exc)))
+            except Exception:
+                result.errors.append(_internal_error(path, rule))
+    return result, document, key
+
+
+def _internal_error(path: str, rule: Rule) -> str:
+    detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+    return f"{path}: internal error in {rule.code} ({rule.name}): {detail}"
+
+
+def _batches(tasks: list, size: int) -> list[list]:
+    """Tasks in batches of ``size`` files (a worker's unit of work)."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
 def settings_signature(rules: list[Rule]) -> str:
@@ -170,13 +236,14 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
     jobs = jobs or os.cpu_count() or 1
     init_worker(rules, cache, max_file_size, signature)
     if jobs == 1 or len(tasks) < 4:
-        results = [check_file(t) for t in tasks]
+        batches = _batches(tasks, 64)
+        results = [r for batch in batches for r in check_files(batch)]
     else:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+        batches = _batches(tasks, max(1, min(64, len(tasks) // (jobs * 8))))
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
                                  initargs=(rules, cache, max_file_size, signature)) as pool:
-            results = list(pool.map(check_file, tasks, chunksize=chunk))
+            results = [r for batch in pool.map(check_files, batches) for r in batch]
 
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
