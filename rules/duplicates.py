@@ -111,23 +111,28 @@ class _PassageRule(_DupRule):
     """Shared by DUP101, DUP102 and DUP104: one sketch per document, one analysis per run."""
 
     def collect(self, document):
-        from textsieve.rules.duplicates_sketch import sketch_document
+        return self.collect_many([document])[0]
 
-        params = self._sketch_params()
-        key = self._sketch_key(document)
-        found = _MEMO_SKETCH.get(key)
-        if found is not None:
-            return found
-        cache = self.cache
-        if cache is not None and getattr(cache, "enabled", False):
-            found = cache.get("dup", key)
-        if found is None:
-            found = sketch_document(document, params)
-            found.key = key
-            if cache is not None and getattr(cache, "enabled", False):
-                cache.put("dup", key, found)
-        _MEMO_SKETCH.clear()  # keep one document: the next rule of the family asks for it
-        _MEMO_SKETCH[key] = found
+    def collect_many(self, documents):
+        """Sketches of a worker's batch of documents: from the last batch's (the
+        family's first rule made them), from the cache, or made together."""
+        from textsieve.rules.duplicates_sketch import sketch_documents
+
+        keys = [self._sketch_key(document) for document in documents]
+        if all(key in _MEMO_SKETCH for key in keys):
+            return [_MEMO_SKETCH[key] for key in keys]
+        cache = self.cache if getattr(self.cache, "enabled", False) else None
+        found = [cache.get("dup", key) if cache is not None else None for key in keys]
+        missing = [i for i, sketch in enumerate(found) if sketch is None]
+        if missing:
+            made = sketch_documents([documents[i] for i in missing], self._sketch_params())
+            for i, sketch in zip(missing, made):
+                sketch.key = keys[i]
+                found[i] = sketch
+                if cache is not None:
+                    cache.put("dup", keys[i], sketch)
+        _MEMO_SKETCH.clear()  # keep one batch: the family's next rules ask for it
+        _MEMO_SKETCH.update(zip(keys, found))
         return found
 
     def check_corpus(self, collected):

@@ -429,6 +429,72 @@ def sketch_document(document, params: SketchParams) -> DocSketch:
                      num_perm=params.num_perm, rows=params.rows)
 
 
+def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
+    """``sketch_document`` of each document, computed for all of them at once: their
+    sentences are laid end to end (segment numbers made distinct, so no passage
+    crosses from one document into the next), normalised, shingled and signed
+    together, and the arrays are cut back per document. For a batch of small
+    documents this halves the time, most of which went into setting up arrays.
+    (With ``allow`` patterns, which read each document's text, one at a time.)"""
+    if len(documents) < 2 or params.allow:
+        return [sketch_document(document, params) for document in documents]
+    titles_of, sentences, doc_of, seg_base = [], [], [], [0]
+    for d, document in enumerate(documents):
+        titles, title_segments = sketch_titles(document, params.title_levels)
+        titles_of.append(titles)
+        base = seg_base[-1]
+        for index, segment in enumerate(document.segments):
+            if index not in title_segments:
+                for sentence in segment.sentences:
+                    sentences.append((base + index, sentence))
+                    doc_of.append(d)
+        seg_base.append(base + len(document.segments))
+    normal = normalise_sentences([s.text for _, s in sentences])
+    kept = [i for i, n in enumerate(normal) if n]
+    norm_parts = [normal[i] for i in kept]
+    lengths = np.array([len(n) for n in norm_parts], dtype=np.int64)
+    sent_norm = np.zeros((len(kept), 2), dtype=np.int64)
+    if len(kept):
+        sent_norm[:, 1] = np.cumsum(lengths + 1) - 1
+        sent_norm[:, 0] = sent_norm[:, 1] - lengths
+    sent_src = np.array([(sentences[i][1].start, sentences[i][1].end) for i in kept],
+                        dtype=np.int64).reshape(-1, 2)
+    sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
+    n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
+    norm = " ".join(norm_parts)
+    # Each document's first kept sentence (and one past the last document's).
+    sent_base = np.searchsorted(np.array([doc_of[i] for i in kept], dtype=np.int64),
+                                np.arange(len(documents) + 1), side="left")
+
+    p_first, p_last = _passages(sent_seg, n_words, params.min_words)
+    p_exact = np.zeros(len(p_first), dtype=U64)
+    p_bands = np.empty((len(p_first), params.bands), dtype=U32)
+    p_bits = np.empty((len(p_first), packed_width(params.num_perm)), dtype=np.uint8)
+    if len(p_first):
+        _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
+    passage_base = np.searchsorted(p_first, sent_base, side="left")
+
+    small = np.int32
+    out = []
+    for d, document in enumerate(documents):
+        s0, s1 = int(sent_base[d]), int(sent_base[d + 1])
+        q0, q1 = int(passage_base[d]), int(passage_base[d + 1])
+        c0 = int(sent_norm[s0, 0]) if s1 > s0 else 0
+        c1 = int(sent_norm[s1 - 1, 1]) if s1 > s0 else 0
+        bands, bits = _two_views((q1 - q0, params.bands), (q1 - q0, p_bits.shape[1]))
+        bands[:] = p_bands[q0:q1]
+        bits[:] = p_bits[q0:q1]
+        out.append(DocSketch(
+            norm=norm[c0:c1], sent_norm=(sent_norm[s0:s1] - c0).astype(small),
+            sent_src=sent_src[s0:s1].astype(small),
+            sent_seg=(sent_seg[s0:s1] - seg_base[d]).astype(small),
+            p_first=(p_first[q0:q1] - s0).astype(small), p_last=(p_last[q0:q1] - s0).astype(small),
+            p_exact=p_exact[q0:q1].copy(), p_bands=bands, p_bits=bits,
+            line_starts=line_starts_of(document.text).astype(small), titles=titles_of[d],
+            num_perm=params.num_perm, rows=params.rows))
+    return out
+
+
 def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int):
     """Windows of 1-3 sentences inside a segment and whole segments of more than
     three, with at least ``min_words`` words, sorted by (first, last)."""

@@ -470,3 +470,26 @@ def test_titles_are_the_same_whether_or_not_the_passage_rules_run(tmp_path):
                        str(tmp_path))
     titles = lambda result: [f for f in result.json()["findings"] if f["code"] == "DUP103"]
     assert len(titles(alone)) == 2 and titles(family) == titles(alone)
+
+
+def test_a_batch_of_documents_is_sketched_as_each_one_alone():
+    texts = {"a.md": "# Title of A\n\nFirst sentence of a here. Second one follows it now.\n\n"
+                     "- an item with enough words to be a passage of its own\n",
+             "b.md": "",
+             "c.md": "```\ncode only\n```\n",
+             "d.rst": "Title\n=====\n\nCafé naïve coöperation — “quoted” words, in reST. Another one.\n",
+             "e.txt": "Plain text paragraph one is here with words.\n\nAnd a second paragraph too.\n",
+             "f.md": "# Title of A\n\n" + "Sentence number %d is rather long and wordy. " * 40 % tuple(range(40))}
+    params = dup.NearDuplicatePassage({})._sketch_params()
+    documents = [make_document(text, path) for path, text in texts.items()]
+    together = sketch.sketch_documents(documents, params)
+    assert len(together) == len(documents)
+    assert sum(len(batched.p_first) > 0 for batched in together) >= 4
+    for document, batched in zip(documents, together):
+        alone = sketch.sketch_document(document, params)
+        for name, value in vars(alone).items():
+            other = getattr(batched, name)
+            if isinstance(value, np.ndarray):
+                assert value.dtype == other.dtype and np.array_equal(value, other), (document.path, name)
+            else:
+                assert value == other, (document.path, name)
