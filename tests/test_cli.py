@@ -312,3 +312,17 @@ def test_readme_rules_table_lists_every_rule():
     assert [(c, n, s, d) for c, n, s, d in listed] == [
         (r.code, r.name, r.severity, "on" if r.default_enabled else "off") for r in registry.values()
     ], "README.md is stale: run python scripts/update_readme.py"
+
+
+@pytest.mark.parametrize("setting, expected", [(None, "False"), ("1", "True")])
+def test_numpy_huge_pages_are_off_unless_the_user_turns_them_on(setting, expected):
+    # First writes to a large fresh numpy array were 3-7x slower with them (see cli.main).
+    code = ("import sys\nfrom textsieve import cli\nsys.argv = ['textsieve', '--version']\n"
+            "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "import numpy\nprint(numpy._core.multiarray._get_madvise_hugepage())")
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if setting is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = setting
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    assert out.split()[-1] == expected
