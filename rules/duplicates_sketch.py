@@ -355,7 +355,7 @@ def sketch_titles(document, title_levels: int) -> tuple[list, set[int]]:
             continue
         if document.format == "rst" and titles:
             break
-        text, _ = segment.compact()
+        text = " ".join(segment.text.split())  # what segment.compact() gives, without offsets
         words = words_of(text)
         if not words:
             continue
@@ -438,32 +438,35 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     (With ``allow`` patterns, which read each document's text, one at a time.)"""
     if len(documents) < 2 or params.allow:
         return [sketch_document(document, params) for document in documents]
-    titles_of, sentences, doc_of, seg_base = [], [], [], [0]
+    titles_of, texts, starts, ends, segs, doc_of, seg_base = [], [], [], [], [], [], [0]
     for d, document in enumerate(documents):
         titles, title_segments = sketch_titles(document, params.title_levels)
         titles_of.append(titles)
         base = seg_base[-1]
         for index, segment in enumerate(document.segments):
             if index not in title_segments:
-                for sentence in segment.sentences:
-                    sentences.append((base + index, sentence))
+                for start, end, text in segment.sentences:
+                    texts.append(text)
+                    starts.append(start)
+                    ends.append(end)
+                    segs.append(base + index)
                     doc_of.append(d)
         seg_base.append(base + len(document.segments))
-    normal = normalise_sentences([s.text for _, s in sentences])
-    kept = [i for i, n in enumerate(normal) if n]
-    norm_parts = [normal[i] for i in kept]
+    normal = normalise_sentences(texts)
+    kept = np.array([i for i, n in enumerate(normal) if n], dtype=np.int64)
+    norm_parts = [normal[i] for i in kept.tolist()]
     lengths = np.array([len(n) for n in norm_parts], dtype=np.int64)
     sent_norm = np.zeros((len(kept), 2), dtype=np.int64)
     if len(kept):
         sent_norm[:, 1] = np.cumsum(lengths + 1) - 1
         sent_norm[:, 0] = sent_norm[:, 1] - lengths
-    sent_src = np.array([(sentences[i][1].start, sentences[i][1].end) for i in kept],
-                        dtype=np.int64).reshape(-1, 2)
-    sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
+    sent_src = np.stack((np.array(starts, dtype=np.int64)[kept],
+                         np.array(ends, dtype=np.int64)[kept]), axis=1).reshape(-1, 2)
+    sent_seg = np.array(segs, dtype=np.int64)[kept]
     n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
     norm = " ".join(norm_parts)
     # Each document's first kept sentence (and one past the last document's).
-    sent_base = np.searchsorted(np.array([doc_of[i] for i in kept], dtype=np.int64),
+    sent_base = np.searchsorted(np.array(doc_of, dtype=np.int64)[kept],
                                 np.arange(len(documents) + 1), side="left")
 
     p_first, p_last = _passages(sent_seg, n_words, params.min_words)
