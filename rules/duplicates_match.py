@@ -582,7 +582,11 @@ def undominated(corpus: Corpus, group: np.ndarray, edges):
                 return True
         return False
 
-    return [(i, j, sim) for i, j, sim in edges if not (beaten(i, j, sim) or beaten(j, i, sim))]
+    # A passage of one sentence has no passage inside it: most edges are decided here.
+    ends = np.array([(i, j) for i, j, _ in edges], dtype=np.int64).reshape(-1, 2)
+    wide = ((corpus.p_last[ends] - corpus.p_first[ends]) > 1).tolist()
+    return [(i, j, sim) for (i, j, sim), (wide_i, wide_j) in zip(edges, wide)
+            if not ((wide_i and beaten(i, j, sim)) or (wide_j and beaten(j, i, sim)))]
 
 
 def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
@@ -613,6 +617,8 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     pl_doc = doc[new]
     pl_first = first[new]
     pl_last = np.maximum.reduceat(last, np.flatnonzero(new))
+    # Read one by one from here on: as lists (numpy scalars are slow to index and compare).
+    pl_doc, pl_first, pl_last = pl_doc.tolist(), pl_first.tolist(), pl_last.tolist()
     place_of = np.full(corpus.n, -1, dtype=np.int32)
     place_of[hits] = place_of_hit
     place = _Lookup(place_of)
