@@ -24,7 +24,8 @@ corpora first. ``hard`` builds and times the hard inputs: 40,000 tiny files,
 one 50 MB file, 1,000 identical documents, empty documents and documents
 without prose. (The 50 MB file needs ``max-file-size = 100_000_000``: a config file in the work
 directory says so.) ``lsh-baseline`` measures datasketch's ``MinHashLSH`` insert
-time and memory per key, the reason the banding is done with numpy sorts.
+time and memory per key, the reason the banding is done with numpy sorts (datasketch
+comes with the test extra: ``pip install '.[test]'``).
 """
 
 from __future__ import annotations
@@ -297,7 +298,11 @@ def lsh_baseline(keys: int) -> dict:
     import resource
 
     import numpy as np
-    from datasketch import LeanMinHash, MinHashLSH
+    try:
+        from datasketch import LeanMinHash, MinHashLSH
+    except ImportError:
+        sys.exit("lsh-baseline needs datasketch, which comes with the test extra: "
+                 "pip install '.[test]'")
 
     rng = np.random.default_rng(0)
     values = rng.integers(0, 2 ** 32, size=(keys, 160), dtype=np.uint32)
