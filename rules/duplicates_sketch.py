@@ -394,39 +394,7 @@ def normalise_sentences(texts: list[str]) -> list[str]:
 
 
 def sketch_document(document, params: SketchParams) -> DocSketch:
-    titles, title_segments = sketch_titles(document, params.title_levels)
-    sentences = [(index, sentence) for index, segment in enumerate(document.segments)
-                 if index not in title_segments for sentence in segment.sentences]
-    normal = normalise_sentences([s.text for _, s in sentences])
-    kept = [i for i, n in enumerate(normal) if n]
-    norm_parts = [normal[i] for i in kept]
-    lengths = np.array([len(n) for n in norm_parts], dtype=np.int64)
-    sent_norm = np.zeros((len(kept), 2), dtype=np.int64)
-    if len(kept):
-        sent_norm[:, 1] = np.cumsum(lengths + 1) - 1
-        sent_norm[:, 0] = sent_norm[:, 1] - lengths
-    sent_src = np.array([(sentences[i][1].start, sentences[i][1].end) for i in kept],
-                        dtype=np.int64).reshape(-1, 2)
-    sent_seg = np.array([sentences[i][0] for i in kept], dtype=np.int64)
-    n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
-    norm = " ".join(norm_parts)
-
-    p_first, p_last = _passages(sent_seg, n_words, params.min_words)
-    if params.allow and len(p_first):
-        p_first, p_last = _allowed(document.text, norm, sent_src, sent_norm, p_first, p_last,
-                                   params.allow)
-    p_exact = np.zeros(len(p_first), dtype=U64)
-    p_bands, p_bits = _two_views((len(p_first), params.bands),
-                                 (len(p_first), packed_width(params.num_perm)))
-    if len(p_first):
-        _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, params)
-    small = np.int32  # offsets and counts: compact, as the corpus holds millions of them
-    return DocSketch(norm=norm, sent_norm=sent_norm.astype(small), sent_src=sent_src.astype(small),
-                     sent_seg=sent_seg.astype(small),
-                     p_first=p_first.astype(small), p_last=p_last.astype(small), p_exact=p_exact,
-                     p_bands=p_bands, p_bits=p_bits,
-                     line_starts=line_starts_of(document.text).astype(small), titles=titles,
-                     num_perm=params.num_perm, rows=params.rows)
+    return sketch_documents([document], params)[0]
 
 
 def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
@@ -436,8 +404,8 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     together, and the arrays are cut back per document. For a batch of small
     documents this halves the time, most of which went into setting up arrays.
     (With ``allow`` patterns, which read each document's text, one at a time.)"""
-    if len(documents) < 2 or params.allow:
-        return [sketch_document(document, params) for document in documents]
+    if params.allow and len(documents) > 1:
+        return [sketch_documents([document], params)[0] for document in documents]
     titles_of, texts, starts, ends, segs, doc_of, seg_base = [], [], [], [], [], [], [0]
     for d, document in enumerate(documents):
         titles, title_segments = sketch_titles(document, params.title_levels)
@@ -470,6 +438,9 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
                                 np.arange(len(documents) + 1), side="left")
 
     p_first, p_last = _passages(sent_seg, n_words, params.min_words)
+    if params.allow and len(p_first):  # one document: see above
+        p_first, p_last = _allowed(documents[0].text, norm, sent_src, sent_norm, p_first, p_last,
+                                   params.allow)
     p_exact = np.zeros(len(p_first), dtype=U64)
     p_bands = np.empty((len(p_first), params.bands), dtype=U32)
     p_bits = np.empty((len(p_first), packed_width(params.num_perm)), dtype=np.uint8)
