@@ -106,8 +106,21 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
         name = os.path.basename(absolute) + ("/" if is_dir else "")
         return exclude_spec.match_file(name) or (rel is not None and exclude_spec.match_file(rel))
 
+    real_dirs: dict[str, str] = {}
+
+    def real_path(display: str) -> str:
+        """os.path.realpath, with each directory resolved once (one lstat a file, not
+        one a path component)."""
+        if os.path.islink(display):
+            return os.path.realpath(display)
+        directory, name = os.path.split(display)
+        real_dir = real_dirs.get(directory)
+        if real_dir is None:
+            real_dir = real_dirs[directory] = os.path.realpath(directory or os.curdir)
+        return os.path.join(real_dir, name)
+
     def add(display: str) -> None:
-        key = os.path.realpath(display)
+        key = real_path(display)
         if key not in seen:
             seen.add(key)
             result.files.append(display)

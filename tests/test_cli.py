@@ -140,6 +140,22 @@ def test_symlink_loop_is_reported_and_skipped(project):
     assert lines(result) == ["docs/a.md:3:6: TS003 [*] 'the' is repeated"]
 
 
+def test_a_file_reached_twice_is_checked_once(project, tmp_path):
+    # Through a symlinked directory, a symlinked file, and named again on the command line.
+    from textsieve.discovery import DEFAULT_INCLUDE, discover
+
+    os.symlink(project / "docs", project / "mirror")
+    os.symlink(project / "docs" / "a.md", project / "alias.md")
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        found = discover(["docs", "mirror", "alias.md", "docs/a.md"], str(project),
+                         DEFAULT_INCLUDE, [], True)
+    finally:
+        os.chdir(cwd)
+    assert [f for f in found.files if f.endswith("a.md")] == ["docs/a.md"]
+
+
 def test_bad_files_do_not_stop_the_run(project):
     write(project / "docs" / "binary.md", b"PK\x03\x04\x00\x00binary")
     write(project / "docs" / "empty.md", b"")
