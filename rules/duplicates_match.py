@@ -300,8 +300,8 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     allowed by ``scope``, do not overlap, and pass the b-bit estimate.
 
     One sort per band (the key and the position packed in one uint64, so ties
-    keep passage order and anchors are the earliest passages); bands run in a
-    few threads, as numpy releases the GIL while sorting and gathering.
+    keep passage order and anchors are the earliest passages); bands run in
+    two threads, as numpy releases the GIL while sorting and gathering.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("band_collisions", 0)
