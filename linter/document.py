@@ -47,27 +47,9 @@ class Segment:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text, self.start, self.revealed)
 
-    def compact(self) -> tuple[str, list[int]]:
-        """The prose with masked runs and line breaks folded to single spaces.
-
-        Returns the text and, for each of its characters, the document offset
-        it came from (one more entry at the end for the end offset).
-        """
-        out: list[str] = []
-        where: list[int] = []
-        pending_space = False
-        for i, ch in enumerate(self.text):
-            if ch.isspace():
-                pending_space = bool(out)
-                continue
-            if pending_space:
-                out.append(" ")
-                where.append(self.start + i - 1)
-                pending_space = False
-            out.append(ch)
-            where.append(self.start + i)
-        where.append(where[-1] + 1 if where else self.start)
-        return "".join(out), where
+    def compact(self) -> str:
+        """The prose with masked runs and line breaks folded to single spaces."""
+        return " ".join(self.text.split())
 
 
 @dataclass

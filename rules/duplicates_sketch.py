@@ -355,7 +355,7 @@ def sketch_titles(document, title_levels: int) -> tuple[list, set[int]]:
             continue
         if document.format == "rst" and titles:
             break
-        text = " ".join(segment.text.split())  # what segment.compact() gives, without offsets
+        text = segment.compact()
         words = words_of(text)
         if not words:
             continue
