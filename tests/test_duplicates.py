@@ -117,6 +117,10 @@ def test_normalisation_fast_path_agrees_with_the_definition():
         expected = " ".join(sketch.words_of(__import__("unicodedata").normalize("NFC", text)))
         assert sketch.normalise_sentences([text]) == [expected]
     assert sketch.normalise_sentences(["Nation's", "Nations'"]) == ["nations", "nations"]
+    # A batch mixing both: each sentence as it would be alone, in order.
+    mixed = samples + ["", "  spaced   out  ", "20 °C is “warm”"] + samples[::-1]
+    assert sketch.normalise_sentences(mixed) == [sketch.normalise_sentences([t])[0] for t in mixed]
+    assert sketch.normalise_sentences(mixed)[len(samples) + 2] == "20 c is warm"
 
 
 def test_banding_proposes_pairs_at_the_threshold_with_probability_995():
