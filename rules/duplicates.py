@@ -18,6 +18,7 @@ by a check.
 from __future__ import annotations
 
 import textwrap
+import weakref
 from dataclasses import dataclass
 
 from textsieve.cache import cache_key
@@ -94,8 +95,14 @@ class _DupRule(Rule):
                             self.settings["title-levels"])
 
     def _sketch_key(self, document) -> str:
-        """What a document's passage sketch depends on: its text, format and the settings."""
-        return cache_key("DUP-sketch", document.format, self._sketch_params().key(), document.text)
+        """What a document's passage sketch depends on: its text, format and the settings.
+        (Each rule of the family asks for it; the text is hashed once per document.)"""
+        params = self._sketch_params().key()
+        known = _MEMO_KEYS.get(document)
+        if known is None or known[0] != params:
+            known = _MEMO_KEYS[document] = (
+                params, cache_key("DUP-sketch", document.format, params, document.text))
+        return known[1]
 
     def _match_params(self):
         from textsieve.rules.duplicates_match import MatchParams
@@ -157,6 +164,7 @@ class _PassageRule(_DupRule):
 
 _MEMO_SKETCH: dict = {}
 _MEMO_ANALYSIS: dict = {}
+_MEMO_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # document -> (settings, key)
 
 
 class NearDuplicatePassage(_PassageRule):

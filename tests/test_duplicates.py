@@ -477,6 +477,22 @@ def test_titles_are_the_same_whether_or_not_the_passage_rules_run(tmp_path):
     assert len(titles(alone)) == 2 and titles(family) == titles(alone)
 
 
+def test_each_document_text_is_hashed_once_for_the_whole_family(monkeypatch):
+    hashed = []
+    real = dup.cache_key
+    monkeypatch.setattr(dup, "cache_key", lambda *parts: hashed.append(parts[-1]) or real(*parts))
+    documents = [make_document(f"# Title {i}\n\nSome words of the body, {i}.\n", f"{i}.md")
+                 for i in range(3)]
+    rules = [rule({}) for rule in dup.RULES]
+    for rule in rules:
+        rule.collect_many(documents)
+    rules[0].close()
+    assert sorted(hashed) == sorted(d.text for d in documents)
+    # Other settings are another key.
+    assert dup.ExactDuplicatePassage({"min-words": 3})._sketch_key(documents[0]) != \
+        rules[1]._sketch_key(documents[0])
+
+
 @pytest.mark.parametrize("allow", [[], ["quoted words"]])
 def test_a_batch_of_documents_is_sketched_as_each_one_alone(allow):
     texts = {"a.md": "# Title of A\n\nFirst sentence of a here. Second one follows it now.\n\n"
