@@ -56,7 +56,7 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that could be wrong.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Worker processes (0: one per core).")
+              help="Worker processes, and at most as many threads in the corpus step (0: one per core).")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(),
               help="Compare the named files against this corpus too (repeatable); findings are "
                    "reported for the named files only.")

@@ -89,6 +89,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     # Set by the runner: a textsieve.cache.Cache (disabled when caching is off).
     cache = None
+    # Set by the runner: the processes the user allowed (--jobs; 0 is every core). A
+    # corpus rule that runs threads in its check_corpus uses no more than this.
+    jobs = 0
 
     def __init__(self, settings: dict[str, Any] | None = None):
         values = {name: opt.default for name, opt in self.options.items()}

@@ -235,6 +235,8 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         tasks += [(p, False, None) for p in corpus_paths if p not in named]
     jobs = jobs or os.cpu_count() or 1
     init_worker(rules, cache, max_file_size, signature)
+    for rule in rules:
+        rule.jobs = jobs
     if jobs == 1 or len(tasks) < 4:
         batches = _batches(tasks, 64)
         results = [r for batch in batches for r in check_files(batch)]

@@ -151,7 +151,8 @@ class _PassageRule(_DupRule):
                        tuple(sorted((p, getattr(d, "key", id(d))) for p, d in collected)))
         if _MEMO_ANALYSIS.get("fingerprint") != fingerprint:
             _MEMO_ANALYSIS.clear()
-            _MEMO_ANALYSIS["analysis"] = analyse_passages(collected, match, params.bands)
+            _MEMO_ANALYSIS["analysis"] = analyse_passages(collected, match, params.bands,
+                                                          threads=self.jobs)
             _MEMO_ANALYSIS["fingerprint"] = fingerprint
         analysis = _MEMO_ANALYSIS["analysis"]
         for item in analysis.reported.get(self.code, ()):

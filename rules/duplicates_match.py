@@ -295,13 +295,14 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray):
 
 
 def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, threshold: float,
-                   stats: dict | None = None) -> np.ndarray:
+                   stats: dict | None = None, threads: int = 0) -> np.ndarray:
     """Candidate pairs (i < j, global passage indices) that share a band key, are
     allowed by ``scope``, do not overlap, and pass the b-bit estimate.
 
     One sort per band (the key and the position packed in one uint64, so ties
     keep passage order and anchors are the earliest passages); bands run in
-    two threads, as numpy releases the GIL while sorting and gathering.
+    two threads (one when ``threads`` is 1: ``--jobs 1``), as numpy releases the
+    GIL while sorting and gathering.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("band_collisions", 0)
@@ -359,7 +360,7 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     # On large corpora the threads' heaps are trimmed after every band, which costs
     # a little time and keeps ~100 MB of freed arrays from the peak memory.
     trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = max(1, min(2, threads or 2, os.cpu_count() or 1))
     if workers == 1:
         results = [one_band(j) for j in range(bands)]
     else:
@@ -507,13 +508,16 @@ class Analysis:
     stats: dict[str, int]
 
 
-def analyse_passages(collected, params: MatchParams, bands: int) -> Analysis:
+def analyse_passages(collected, params: MatchParams, bands: int, threads: int = 0) -> Analysis:
+    """DUP101, DUP102 and DUP104's findings; ``threads`` caps the LSH threads (0: no cap
+    beyond two)."""
     corpus = Corpus(collected)
     stats = {"documents": len(corpus.docs), "passages": corpus.n}
     group = exact_groups(corpus)
     reps = np.flatnonzero(group == np.arange(corpus.n))
     stats["unique_passages"] = len(reps)
-    pairs = lsh_candidates(corpus, reps, bands, params.scope, params.threshold, stats)
+    pairs = lsh_candidates(corpus, reps, bands, params.scope, params.threshold, stats,
+                           threads=threads)
     stats["candidates"] = len(pairs)
     sets = ShingleCache(corpus, params.kind, params.size)
     edges = verify(corpus, pairs, params.threshold, sets)

@@ -361,6 +361,30 @@ def test_lsh_collisions_never_reach_the_user(monkeypatch):
     assert [pos(f)[:3] for f in found] == [("a.md", 1, 1), ("b.md", 3, 1)]
 
 
+@pytest.mark.parametrize("jobs, threads", [(1, []), (2, [2])])
+def test_jobs_1_keeps_the_lsh_step_in_one_thread(tmp_path, monkeypatch, jobs, threads):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from textsieve.runner import run
+
+    started = []
+
+    class Spy(ThreadPoolExecutor):
+        def __init__(self, workers):
+            started.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(match, "ThreadPoolExecutor", Spy)
+    monkeypatch.setattr(match.os, "cpu_count", lambda: 2)
+    (tmp_path / "a.md").write_text(f"{SENTENCE}\n")
+    (tmp_path / "b.md").write_text(f"{EDITED}\n")
+    dup._MEMO_ANALYSIS.clear()
+    result = run([str(tmp_path / "a.md"), str(tmp_path / "b.md")], [NearDuplicatePassage({})],
+                 jobs=jobs)
+    assert started == threads
+    assert [f.code for f in result.findings] == ["DUP101", "DUP101"]
+
+
 def test_second_run_reads_signatures_from_the_cache(tmp_path, monkeypatch):
     calls = []
     real = sketch.sketch_documents
