@@ -430,14 +430,14 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
         titles_of.append(titles)
         base = seg_base[-1]
         for index, segment in enumerate(document.segments):
-            sentences = segment.sentences
-            if sentences and index not in title_segments:
-                s_starts, s_ends, s_texts = zip(*sentences)
-                texts += s_texts
-                starts += s_starts
-                ends += s_ends
-                segs += [base + index] * len(sentences)
-                doc_of += [d] * len(sentences)
+            if index in title_segments or not segment.sentences:
+                continue
+            s_starts, s_ends, s_texts = zip(*segment.sentences)
+            texts += s_texts
+            starts += s_starts
+            ends += s_ends
+            segs += [base + index] * len(s_texts)
+            doc_of += [d] * len(s_texts)
         seg_base.append(base + len(document.segments))
     normal = normalise_sentences(texts)
     kept = np.array([i for i, n in enumerate(normal) if n], dtype=np.int64)
