@@ -222,6 +222,8 @@ def test_every_registered_rule_is_documented():
         doc = rule.documentation()
         for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead", "## Options"):
             assert heading in doc, f"{code} lacks {heading}"
+        assert not doc.splitlines()[2].startswith(" "), f"{code}: docstring indentation kept"
+        assert rule.summary(), code
         assert rule.name and rule.severity in ("info", "warning", "error")
 
 

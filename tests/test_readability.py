@@ -453,12 +453,11 @@ def test_sample_reads_far_above_the_target():
     assert spans(run_rule(LongSentence, text)) == [("READ102", 8, 1, 12, 77)]
 
 
-def test_rules_document_themselves():
+def test_rules_document_their_options():
+    # The five sections of every rule's documentation: test_cli.py's
+    # test_every_registered_rule_is_documented.
     for rule in R.RULES:
         doc = rule.documentation()
-        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead",
-                        "## Options"):
-            assert heading in doc, (rule.code, heading)
         for name in rule.options:
             assert f"`{name}`" in doc, (rule.code, name)
 

@@ -265,14 +265,11 @@ def test_filler_inside_a_quotation_passes():
 
 # -- the family as a whole ----------------------------------------------------
 
-def test_docstrings_have_the_five_headings_and_codes_are_unique():
+def test_codes_are_unique_and_the_speculative_rules_off():
+    # The five sections of every rule's documentation: test_cli.py's
+    # test_every_registered_rule_is_documented.
     codes = [rule.code for rule in vague.RULES]
     assert codes == ["VAG101", "VAG102", "VAG103", "VAG104", "VAG105"]
-    for rule in vague.RULES:
-        doc = rule.documentation()
-        for heading in ("## What it flags", "## Why it matters", "## Example", "## Instead",
-                        "## Options"):
-            assert heading in doc, (rule.code, heading)
     assert [r.default_enabled for r in vague.RULES] == [True, True, True, False, False]
 
 
