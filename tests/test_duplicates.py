@@ -94,6 +94,7 @@ def test_blocked_minhash_matches_the_direct_computation():
     mixed = sketch._fmix32(shingles)
     with np.errstate(over="ignore"):
         direct = np.minimum.reduceat(mixed[:, None] * a[None, :] + b[None, :], groups, axis=0)
+    assert np.array_equal(sketch.minhash_rows_numpy(shingles, groups, 224), direct)
     assert np.array_equal(sketch.minhash_rows(shingles, groups, 224), direct)
 
 
@@ -352,7 +353,9 @@ def test_findings_do_not_depend_on_document_order():
 
 def test_lsh_collisions_never_reach_the_user(monkeypatch):
     # Every passage in every band collides: all pairs become candidates, and only
-    # the exactly verified one is reported.
+    # the exactly verified one is reported. (numpy's band keys: the compiled ones are
+    # held equal to them in test_speedups.)
+    monkeypatch.setattr(sketch, "_speedups", None)
     monkeypatch.setattr(sketch, "band_keys",
                         lambda sig, bands, rows: np.zeros((len(sig), bands), dtype=np.uint32))
     monkeypatch.setattr(match, "estimator_minimum", lambda threshold, values: 0)

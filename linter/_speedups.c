@@ -1,0 +1,200 @@
+/* textsieve._speedups: the two DUP sketch loops numpy can only do with a call per
+ * group, in C. Optional: rules/duplicates_sketch.py computes the same values with
+ * numpy when this module is not built, and tests/test_speedups.py holds the two
+ * equal bit for bit.
+ *
+ * Only the buffer protocol is used (no numpy C API), so building needs nothing but
+ * a C compiler and Python's headers; the GIL is released while the loops run.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Compile the hot loops for AVX2 as well as the baseline, chosen at load time
+ * (gcc's function multi-versioning); the arithmetic, and so the result, is the same. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT
+#endif
+
+static inline uint32_t fmix32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    return x ^ (x >> 16);
+}
+
+static inline uint64_t fmix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ull;
+    return x ^ (x >> 33);
+}
+
+HOT static void minhash_loop(const uint32_t *shingles, Py_ssize_t n_shingles,
+                             const int64_t *starts, Py_ssize_t n_groups,
+                             const uint32_t *a, const uint32_t *b, Py_ssize_t num_perm,
+                             uint32_t *out)
+{
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        uint32_t *row = out + g * num_perm;
+        Py_ssize_t end = g + 1 < n_groups ? (Py_ssize_t)starts[g + 1] : n_shingles;
+        for (Py_ssize_t k = 0; k < num_perm; k++)
+            row[k] = UINT32_MAX;
+        for (Py_ssize_t s = (Py_ssize_t)starts[g]; s < end; s++) {
+            uint32_t m = fmix32(shingles[s]);
+            for (Py_ssize_t k = 0; k < num_perm; k++) {
+                uint32_t v = a[k] * m + b[k];
+                row[k] = v < row[k] ? v : row[k];
+            }
+        }
+    }
+}
+
+static int check(Py_buffer *view, Py_ssize_t itemsize, Py_ssize_t items, const char *name)
+{
+    if (view->len != itemsize * items) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd bytes, got %zd", name,
+                     itemsize * items, view->len);
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(minhash_doc,
+"minhash(shingles, starts, a, b, out)\n\n"
+"MinHash of each group of consecutive shingle hashes (uint32; group g is\n"
+"shingles[starts[g]:starts[g+1]], each non-empty, int64 starts): for every\n"
+"permutation k the minimum of a[k] * fmix32(h) + b[k] modulo 2**32, written to out\n"
+"(uint32, groups x permutations).");
+
+static PyObject *minhash(PyObject *self, PyObject *args)
+{
+    Py_buffer sh, st, a, b, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &sh, &st, &a, &b, &out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n_shingles = sh.len / 4, n_groups = st.len / 8, num_perm = a.len / 4;
+    if (check(&b, 4, num_perm, "b") < 0 || check(&out, 4, n_groups * num_perm, "out") < 0)
+        goto done;
+    const int64_t *starts = st.buf;
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        Py_ssize_t end = g + 1 < n_groups ? (Py_ssize_t)starts[g + 1] : n_shingles;
+        if (starts[g] < 0 || starts[g] >= end || end > n_shingles) {
+            PyErr_SetString(PyExc_ValueError, "starts: groups must be non-empty and in order");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    minhash_loop(sh.buf, n_shingles, starts, n_groups, a.buf, b.buf, num_perm, out.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&sh);
+    PyBuffer_Release(&st);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+HOT static void passages_loop(const uint32_t *sigs, Py_ssize_t num_perm,
+                              const int64_t *first, const int64_t *last, Py_ssize_t n,
+                              Py_ssize_t bands, Py_ssize_t rows, uint32_t *w,
+                              uint32_t *keys, uint8_t *bits)
+{
+    Py_ssize_t width = (num_perm * 2 + 7) / 8;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        /* The window's signature: the element-wise minimum of its sentences'. */
+        memcpy(w, sigs + first[p] * num_perm, (size_t)num_perm * 4);
+        for (int64_t s = first[p] + 1; s < last[p]; s++) {
+            const uint32_t *row = sigs + s * num_perm;
+            for (Py_ssize_t k = 0; k < num_perm; k++)
+                w[k] = row[k] < w[k] ? row[k] : w[k];
+        }
+        for (Py_ssize_t j = 0; j < bands; j++) {
+            uint64_t key = 0;
+            for (Py_ssize_t r = 0; r < rows; r++)
+                key = (key ^ (uint64_t)w[j * rows + r]) * 0x9FB21C651E98DF25ull;
+            keys[p * bands + j] = (uint32_t)(fmix64(key) >> 32);
+        }
+        uint8_t *out = bits + p * width;
+        memset(out, 0, (size_t)width);
+        for (Py_ssize_t k = 0; k < num_perm; k++)
+            out[k >> 2] |= (uint8_t)((w[k] & 3u) << (2 * (k & 3)));
+    }
+}
+
+PyDoc_STRVAR(passages_doc,
+"passages(sigs, num_perm, first, last, bands, rows, out_bands, out_bits)\n\n"
+"For each passage (sentences first[p]..last[p] of sigs, int64), the signature of the\n"
+"window (element-wise minimum of its sentences' rows), then its LSH band keys (uint32,\n"
+"passages x bands) and its 2-bit estimators (uint8, four values a byte, passages x\n"
+"ceil(num_perm / 4)), as duplicates_sketch.band_keys and pack_bits compute them.");
+
+static PyObject *passages(PyObject *self, PyObject *args)
+{
+    Py_buffer sg, fi, la, ob, obits;
+    Py_ssize_t num_perm, bands, rows;
+    if (!PyArg_ParseTuple(args, "y*ny*y*nnw*w*", &sg, &num_perm, &fi, &la, &bands, &rows,
+                          &ob, &obits))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = fi.len / 8, width = (num_perm * 2 + 7) / 8;
+    uint32_t *window = NULL;
+    if (num_perm <= 0 || bands < 0 || rows < 0 || bands * rows > num_perm) {
+        PyErr_SetString(PyExc_ValueError, "bands x rows must fit in num_perm");
+        goto done;
+    }
+    Py_ssize_t n_sent = sg.len / 4 / num_perm;
+    if (check(&sg, 4, n_sent * num_perm, "sigs") < 0 || check(&la, 8, n, "last") < 0
+        || check(&ob, 4, n * bands, "out_bands") < 0 || check(&obits, 1, n * width, "out_bits") < 0)
+        goto done;
+    const int64_t *first = fi.buf, *last = la.buf;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if (first[p] < 0 || first[p] >= last[p] || last[p] > n_sent) {
+            PyErr_SetString(PyExc_ValueError, "first/last: passages must be non-empty sentence ranges");
+            goto done;
+        }
+    }
+    window = PyMem_RawMalloc((size_t)num_perm * 4);
+    if (!window) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    passages_loop(sg.buf, num_perm, first, last, n, bands, rows, window, ob.buf, obits.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(window);
+    PyBuffer_Release(&sg);
+    PyBuffer_Release(&fi);
+    PyBuffer_Release(&la);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&obits);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"minhash", minhash, METH_VARARGS, minhash_doc},
+    {"passages", passages, METH_VARARGS, passages_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups",
+    "Compiled loops of the DUP sketch (optional; numpy computes the same without them).",
+    -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}

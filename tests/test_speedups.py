@@ -1,0 +1,101 @@
+"""The compiled DUP sketch loops (linter/_speedups.c) against numpy, bit for bit.
+
+``pip install .`` builds the extension where a C compiler is found; without one
+the sketch uses numpy alone. Under CI the extension must have been built.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textsieve.rules import duplicates_sketch as sketch
+from textsieve.rule import load_rules
+from textsieve.testing import make_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def speedups():
+    if sketch._speedups is None:
+        message = "textsieve._speedups is not built (pip install . needs a C compiler)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return sketch._speedups
+
+
+def _groups(rng, n_shingles: int, n_groups: int) -> np.ndarray:
+    cuts = np.sort(rng.choice(np.arange(1, n_shingles), n_groups - 1, replace=False))
+    return np.concatenate(([0], cuts)).astype(np.int64)
+
+
+@pytest.mark.parametrize("num_perm", [1, 16, 161, 224])
+def test_minhash_equals_numpy(speedups, num_perm):
+    rng = np.random.default_rng(num_perm)
+    shingles = rng.integers(0, 2 ** 32, 20_000, dtype=np.uint32)
+    groups = _groups(rng, len(shingles), 700)
+    groups[-1] = len(shingles) - 1  # a last group of one shingle
+    compiled = sketch.minhash_rows(shingles, groups, num_perm)
+    assert compiled.flags.c_contiguous and compiled.shape == (700, num_perm)
+    assert np.array_equal(compiled, sketch.minhash_rows_numpy(shingles, groups, num_perm))
+
+
+@pytest.mark.parametrize("num_perm, bands, rows", [(160, 40, 4), (161, 20, 8), (9, 1, 9)])
+def test_passage_outputs_equal_numpy(speedups, monkeypatch, num_perm, bands, rows):
+    rng = np.random.default_rng(num_perm)
+    sigs = rng.integers(0, 2 ** 32, (300, num_perm), dtype=np.uint32)
+    first = rng.integers(0, 297, 900).astype(np.int64)
+    last = first + rng.integers(1, 4, 900)
+    width = sketch.packed_width(num_perm)
+    compiled = (np.empty((900, bands), np.uint32), np.empty((900, width), np.uint8))
+    sketch.passage_outputs(sigs, first, last, bands, rows, *compiled)
+    monkeypatch.setattr(sketch, "_speedups", None)
+    plain = (np.empty((900, bands), np.uint32), np.empty((900, width), np.uint8))
+    sketch.passage_outputs(sigs, first, last, bands, rows, *plain)
+    assert np.array_equal(compiled[0], plain[0]) and np.array_equal(compiled[1], plain[1])
+
+
+def test_sketches_of_real_documents_are_the_same_either_way(speedups, monkeypatch):
+    paths = sorted(glob.glob(str(ROOT / "samples" / "**" / "*.*"), recursive=True))
+    paths += sorted(glob.glob(str(ROOT / "README.md")))
+    documents = [make_document(Path(p).read_text(encoding="utf-8", errors="replace"), p)
+                 for p in paths if p.endswith((".md", ".txt", ".rst"))]
+    assert len(documents) >= 3
+    params = load_rules()["DUP101"]({})._sketch_params()
+    compiled = sketch.sketch_documents(documents, params)
+    monkeypatch.setattr(sketch, "_speedups", None)
+    plain = sketch.sketch_documents(documents, params)
+    assert sum(len(s.p_first) for s in compiled) > 50
+    for a, b in zip(compiled, plain):
+        for field in fields(a):
+            x, y = getattr(a, field.name), getattr(b, field.name)
+            assert np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y, field.name
+
+
+@pytest.mark.parametrize("starts", [[0, 5, 5], [0, 12], [3, 2], [-1]])
+def test_minhash_rejects_groups_out_of_order_or_empty(speedups, starts):
+    a, b = sketch.permutations(8)
+    out = np.empty((len(starts), 8), np.uint32)
+    with pytest.raises(ValueError, match="starts"):
+        speedups.minhash(np.zeros(10, np.uint32), np.array(starts, np.int64), a, b, out)
+
+
+def test_wrong_output_sizes_are_errors_not_overruns(speedups):
+    a, b = sketch.permutations(8)
+    with pytest.raises(ValueError, match="out"):
+        speedups.minhash(np.zeros(10, np.uint32), np.array([0, 5], np.int64), a, b,
+                         np.empty((1, 8), np.uint32))
+    sigs = np.zeros((4, 8), np.uint32)
+    with pytest.raises(ValueError, match="out_bits"):
+        speedups.passages(sigs, 8, np.array([0], np.int64), np.array([2], np.int64), 2, 4,
+                          np.empty((1, 2), np.uint32), np.empty((1, 1), np.uint8))
+    with pytest.raises(ValueError, match="first/last"):
+        speedups.passages(sigs, 8, np.array([3], np.int64), np.array([5], np.int64), 2, 4,
+                          np.empty((1, 2), np.uint32), np.empty((1, 2), np.uint8))
