@@ -1,7 +1,8 @@
-/* textsieve._speedups: the two DUP sketch loops numpy can only do with a call per
- * group, in C. Optional: rules/duplicates_sketch.py computes the same values with
- * numpy when this module is not built, and tests/test_speedups.py holds the two
- * equal bit for bit.
+/* textsieve._speedups: the DUP loops numpy can only do with a call per group, in C:
+ * MinHash minima and passage outputs (rules/duplicates_sketch.py), and the pairs of
+ * one LSH band (rules/duplicates_match.py). Optional: those modules compute the same
+ * values with numpy when this module is not built, and tests/test_speedups.py holds
+ * the two equal.
  *
  * Only the buffer protocol is used (no numpy C API), so building needs nothing but
  * a C compiler and Python's headers; the GIL is released while the loops run.
@@ -14,7 +15,7 @@
 /* Compile the hot loops for AVX2 as well as the baseline, chosen at load time
  * (gcc's function multi-versioning); the arithmetic, and so the result, is the same. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define HOT __attribute__((target_clones("avx2", "default")))
+#define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define HOT
 #endif
@@ -182,15 +183,169 @@ done:
     return result;
 }
 
+/* Pair keys a * n + b grow in a buffer of their own (the GIL is not held). */
+typedef struct {
+    int64_t *keys;
+    Py_ssize_t len, cap;
+} KeyBuffer;
+
+static int push_key(KeyBuffer *out, int64_t key)
+{
+    if (out->len == out->cap) {
+        Py_ssize_t cap = out->cap ? 2 * out->cap : 4096;
+        int64_t *grown = PyMem_RawRealloc(out->keys, (size_t)cap * 8);
+        if (!grown)
+            return -1;
+        out->keys = grown;
+        out->cap = cap;
+    }
+    out->keys[out->len++] = key;
+    return 0;
+}
+
+typedef struct {
+    const uint64_t *packed;  /* sorted: band key << 32 | position in reps */
+    Py_ssize_t m;
+    const int64_t *reps;
+    const int32_t *segid, *first, *last, *doc;
+    const uint64_t *words;   /* 2-bit estimators, W words a passage */
+    Py_ssize_t w, n;
+    int64_t padding, need, scope, anchors;
+} Band;
+
+#define MEMBER(band, k) ((band)->reps[(band)->packed[k] & 0xFFFFFFFFull])
+
+HOT static int band_pairs_loop(const Band *band, KeyBuffer *out, int64_t *collisions)
+{
+    const uint64_t low = 0x5555555555555555ull;
+    Py_ssize_t i = 0;
+    while (i < band->m) {
+        uint64_t key = band->packed[i] >> 32;
+        Py_ssize_t j = i + 1;
+        while (j < band->m && (band->packed[j] >> 32) == key)
+            j++;
+        Py_ssize_t len = j - i;
+        if (len < 2) {
+            i = j;
+            continue;
+        }
+        /* A run inside one segment whose passages all share a sentence: no pair. */
+        if (band->segid[MEMBER(band, i)] == band->segid[MEMBER(band, j - 1)]) {
+            int32_t max_first = INT32_MIN, min_last = INT32_MAX;
+            for (Py_ssize_t k = i; k < j; k++) {
+                int64_t p = MEMBER(band, k);
+                max_first = band->first[p] > max_first ? band->first[p] : max_first;
+                min_last = band->last[p] < min_last ? band->last[p] : min_last;
+            }
+            if (max_first < min_last) {
+                i = j;
+                continue;
+            }
+        }
+        Py_ssize_t openers = len < band->anchors ? len : (Py_ssize_t)band->anchors;
+        for (Py_ssize_t x = 0; x < openers; x++) {
+            int64_t a = MEMBER(band, i + x);
+            const uint64_t *wa = band->words + a * band->w;
+            for (Py_ssize_t y = x + 1; y < len; y++) {
+                int64_t b = MEMBER(band, i + y);
+                (*collisions)++;
+                int same_doc = band->doc[a] == band->doc[b];
+                if (same_doc && band->first[a] < band->last[b] && band->first[b] < band->last[a])
+                    continue;
+                if ((band->scope == 1 && same_doc) || (band->scope == 2 && !same_doc))
+                    continue;
+                const uint64_t *wb = band->words + b * band->w;
+                int64_t differ = 0;
+                for (Py_ssize_t k = 0; k < band->w; k++) {
+                    uint64_t d = wa[k] ^ wb[k];
+                    differ += __builtin_popcountll((d | (d >> 1)) & low);
+                }
+                if (32 * band->w - band->padding - differ >= band->need
+                    && push_key(out, a * band->n + b) < 0)
+                    return -1;
+            }
+        }
+        i = j;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(band_pairs_doc,
+"band_pairs(packed, reps, segid, first, last, doc, words, padding, need, scope, anchors)\n\n"
+"The candidate pairs of one LSH band, as duplicates_match.lsh_candidates makes them\n"
+"with numpy: runs of equal keys in ``packed`` (sorted uint64, key << 32 | position\n"
+"in ``reps``), skipping a run of one segment whose passages all share a sentence;\n"
+"each of a run's first ``anchors`` members paired with every later one; pairs of\n"
+"overlapping passages of one document, or outside ``scope`` (0 both, 1 cross-file,\n"
+"2 within-file), dropped, and those whose 2-bit estimators agree on fewer than\n"
+"``need`` values. Returns (pairs made, int64 keys a * n + b as bytes).");
+
+static PyObject *band_pairs(PyObject *self, PyObject *args)
+{
+    Py_buffer pk, rp, sg, fi, la, dc, wd;
+    Band band;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*LLLL", &pk, &rp, &sg, &fi, &la, &dc, &wd,
+                          &band.padding, &band.need, &band.scope, &band.anchors))
+        return NULL;
+    PyObject *result = NULL;
+    KeyBuffer out = {NULL, 0, 0};
+    int64_t collisions = 0;
+    band.n = sg.len / 4;
+    band.m = pk.len / 8;
+    band.w = band.n ? wd.len / 8 / band.n : 0;
+    if (check(&fi, 4, band.n, "first") < 0 || check(&la, 4, band.n, "last") < 0
+        || check(&dc, 4, band.n, "doc") < 0 || check(&wd, 8, band.n * band.w, "words") < 0
+        || check(&rp, 8, rp.len / 8, "reps") < 0)
+        goto done;
+    band.packed = pk.buf;
+    band.reps = rp.buf;
+    for (Py_ssize_t k = 0; k < band.m; k++) {
+        uint64_t position = band.packed[k] & 0xFFFFFFFFull;
+        if ((Py_ssize_t)position >= rp.len / 8 || band.reps[position] < 0
+            || band.reps[position] >= band.n) {
+            PyErr_SetString(PyExc_ValueError, "packed: positions must index reps, reps the passages");
+            goto done;
+        }
+    }
+    band.segid = sg.buf;
+    band.first = fi.buf;
+    band.last = la.buf;
+    band.doc = dc.buf;
+    band.words = wd.buf;
+    int failed;
+    Py_BEGIN_ALLOW_THREADS
+    failed = band_pairs_loop(&band, &out, &collisions);
+    Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    PyObject *keys = PyBytes_FromStringAndSize((const char *)out.keys, out.len * 8);
+    if (keys) {
+        result = Py_BuildValue("LN", (long long)collisions, keys);
+    }
+done:
+    PyMem_RawFree(out.keys);
+    PyBuffer_Release(&pk);
+    PyBuffer_Release(&rp);
+    PyBuffer_Release(&sg);
+    PyBuffer_Release(&fi);
+    PyBuffer_Release(&la);
+    PyBuffer_Release(&dc);
+    PyBuffer_Release(&wd);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, minhash_doc},
     {"passages", passages, METH_VARARGS, passages_doc},
+    {"band_pairs", band_pairs, METH_VARARGS, band_pairs_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_speedups",
-    "Compiled loops of the DUP sketch (optional; numpy computes the same without them).",
+    "Compiled loops of the DUP rules (optional; numpy computes the same without them).",
     -1, methods, NULL, NULL, NULL, NULL,
 };
 

@@ -42,7 +42,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from textsieve.findings import Related, Span
-from textsieve.rules.duplicates_sketch import DocSketch, sentence_shingles
+from textsieve.rules.duplicates_sketch import DocSketch, _speedups, sentence_shingles
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
@@ -50,8 +50,8 @@ BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a lar
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
 VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
 TRIM_EACH_BAND_FROM = 1_000_000  # passages: from here on, freed memory goes back after each band
-GATHER_BLOCK = 1 << 16  # passages whose band keys are transposed together
 PAIR_CHUNK = 1 << 20  # pairs of a band made and filtered at a time (bounds the memory)
+SCOPE_CODES = {"both": 0, "cross-file": 1, "within-file": 2}  # as _speedups.band_pairs takes them
 
 
 @dataclass(frozen=True)
@@ -115,37 +115,25 @@ class Corpus:
 
     def _gather(self) -> tuple[np.ndarray, np.ndarray]:
         """Every document's estimators (passages by row) and band keys (one row per
-        band: what each band's sort reads) in one array each. Each document's
-        arrays become views into them and its own buffer is freed as the copy goes.
-        Band keys arrive passage by passage and are transposed a block of
-        documents at a time, so the writes into the band rows are long runs."""
+        band: what each band's sort reads; documents send them band-major) in one
+        array each. Each document's arrays become views into them and its own
+        buffer is freed as the copy goes."""
         if not self.docs:
             return np.zeros((0, 8), dtype=np.uint8), np.zeros((1, 0), dtype=np.uint32)
         # Rows padded with zeros to whole 64-bit words, which the estimator reads.
         width = self.docs[0].p_bits.shape[1]
         bits = np.zeros((self.n, -(-width // 8) * 8), dtype=np.uint8)
-        bands = np.empty((self.docs[0].p_bands.shape[1], self.n), dtype=np.uint32)
-        block_start, freed = 0, 0
+        bands = np.empty((self.docs[0].p_bands.shape[0], self.n), dtype=np.uint32)
+        freed = 0
         for d, doc in enumerate(self.docs):
             lo, hi = self.base[d], self.base[d + 1]
             bits[lo:hi, :width] = doc.p_bits
-            last = d + 1 == len(self.docs)
-            if hi - self.base[block_start] >= GATHER_BLOCK or last:
-                first_row = self.base[block_start]
-                block = self.docs[block_start:d + 1]
-                keys = np.concatenate([b.p_bands for b in block])
-                for k in range(0, len(keys), 4096):  # a transposed tile fits in the cache
-                    tile = keys[k:k + 4096]
-                    bands[:, first_row + k:first_row + k + len(tile)] = tile.T
-                del keys
-                for k, member in enumerate(block, block_start):
-                    member.p_bits = bits[self.base[k]:self.base[k + 1], :width]
-                    member.p_bands = bands[:, self.base[k]:self.base[k + 1]].T
-                freed += len(block)
-                block_start = d + 1
-                if freed >= 8000:
-                    _release_freed_memory()
-                    freed = 0
+            bands[:, lo:hi] = doc.p_bands
+            doc.p_bits, doc.p_bands = bits[lo:hi, :width], bands[:, lo:hi]
+            freed += 1
+            if freed >= 8000:
+                _release_freed_memory()
+                freed = 0
         _release_freed_memory()
         return bits, bands
 
@@ -300,9 +288,9 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     allowed by ``scope``, do not overlap, and pass the b-bit estimate.
 
     One sort per band (the key and the position packed in one uint64, so ties
-    keep passage order and anchors are the earliest passages); bands run in
-    two threads (one when ``threads`` is 1: ``--jobs 1``), as numpy releases the
-    GIL while sorting and gathering.
+    keep passage order and anchors are the earliest passages), then one pass over
+    its runs (compiled, or ``_band_pairs_numpy``); bands run in two threads (one
+    when ``threads`` is 1: ``--jobs 1``), as both release the GIL.
     """
     stats = stats if stats is not None else {}
     stats.setdefault("band_collisions", 0)
@@ -312,6 +300,7 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     # that made the pair a candidate (equal by construction), estimate J.
     rows = corpus.rows
     need = estimator_minimum(threshold, corpus.num_perm - rows) + rows
+    reps = np.ascontiguousarray(reps, dtype=np.int64)
     position = np.arange(len(reps), dtype=np.uint64)
 
     def one_band(j: int):
@@ -319,44 +308,19 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         packed <<= np.uint64(32)
         packed |= position
         packed.sort()
-        keys = packed.view(np.uint32)[1::2]  # the high halves (little-endian), no copy
-        if sys.byteorder != "little":
-            keys = (packed >> np.uint64(32)).astype(np.uint32)
-        same = (keys[1:] == keys[:-1]).view(np.int8)
-        del keys
-        if not same.any():
-            return 0, np.zeros(0, dtype=np.int64)
-        edge = np.zeros(1, dtype=np.int8)
-        step = np.diff(np.concatenate((edge, same, edge)))
-        del same
-        run_start = np.flatnonzero(step == 1)
-        lengths = np.flatnonzero(step == -1) + 1 - run_start
-        del step
-        # Only the passages in a run of two or more, in sorted order.
-        starts = np.cumsum(lengths) - lengths
-        where = np.repeat(run_start - starts, lengths) + np.arange(int(lengths.sum()))
-        members = reps[(packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)]
-        del packed, where
-        # Most collisions are windows of one paragraph sharing a sentence with each
-        # other: a run of one segment whose passages all share a sentence gives no
-        # pair worth checking, and is dropped before its pairs are made.
-        segment = corpus.p_segid[members]
-        pure = segment[starts] == segment[starts + lengths - 1]
-        common = (np.maximum.reduceat(corpus.p_first[members], starts)
-                  < np.minimum.reduceat(corpus.p_last[members], starts))
-        useful = ~(pure & common)
-        starts, lengths = starts[useful], lengths[useful]
-        collisions, kept = 0, []
-        for a, b in _run_pairs(members, starts, lengths):
-            collisions += len(a)
-            kept.append(_filter_pairs(corpus, a, b, scope, need))
-        del members, segment, starts, lengths
-        kept = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+        if _speedups is not None:
+            collisions, keys = _speedups.band_pairs(
+                packed, reps, corpus.p_segid, corpus.p_first, corpus.p_last, corpus.p_doc,
+                corpus.p_words, corpus.padding, need, SCOPE_CODES[scope], BUCKET_ANCHORS)
+            del packed
+            kept = np.frombuffer(keys, dtype=np.int64)
+        else:
+            collisions, kept = _band_pairs_numpy(corpus, reps, packed, scope, need)
         if trim_each_band:  # each thread's heap holds its band's freed arrays otherwise
             _release_freed_memory()
         return collisions, kept
 
-    # Two threads halve the time (numpy releases the GIL while sorting and gathering).
+    # Two threads halve the time (the sorts, gathers and band_pairs release the GIL).
     # On large corpora the threads' heaps are trimmed after every band, which costs
     # a little time and keeps ~100 MB of freed arrays from the peak memory.
     trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM
@@ -374,6 +338,45 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         return np.zeros((0, 2), dtype=np.int64)
     keys = np.unique(np.concatenate(found))
     return np.stack((keys // corpus.n, keys % corpus.n), axis=1)
+
+
+def _band_pairs_numpy(corpus: Corpus, reps: np.ndarray, packed: np.ndarray, scope: str,
+                      need: int) -> tuple[int, np.ndarray]:
+    """One band's pairs made (count) and kept (keys ``a * n + b``) from its sorted
+    ``packed`` keys, with numpy alone (``_speedups.band_pairs`` compiled)."""
+    keys = packed.view(np.uint32)[1::2]  # the high halves (little-endian), no copy
+    if sys.byteorder != "little":
+        keys = (packed >> np.uint64(32)).astype(np.uint32)
+    same = (keys[1:] == keys[:-1]).view(np.int8)
+    del keys
+    if not same.any():
+        return 0, np.zeros(0, dtype=np.int64)
+    edge = np.zeros(1, dtype=np.int8)
+    step = np.diff(np.concatenate((edge, same, edge)))
+    del same
+    run_start = np.flatnonzero(step == 1)
+    lengths = np.flatnonzero(step == -1) + 1 - run_start
+    del step
+    # Only the passages in a run of two or more, in sorted order.
+    starts = np.cumsum(lengths) - lengths
+    where = np.repeat(run_start - starts, lengths) + np.arange(int(lengths.sum()))
+    members = reps[(packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+    del packed, where
+    # Most collisions are windows of one paragraph sharing a sentence with each
+    # other: a run of one segment whose passages all share a sentence gives no
+    # pair worth checking, and is dropped before its pairs are made.
+    segment = corpus.p_segid[members]
+    pure = segment[starts] == segment[starts + lengths - 1]
+    common = (np.maximum.reduceat(corpus.p_first[members], starts)
+              < np.minimum.reduceat(corpus.p_last[members], starts))
+    useful = ~(pure & common)
+    starts, lengths = starts[useful], lengths[useful]
+    collisions, kept = 0, []
+    for a, b in _run_pairs(members, starts, lengths):
+        collisions += len(a)
+        kept.append(_filter_pairs(corpus, a, b, scope, need))
+    del members, segment, starts, lengths
+    return collisions, np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
 
 
 def _filter_pairs(corpus: Corpus, a: np.ndarray, b: np.ndarray, scope: str, need: int):

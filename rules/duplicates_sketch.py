@@ -44,7 +44,7 @@ except ImportError:  # built without a C compiler
     _speedups = None
 
 # Bump when what ``sketch_document`` returns changes: it is part of the cache key.
-SKETCH_VERSION = 3
+SKETCH_VERSION = 4
 SEED = 1  # datasketch MinHash seed of the permutations
 CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
@@ -327,7 +327,7 @@ class DocSketch:
     p_first: np.ndarray  # passages: first sentence
     p_last: np.ndarray  # one past the last sentence
     p_exact: np.ndarray  # uint64 hash of the normalised text
-    p_bands: np.ndarray  # (n_passages, bands) uint32 LSH band keys
+    p_bands: np.ndarray  # (bands, n_passages) uint32 LSH band keys, band-major as LSH reads them
     p_bits: np.ndarray  # (n_passages, num_perm / 4) uint8: 2-bit MinHash, 4 values a byte
     line_starts: np.ndarray  # offsets of line starts in the document text
     titles: list  # (start, end, words, display text, display word offsets, level)
@@ -491,8 +491,8 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
         q0, q1 = int(passage_base[d]), int(passage_base[d + 1])
         c0 = int(sent_norm[s0, 0]) if s1 > s0 else 0
         c1 = int(sent_norm[s1 - 1, 1]) if s1 > s0 else 0
-        bands, bits = _two_views((q1 - q0, params.bands), (q1 - q0, p_bits.shape[1]))
-        bands[:] = p_bands[q0:q1]
+        bands, bits = _two_views((params.bands, q1 - q0), (q1 - q0, p_bits.shape[1]))
+        bands[:] = p_bands[q0:q1].T
         bits[:] = p_bits[q0:q1]
         out.append(DocSketch(
             norm=norm[c0:c1], sent_norm=(sent_norm[s0:s1] - c0).astype(small),

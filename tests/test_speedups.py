@@ -99,3 +99,48 @@ def test_wrong_output_sizes_are_errors_not_overruns(speedups):
     with pytest.raises(ValueError, match="first/last"):
         speedups.passages(sigs, 8, np.array([3], np.int64), np.array([5], np.int64), 2, 4,
                           np.empty((1, 2), np.uint32), np.empty((1, 2), np.uint8))
+
+
+def _corpus_of_real_documents():
+    from textsieve.rules.duplicates_match import Corpus
+
+    params = load_rules()["DUP101"]({})._sketch_params()
+    paths = sorted(glob.glob(str(ROOT / "samples" / "**" / "*.md"), recursive=True))
+    paths += [str(ROOT / "README.md")]
+    texts = {p: Path(p).read_text(encoding="utf-8") for p in paths}
+    # Edited copies, in other files and in the same one, so that there are true pairs
+    # across and within files as well as chance collisions.
+    edited = {p: t.replace("the", "a").replace("rule", "check") for p, t in texts.items()}
+    texts.update({p + ".copy.md": t for p, t in edited.items()})
+    texts[paths[-1]] += "\n\n" + edited[paths[-1]]  # README.md, edited, twice in one file
+    documents = [make_document(t, p) for p, t in texts.items()]
+    return Corpus(list(zip(texts, sketch.sketch_documents(documents, params)))), params
+
+
+@pytest.mark.parametrize("scope", ["both", "cross-file", "within-file"])
+@pytest.mark.parametrize("key_space", [None, 3])
+def test_band_pairs_equal_numpy(speedups, monkeypatch, scope, key_space):
+    from textsieve.rules import duplicates_match as match
+
+    corpus, params = _corpus_of_real_documents()
+    if key_space:  # a few huge buckets: runs far past BUCKET_ANCHORS
+        corpus.p_bands %= np.uint32(key_space)
+        monkeypatch.setattr(match, "BUCKET_ANCHORS", 16)
+    reps = np.arange(corpus.n)[::2]  # not every passage is a representative
+    compiled_stats, plain_stats = {}, {}
+    compiled = match.lsh_candidates(corpus, reps, params.bands, scope, 0.6, compiled_stats)
+    monkeypatch.setattr(match, "_speedups", None)
+    plain = match.lsh_candidates(corpus, reps, params.bands, scope, 0.6, plain_stats)
+    assert len(compiled) > 10 and np.array_equal(compiled, plain)
+    assert compiled_stats == plain_stats
+    if key_space:
+        assert corpus.n // 2 > 3 * key_space * match.BUCKET_ANCHORS
+
+
+def test_band_pairs_rejects_positions_outside_reps(speedups):
+    n = 4
+    zeros32 = np.zeros(n, np.int32)
+    packed = np.array([5, 1], np.uint64)  # positions 5 and 1; reps has 2
+    with pytest.raises(ValueError, match="positions"):
+        speedups.band_pairs(packed, np.array([0, 1], np.int64), zeros32, zeros32, zeros32 + 1,
+                            zeros32, np.zeros(n * 5, np.uint64), 0, 0, 0, 16)
