@@ -323,7 +323,7 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     # Two threads halve the time (the sorts, gathers and band_pairs release the GIL).
     # On large corpora the threads' heaps are trimmed after every band, which costs
     # a little time and keeps ~100 MB of freed arrays from the peak memory.
-    trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM
+    trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM and _speedups is None
     workers = max(1, min(2, threads or 2, os.cpu_count() or 1))
     if workers == 1:
         results = [one_band(j) for j in range(bands)]
@@ -336,7 +336,12 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     _release_freed_memory()
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = np.unique(np.concatenate(found))
+    # Sorted in place and deduplicated: numpy 2's np.unique hashes instead (1.5 s for the
+    # 3.5 million keys of 200 MB, against 0.2 s).
+    keys = np.concatenate(found)
+    del found
+    keys.sort()
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return np.stack((keys // corpus.n, keys % corpus.n), axis=1)
 
 
