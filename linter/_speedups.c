@@ -336,10 +336,213 @@ done:
     return result;
 }
 
+/* -- sentence boundaries (linter/sentences.py) ------------------------------------ */
+static int is_mark(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+
+static int is_closer(Py_UCS4 c)
+{
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' || c == ']';
+}
+
+static int is_opening_quote(Py_UCS4 c)
+{
+    return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == 0xAB || c == '(' || c == '[';
+}
+
+/* [A-Z0-9À-ÖØ-ÞĀ-ſΑ-ΩА-Я#*_], as sentences._OPENER ends. */
+static int can_open(Py_UCS4 c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c >= 0xC0 && c <= 0xD6)
+        || (c >= 0xD8 && c <= 0xDE) || (c >= 0x100 && c <= 0x17F) || (c >= 0x391 && c <= 0x3A9)
+        || (c >= 0x410 && c <= 0x42F) || c == '#' || c == '*' || c == '_';
+}
+
+static int is_ascii_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+/* Whether the period at ``dot`` belongs to an abbreviation, an initial or a dotted
+ * acronym, as sentences._ends_sentence decides from _WORD_BEFORE: the run of
+ * letters and dots before it, within 24 characters, from its first letter.
+ * Returns 1 (it does), 0 (it does not: a boundary), -1 on error. */
+static int is_abbreviation(int kind, const void *data, Py_ssize_t dot, PyObject *abbreviations)
+{
+    Py_ssize_t floor = dot - 24 > 0 ? dot - 24 : 0, q = dot;
+    while (q > floor) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q - 1);
+        if (!is_ascii_letter(c) && c != '.')
+            break;
+        q--;
+    }
+    while (q < dot && !is_ascii_letter(PyUnicode_READ(kind, data, q)))
+        q++;
+    if (q == dot)
+        return 0;  /* no word before the period */
+    char token[32];
+    Py_ssize_t len = dot - q;  /* at most 24 */
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q + k);
+        token[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    Py_ssize_t bare = len;
+    while (bare > 0 && token[bare - 1] == '.')
+        bare--;
+    for (int pass = 0; pass < 2; pass++) {  /* the token without its final dots, then as is */
+        Py_ssize_t n = pass ? len : bare;
+        if (pass && n == bare)
+            break;
+        PyObject *word = PyUnicode_FromStringAndSize(token, n);
+        if (!word)
+            return -1;
+        int found = PySet_Contains(abbreviations, word);
+        Py_DECREF(word);
+        if (found)
+            return found;  /* 1, or -1 */
+    }
+    Py_UCS4 first = PyUnicode_READ(kind, data, q);
+    if (len == 1 && first >= 'A' && first <= 'Z')
+        return 1;  /* an initial */
+    if (len >= 3 && len % 2 == 1) {  /* a dotted acronym: letter (dot letter)+ */
+        for (Py_ssize_t k = 0; k < len; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, q + k);
+            if (k % 2 ? c != '.' : !is_ascii_letter(c))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* One sentence: an instance of ``cls`` (a tuple subclass without fields of its own,
+ * sentences.Sentence) holding (start + offset, end + offset, text[start:end]) once
+ * white space is trimmed; nothing when only white space is left. */
+static int append_sentence(PyObject *out, PyObject *text, int kind, const void *data,
+                           Py_ssize_t start, Py_ssize_t end, Py_ssize_t offset,
+                           PyTypeObject *cls)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    if (start == end)
+        return 0;
+    PyObject *sentence = cls->tp_alloc(cls, 3);
+    if (!sentence)
+        return -1;
+    PyObject *s = PyLong_FromSsize_t(start + offset), *e = PyLong_FromSsize_t(end + offset);
+    PyObject *t = PyUnicode_Substring(text, start, end);
+    if (!s || !e || !t) {
+        Py_XDECREF(s);
+        Py_XDECREF(e);
+        Py_XDECREF(t);
+        Py_DECREF(sentence);
+        return -1;
+    }
+    PyTuple_SET_ITEM(sentence, 0, s);
+    PyTuple_SET_ITEM(sentence, 1, e);
+    PyTuple_SET_ITEM(sentence, 2, t);
+    int failed = PyList_Append(out, sentence) < 0;
+    Py_DECREF(sentence);
+    return failed ? -1 : 0;
+}
+
+PyDoc_STRVAR(split_sentences_doc,
+"split_sentences(text, offset, revealed, abbreviations, cls)\n\n"
+"The sentences of one prose segment as ``cls`` (start, end, text) tuples, offsets\n"
+"shifted by ``offset``, exactly as sentences.split_sentences_python finds them.\n"
+"``revealed`` is bytes (0 where markup was hidden) or None; ``abbreviations`` a set\n"
+"of str; ``cls`` a tuple subclass with no fields of its own.");
+
+static PyObject *split_sentences(PyObject *self, PyObject *args)
+{
+    PyObject *text, *revealed_obj, *abbreviations;
+    PyTypeObject *cls;
+    Py_ssize_t offset;
+    if (!PyArg_ParseTuple(args, "UnOOO!", &text, &offset, &revealed_obj, &abbreviations,
+                          &PyType_Type, &cls))
+        return NULL;
+    if (!PyAnySet_Check(abbreviations)) {
+        PyErr_SetString(PyExc_TypeError, "abbreviations: a set or frozenset");
+        return NULL;
+    }
+    if (!PyType_IsSubtype(cls, &PyTuple_Type) || cls->tp_basicsize != PyTuple_Type.tp_basicsize) {
+        PyErr_SetString(PyExc_TypeError, "cls: a tuple subclass with no fields of its own");
+        return NULL;
+    }
+    Py_buffer revealed = {0};
+    int has_revealed = revealed_obj != Py_None;
+    if (has_revealed && PyObject_GetBuffer(revealed_obj, &revealed, PyBUF_SIMPLE) < 0)
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, i = 0;
+    const unsigned char *shown = has_revealed ? revealed.buf : NULL;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        goto fail;
+    if (has_revealed && revealed.len < n) {
+        PyErr_SetString(PyExc_ValueError, "revealed: one byte per character of text");
+        goto fail;
+    }
+    while (i < n) {
+        if (!is_mark(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        /* A candidate: marks, closing quotes and brackets, then white space or the end. */
+        Py_ssize_t dot = i, after = i;
+        while (after < n && is_mark(PyUnicode_READ(kind, data, after)))
+            after++;
+        while (after < n && is_closer(PyUnicode_READ(kind, data, after)))
+            after++;
+        i = after;
+        if (after < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, after)))
+            continue;
+        Py_ssize_t k = after;
+        while (k < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        int boundary = 1;
+        if (k < n) {  /* not only white space to the end: the next sentence must open */
+            while (k < n && is_opening_quote(PyUnicode_READ(kind, data, k)))
+                k++;
+            if (k == n || !can_open(PyUnicode_READ(kind, data, k))) {
+                /* ... or start with markup that was hidden */
+                Py_ssize_t m = after;
+                if (shown)
+                    while (m < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, m)) && shown[m])
+                        m++;
+                boundary = shown && m < n && !shown[m];
+            }
+            if (boundary && PyUnicode_READ(kind, data, dot) == '.'
+                && !(after - dot >= 3 && PyUnicode_READ(kind, data, dot + 1) == '.'
+                     && PyUnicode_READ(kind, data, dot + 2) == '.')) {
+                int abbreviation = is_abbreviation(kind, data, dot, abbreviations);
+                if (abbreviation < 0)
+                    goto fail;
+                boundary = !abbreviation;
+            }
+        }
+        if (boundary) {
+            if (append_sentence(out, text, kind, data, start, after, offset, cls) < 0)
+                goto fail;
+            start = after;
+        }
+    }
+    if (append_sentence(out, text, kind, data, start, n, offset, cls) < 0)
+        goto fail;
+    if (has_revealed)
+        PyBuffer_Release(&revealed);
+    return out;
+fail:
+    Py_XDECREF(out);
+    if (has_revealed)
+        PyBuffer_Release(&revealed);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, minhash_doc},
     {"passages", passages, METH_VARARGS, passages_doc},
     {"band_pairs", band_pairs, METH_VARARGS, band_pairs_doc},
+    {"split_sentences", split_sentences, METH_VARARGS, split_sentences_doc},
     {NULL, NULL, 0, NULL},
 };
 

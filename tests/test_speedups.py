@@ -144,3 +144,77 @@ def test_band_pairs_rejects_positions_outside_reps(speedups):
     with pytest.raises(ValueError, match="positions"):
         speedups.band_pairs(packed, np.array([0, 1], np.int64), zeros32, zeros32, zeros32 + 1,
                             zeros32, np.zeros(n * 5, np.uint64), 0, 0, 0, 16)
+
+
+# -- sentences -----------------------------------------------------------------------
+# Marks, closers, openers, every kind of white space, letters on both sides of each
+# opener range, and the pieces of abbreviations, initials and dotted acronyms.
+_PIECES = (list(".!?…\"'”’»)]“‘«([ \t\n\u00a0\u2003#*_-,;:") + list("aZ9zÀÖ×ØÞßĀſƀΑΩωАЯя")
+           + ["Dr", "e.g", "U.S", "i.e", "Fig", "A", "J", "x", "The", "no", "...", "etc", " ", " ", " ",
+              "abcdefghijklmnopqrstuvw", "a.b.c.d.e.f.g.h.i.j.k.l"])  # near the 24-character window
+
+
+def _random_segment(rng) -> tuple[str, bytes | None]:
+    text = "".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 40)))
+    if rng.random() < 0.5:
+        return text, None
+    return text, bytes(rng.choice((0, 1, 1, 1)) for _ in text)
+
+
+@pytest.fixture
+def compiled_split(speedups):
+    return speedups.split_sentences
+
+
+def test_compiled_sentences_equal_python_on_random_segments(compiled_split):
+    import random
+
+    from textsieve import sentences
+
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text, revealed = _random_segment(rng)
+        offset = rng.randrange(0, 100)
+        compiled = sentences.split_sentences(text, offset, revealed)
+        assert compiled == sentences.split_sentences_python(text, offset, revealed), (text, revealed)
+        assert all(type(s) is sentences.Sentence for s in compiled)
+
+
+def test_compiled_sentences_read_the_same_word_before_a_period(compiled_split):
+    # Runs of letters and dots around the 24-character window that decides an
+    # abbreviation, an initial or a dotted acronym.
+    import random
+
+    from textsieve import sentences
+
+    rng = random.Random(11)
+    for _ in range(20_000):
+        word = "".join(rng.choice("aA.b.Z.") for _ in range(rng.randrange(0, 30)))
+        text = f"{rng.choice(['', 'x ', '('])}{word}. {rng.choice(['Next', 'next', '2', '“Q'])} end."
+        assert sentences.split_sentences(text) == sentences.split_sentences_python(text), text
+
+
+def test_compiled_sentences_equal_python_on_real_documents(compiled_split):
+    from textsieve import sentences
+
+    paths = sorted(glob.glob(str(ROOT / "samples" / "*.*"))) + [str(ROOT / "README.md")]
+    paths += sorted(glob.glob(str(ROOT.parent / "shared" / "seeds" / "*.txt")))
+    segments = 0
+    for path in paths:
+        document = make_document(Path(path).read_text(encoding="utf-8", errors="replace"), path)
+        for segment in document.segments:
+            segments += 1
+            assert segment.sentences == sentences.split_sentences_python(
+                segment.text, segment.start, segment.revealed)
+    assert segments > 200
+
+
+def test_compiled_sentences_reject_bad_arguments(compiled_split):
+    from textsieve.sentences import ABBREVIATIONS, Sentence
+
+    with pytest.raises(ValueError, match="revealed"):
+        compiled_split("One. Two.", 0, b"\x01", ABBREVIATIONS, Sentence)
+    with pytest.raises(TypeError, match="abbreviations"):
+        compiled_split("One. Two.", 0, None, ["dr"], Sentence)
+    with pytest.raises(TypeError, match="cls"):
+        compiled_split("One. Two.", 0, None, ABBREVIATIONS, dict)
