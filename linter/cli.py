@@ -30,9 +30,18 @@ def _registry():
         _fail(str(exc))
 
 
+def _speedups_note() -> str:
+    """Whether ``pip install`` could build the compiled loops (a C compiler was found)."""
+    try:
+        import textsieve._speedups  # noqa: F401
+        return "compiled loops: built"
+    except ImportError:
+        return "compiled loops: not built (no C compiler at install; same results, slower)"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="textsieve",
-                      message="%(prog)s %(version)s")
+                      message=f"%(prog)s %(version)s ({_speedups_note()})")
 def cli() -> None:
     """textsieve: lint a corpus of prose for near-duplicates, encoding damage,
     vague claims, readability and grammar."""

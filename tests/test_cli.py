@@ -25,6 +25,7 @@ def lines(result):
 def test_version_and_help():
     result = textsieve("--version")
     assert result.code == 0 and result.out.startswith("textsieve 0.")
+    assert "compiled loops: " in result.out  # whether pip install found a C compiler
     assert textsieve("check", "--help").code == 0
 
 
