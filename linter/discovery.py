@@ -96,10 +96,13 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
     seen: set[str] = set()
     root = os.path.abspath(root)
 
+    root_prefix = root.rstrip(os.sep) + os.sep
+
     def rel_to_root(absolute: str, is_dir: bool) -> str | None:
-        if absolute == root or not absolute.startswith(root.rstrip(os.sep) + os.sep):
+        # ``absolute`` is normalised (abspath), so the path below root is a slice of it.
+        if absolute == root or not absolute.startswith(root_prefix):
             return None
-        return os.path.relpath(absolute, root).replace(os.sep, "/") + ("/" if is_dir else "")
+        return absolute[len(root_prefix):].replace(os.sep, "/") + ("/" if is_dir else "")
 
     def excluded(absolute: str, is_dir: bool) -> bool:
         rel = rel_to_root(absolute, is_dir)
@@ -147,9 +150,11 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
                 dirnames[:] = []
                 continue
             visited.add((st.st_dev, st.st_ino))
+            # Normalised once a directory: os.walk's names are plain names, never . or ..
+            absolute_dir = os.path.join(os.path.abspath(dirpath), "")
             kept = []
             for name in sorted(dirnames):
-                full = os.path.abspath(os.path.join(dirpath, name))
+                full = absolute_dir + name
                 if excluded(full, True) or (respect_gitignore and ignores.ignored(full, True, gitignore_top)):
                     continue
                 try:
@@ -163,7 +168,7 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
                 kept.append(name)
             dirnames[:] = kept
             for name in sorted(filenames):
-                full = os.path.abspath(os.path.join(dirpath, name))
+                full = absolute_dir + name
                 if not include_spec.match_file(name) and not include_spec.match_file(
                         rel_to_root(full, False) or name):
                     continue
