@@ -34,8 +34,11 @@ def display_path(path: str) -> str:
     """Relative to the working directory when inside it, as given otherwise."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
-    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return os.path.relpath(absolute, cwd)
+    if absolute == cwd:
+        return os.curdir
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):  # both normalised: what relpath gives, without its work
+        return absolute[len(prefix):]
     return path if not os.path.isabs(path) else absolute
 
 
