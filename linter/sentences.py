@@ -87,7 +87,7 @@ def split_sentences(text: str, offset: int = 0, revealed: bytes | None = None) -
     """Split ``text`` (one prose segment) into sentences; offsets shifted by ``offset``.
 
     ``revealed`` marks (with 0) the characters that were markup, hidden as spaces.
-    The scan is compiled where ``textsieve._speedups`` is built (three times faster;
+    The scan is compiled where ``textsieve._speedups`` is built (2.5 times faster;
     tests/test_speedups.py holds it to ``split_sentences_python``)."""
     if _compiled_split is None:
         return split_sentences_python(text, offset, revealed)

@@ -6,7 +6,8 @@ process, on the ``DocSketch`` of every document.
 1. **Exact groups**: passages with the same normalised text (hash, then string
    comparison) form one group; only the first member of a group goes on.
 2. **Candidates**: the classic LSH banding (b bands of r rows, chosen by
-   ``choose_bands``), done with one numpy sort per band over all passages
+   ``choose_bands``), done with one numpy sort per band over all passages and
+   one pass over its runs (compiled in ``textsieve._speedups`` when it is built)
    instead of datasketch's ``MinHashLSH`` dictionaries, which cost about 8 KB
    and 0.1 ms per key (``benchmarks/dup_speed.py lsh-baseline``): 200 MB of
    prose has about four million passages. A bucket of more than
@@ -321,8 +322,9 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
         return collisions, kept
 
     # Two threads halve the time (the sorts, gathers and band_pairs release the GIL).
-    # On large corpora the threads' heaps are trimmed after every band, which costs
-    # a little time and keeps ~100 MB of freed arrays from the peak memory.
+    # Without the compiled pass, on large corpora the threads' heaps are trimmed after
+    # every band, which costs a little time and keeps ~100 MB of freed numpy arrays
+    # from the peak memory (band_pairs leaves none).
     trim_each_band = len(reps) >= TRIM_EACH_BAND_FROM and _speedups is None
     workers = max(1, min(2, threads or 2, os.cpu_count() or 1))
     if workers == 1:

@@ -15,7 +15,8 @@ This is the ``collect`` half of the DUP rules; it runs in the worker processes.
 * Every shingle is hashed with one vectorised polynomial hash over the code
   points (prefix sums modulo 2**64), then the MinHash of each sentence is the
   column minimum of datasketch's ``affine32`` permutations, computed for all
-  shingles at once with numpy; the signature of a window or segment is the
+  shingles at once (in C where ``textsieve._speedups`` is built, with numpy
+  otherwise: the same values, ``tests/test_speedups.py``); the signature of a window or segment is the
   element-wise minimum of its sentences' signatures (MinHash of a union).
   ``tests/test_duplicates.py`` checks the signatures bit for bit against
   ``datasketch.MinHash.update_batch``.
@@ -38,7 +39,7 @@ from functools import lru_cache
 
 import numpy as np
 
-try:  # the two hot loops compiled (linter/_speedups.c); numpy computes the same without
+try:  # MinHash minima and passage outputs compiled (linter/_speedups.c); numpy without
     from textsieve import _speedups
 except ImportError:  # built without a C compiler
     _speedups = None
