@@ -203,21 +203,27 @@ static int push_key(KeyBuffer *out, int64_t key)
     return 0;
 }
 
+/* What a pair test reads of a passage, in one 16-byte record (four separate arrays
+ * cost four cache misses a member; this loop is bound by memory traffic). */
 typedef struct {
-    const uint64_t *packed;  /* sorted: band key << 32 | position in reps */
+    int32_t segment, first, last, doc;
+} Passage;
+
+typedef struct {
+    const uint64_t *packed;  /* sorted: band key << 32 | passage number */
     Py_ssize_t m;
-    const int64_t *reps;
-    const int32_t *segid, *first, *last, *doc;
+    const Passage *passages;
     const uint64_t *words;   /* 2-bit estimators, W words a passage */
     Py_ssize_t w, n;
     int64_t padding, need, scope, anchors;
 } Band;
 
-#define MEMBER(band, k) ((band)->reps[(band)->packed[k] & 0xFFFFFFFFull])
+#define MEMBER(band, k) ((int64_t)((band)->packed[k] & 0xFFFFFFFFull))
 
 HOT static int band_pairs_loop(const Band *band, KeyBuffer *out, int64_t *collisions)
 {
     const uint64_t low = 0x5555555555555555ull;
+    const Passage *ps = band->passages;
     Py_ssize_t i = 0;
     while (i < band->m) {
         uint64_t key = band->packed[i] >> 32;
@@ -230,12 +236,12 @@ HOT static int band_pairs_loop(const Band *band, KeyBuffer *out, int64_t *collis
             continue;
         }
         /* A run inside one segment whose passages all share a sentence: no pair. */
-        if (band->segid[MEMBER(band, i)] == band->segid[MEMBER(band, j - 1)]) {
+        if (ps[MEMBER(band, i)].segment == ps[MEMBER(band, j - 1)].segment) {
             int32_t max_first = INT32_MIN, min_last = INT32_MAX;
             for (Py_ssize_t k = i; k < j; k++) {
-                int64_t p = MEMBER(band, k);
-                max_first = band->first[p] > max_first ? band->first[p] : max_first;
-                min_last = band->last[p] < min_last ? band->last[p] : min_last;
+                const Passage *p = ps + MEMBER(band, k);
+                max_first = p->first > max_first ? p->first : max_first;
+                min_last = p->last < min_last ? p->last : min_last;
             }
             if (max_first < min_last) {
                 i = j;
@@ -245,12 +251,14 @@ HOT static int band_pairs_loop(const Band *band, KeyBuffer *out, int64_t *collis
         Py_ssize_t openers = len < band->anchors ? len : (Py_ssize_t)band->anchors;
         for (Py_ssize_t x = 0; x < openers; x++) {
             int64_t a = MEMBER(band, i + x);
+            const Passage *pa = ps + a;
             const uint64_t *wa = band->words + a * band->w;
             for (Py_ssize_t y = x + 1; y < len; y++) {
                 int64_t b = MEMBER(band, i + y);
+                const Passage *pb = ps + b;
                 (*collisions)++;
-                int same_doc = band->doc[a] == band->doc[b];
-                if (same_doc && band->first[a] < band->last[b] && band->first[b] < band->last[a])
+                int same_doc = pa->doc == pb->doc;
+                if (same_doc && pa->first < pb->last && pb->first < pa->last)
                     continue;
                 if ((band->scope == 1 && same_doc) || (band->scope == 2 && !same_doc))
                     continue;
@@ -271,47 +279,42 @@ HOT static int band_pairs_loop(const Band *band, KeyBuffer *out, int64_t *collis
 }
 
 PyDoc_STRVAR(band_pairs_doc,
-"band_pairs(packed, reps, segid, first, last, doc, words, padding, need, scope, anchors)\n\n"
+"band_pairs(packed, passages, words, padding, need, scope, anchors)\n\n"
 "The candidate pairs of one LSH band, as duplicates_match.lsh_candidates makes them\n"
-"with numpy: runs of equal keys in ``packed`` (sorted uint64, key << 32 | position\n"
-"in ``reps``), skipping a run of one segment whose passages all share a sentence;\n"
-"each of a run's first ``anchors`` members paired with every later one; pairs of\n"
+"with numpy: runs of equal keys in ``packed`` (sorted uint64, key << 32 | passage\n"
+"number), skipping a run of one segment whose passages all share a sentence; each\n"
+"of a run's first ``anchors`` members paired with every later one; pairs of\n"
 "overlapping passages of one document, or outside ``scope`` (0 both, 1 cross-file,\n"
-"2 within-file), dropped, and those whose 2-bit estimators agree on fewer than\n"
-"``need`` values. Returns (pairs made, int64 keys a * n + b as bytes).");
+"2 within-file), dropped, and those whose 2-bit estimators (``words``, uint64,\n"
+"passages x W) agree on fewer than ``need`` values. ``passages`` is int32, one row\n"
+"(segment, first, last, document) a passage. Returns (pairs made, int64 keys\n"
+"a * n + b as bytes).");
 
 static PyObject *band_pairs(PyObject *self, PyObject *args)
 {
-    Py_buffer pk, rp, sg, fi, la, dc, wd;
+    Py_buffer pk, pa, wd;
     Band band;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*LLLL", &pk, &rp, &sg, &fi, &la, &dc, &wd,
-                          &band.padding, &band.need, &band.scope, &band.anchors))
+    if (!PyArg_ParseTuple(args, "y*y*y*LLLL", &pk, &pa, &wd, &band.padding, &band.need,
+                          &band.scope, &band.anchors))
         return NULL;
     PyObject *result = NULL;
     KeyBuffer out = {NULL, 0, 0};
     int64_t collisions = 0;
-    band.n = sg.len / 4;
+    band.n = pa.len / (Py_ssize_t)sizeof(Passage);
     band.m = pk.len / 8;
     band.w = band.n ? wd.len / 8 / band.n : 0;
-    if (check(&fi, 4, band.n, "first") < 0 || check(&la, 4, band.n, "last") < 0
-        || check(&dc, 4, band.n, "doc") < 0 || check(&wd, 8, band.n * band.w, "words") < 0
-        || check(&rp, 8, rp.len / 8, "reps") < 0)
+    if (check(&pa, sizeof(Passage), band.n, "passages") < 0
+        || check(&wd, 8, band.n * band.w, "words") < 0 || check(&pk, 8, band.m, "packed") < 0)
         goto done;
     band.packed = pk.buf;
-    band.reps = rp.buf;
+    band.passages = pa.buf;
+    band.words = wd.buf;
     for (Py_ssize_t k = 0; k < band.m; k++) {
-        uint64_t position = band.packed[k] & 0xFFFFFFFFull;
-        if ((Py_ssize_t)position >= rp.len / 8 || band.reps[position] < 0
-            || band.reps[position] >= band.n) {
-            PyErr_SetString(PyExc_ValueError, "packed: positions must index reps, reps the passages");
+        if (MEMBER(&band, k) >= band.n) {
+            PyErr_SetString(PyExc_ValueError, "packed: passage numbers must index passages");
             goto done;
         }
     }
-    band.segid = sg.buf;
-    band.first = fi.buf;
-    band.last = la.buf;
-    band.doc = dc.buf;
-    band.words = wd.buf;
     int failed;
     Py_BEGIN_ALLOW_THREADS
     failed = band_pairs_loop(&band, &out, &collisions);
@@ -321,17 +324,12 @@ static PyObject *band_pairs(PyObject *self, PyObject *args)
         goto done;
     }
     PyObject *keys = PyBytes_FromStringAndSize((const char *)out.keys, out.len * 8);
-    if (keys) {
+    if (keys)
         result = Py_BuildValue("LN", (long long)collisions, keys);
-    }
 done:
     PyMem_RawFree(out.keys);
     PyBuffer_Release(&pk);
-    PyBuffer_Release(&rp);
-    PyBuffer_Release(&sg);
-    PyBuffer_Release(&fi);
-    PyBuffer_Release(&la);
-    PyBuffer_Release(&dc);
+    PyBuffer_Release(&pa);
     PyBuffer_Release(&wd);
     return result;
 }

@@ -207,13 +207,13 @@ def exact_groups(corpus: Corpus) -> np.ndarray:
         return group
     exact = (np.concatenate([d.p_exact for d in corpus.docs]) if corpus.docs
              else np.zeros(0, dtype=np.uint64))
-    order = np.argsort(exact, kind="stable")
+    order = np.argsort(exact)  # not stable (2.5 times faster): each group is sorted below
     keys = exact[order]
     del exact
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     ends = np.concatenate((starts[1:], [n]))
     for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
-        members = order[s:e]
+        members = np.sort(order[s:e])  # the first passage of a group represents it
         # The hash is 64 bits; the string comparison makes "exact" exact.
         by_text: dict[str, int] = {}
         for p in members:
@@ -288,8 +288,8 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     """Candidate pairs (i < j, global passage indices) that share a band key, are
     allowed by ``scope``, do not overlap, and pass the b-bit estimate.
 
-    One sort per band (the key and the position packed in one uint64, so ties
-    keep passage order and anchors are the earliest passages), then one pass over
+    One sort per band (the key and the passage number packed in one uint64, so
+    ties keep passage order and anchors are the earliest passages), then one pass over
     its runs (compiled, or ``_band_pairs_numpy``); bands run in two threads (one
     when ``threads`` is 1: ``--jobs 1``), as both release the GIL.
     """
@@ -301,22 +301,26 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     # that made the pair a candidate (equal by construction), estimate J.
     rows = corpus.rows
     need = estimator_minimum(threshold, corpus.num_perm - rows) + rows
-    reps = np.ascontiguousarray(reps, dtype=np.int64)
-    position = np.arange(len(reps), dtype=np.uint64)
+    if corpus.n >= 1 << 32:  # passage numbers go in the low half of the sort keys
+        raise ValueError(f"{corpus.n} passages: more than DUP can number (2**32)")
+    numbers = np.asarray(reps, dtype=np.uint64)
+    # What the compiled pass reads of each passage, one 16-byte row apiece.
+    passages = (np.stack((corpus.p_segid, corpus.p_first, corpus.p_last, corpus.p_doc), axis=1)
+                if _speedups is not None else None)
 
     def one_band(j: int):
         packed = corpus.band(j, reps).astype(np.uint64)
         packed <<= np.uint64(32)
-        packed |= position
+        packed |= numbers
         packed.sort()
         if _speedups is not None:
             collisions, keys = _speedups.band_pairs(
-                packed, reps, corpus.p_segid, corpus.p_first, corpus.p_last, corpus.p_doc,
-                corpus.p_words, corpus.padding, need, SCOPE_CODES[scope], BUCKET_ANCHORS)
+                packed, passages, corpus.p_words, corpus.padding, need, SCOPE_CODES[scope],
+                BUCKET_ANCHORS)
             del packed
             kept = np.frombuffer(keys, dtype=np.int64)
         else:
-            collisions, kept = _band_pairs_numpy(corpus, reps, packed, scope, need)
+            collisions, kept = _band_pairs_numpy(corpus, packed, scope, need)
         if trim_each_band:  # each thread's heap holds its band's freed arrays otherwise
             _release_freed_memory()
         return collisions, kept
@@ -347,7 +351,7 @@ def lsh_candidates(corpus: Corpus, reps: np.ndarray, bands: int, scope: str, thr
     return np.stack((keys // corpus.n, keys % corpus.n), axis=1)
 
 
-def _band_pairs_numpy(corpus: Corpus, reps: np.ndarray, packed: np.ndarray, scope: str,
+def _band_pairs_numpy(corpus: Corpus, packed: np.ndarray, scope: str,
                       need: int) -> tuple[int, np.ndarray]:
     """One band's pairs made (count) and kept (keys ``a * n + b``) from its sorted
     ``packed`` keys, with numpy alone (``_speedups.band_pairs`` compiled)."""
@@ -367,7 +371,7 @@ def _band_pairs_numpy(corpus: Corpus, reps: np.ndarray, packed: np.ndarray, scop
     # Only the passages in a run of two or more, in sorted order.
     starts = np.cumsum(lengths) - lengths
     where = np.repeat(run_start - starts, lengths) + np.arange(int(lengths.sum()))
-    members = reps[(packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+    members = (packed[where] & np.uint64(0xFFFFFFFF)).astype(np.int64)
     del packed, where
     # Most collisions are windows of one paragraph sharing a sentence with each
     # other: a run of one segment whose passages all share a sentence gives no

@@ -137,13 +137,13 @@ def test_band_pairs_equal_numpy(speedups, monkeypatch, scope, key_space):
         assert corpus.n // 2 > 3 * key_space * match.BUCKET_ANCHORS
 
 
-def test_band_pairs_rejects_positions_outside_reps(speedups):
-    n = 4
-    zeros32 = np.zeros(n, np.int32)
-    packed = np.array([5, 1], np.uint64)  # positions 5 and 1; reps has 2
-    with pytest.raises(ValueError, match="positions"):
-        speedups.band_pairs(packed, np.array([0, 1], np.int64), zeros32, zeros32, zeros32 + 1,
-                            zeros32, np.zeros(n * 5, np.uint64), 0, 0, 0, 16)
+def test_band_pairs_rejects_passage_numbers_out_of_range(speedups):
+    passages = np.zeros((4, 4), np.int32)
+    packed = np.array([5, 1], np.uint64)  # passage 5 of 4
+    with pytest.raises(ValueError, match="passage numbers"):
+        speedups.band_pairs(packed, passages, np.zeros(4 * 5, np.uint64), 0, 0, 0, 16)
+    with pytest.raises(ValueError, match="words"):
+        speedups.band_pairs(packed[1:], passages, np.zeros(7, np.uint64), 0, 0, 0, 16)
 
 
 # -- sentences -----------------------------------------------------------------------
