@@ -21,7 +21,7 @@ from typing import Any
 from textsieve.cache import NO_CACHE, Cache, cache_key
 from textsieve.document import Directive, Document, SourceInfo, format_for
 from textsieve.findings import Finding
-from textsieve.rule import Rule, RuleUnavailable
+from textsieve.rule import Rule, RuleUnavailable, cyclic_gc_paused
 from textsieve.source import DEFAULT_MAX_FILE_SIZE, SourceError, content_hash, decode, read_file
 from textsieve.suppressions import Suppressions
 
@@ -247,6 +247,13 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
                                  initargs=(rules, cache, max_file_size, signature)) as pool:
             results = [r for batch in pool.map(check_files, batches) for r in batch]
 
+    with cyclic_gc_paused():  # the corpus step makes millions of objects, none in cycles
+        return _gather_and_check_corpus(results, rules, named, signature, cache)
+
+
+def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signature: str,
+                             cache: Cache) -> RunResult:
+    """The per-document results put together, and the corpus rules run on them."""
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
     by_code = {rule.code: rule for rule in rules}

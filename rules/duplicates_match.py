@@ -43,6 +43,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from textsieve.findings import Related, Span
+from textsieve.rule import cyclic_gc_paused
 from textsieve.rules.duplicates_sketch import DocSketch, _speedups, sentence_shingles
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
@@ -525,6 +526,11 @@ class Analysis:
 def analyse_passages(collected, params: MatchParams, bands: int, threads: int = 0) -> Analysis:
     """DUP101, DUP102 and DUP104's findings; ``threads`` caps the LSH threads (0: no cap
     beyond two)."""
+    with cyclic_gc_paused():
+        return _analyse_passages(collected, params, bands, threads)
+
+
+def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) -> Analysis:
     corpus = Corpus(collected)
     stats = {"documents": len(corpus.docs), "passages": corpus.n}
     group = exact_groups(corpus)
@@ -831,6 +837,11 @@ def _jaccard_places(sets: ShingleCache, a: tuple, b: tuple) -> float:
 def analyse_titles(collected, params: MatchParams) -> list[Reported]:
     """Titles of different documents that are the same, or share a run of at
     least ``title_min_shared_words`` words covering half of each title."""
+    with cyclic_gc_paused():
+        return _analyse_titles(collected, params)
+
+
+def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
     entries = []  # (path, line_starts, start, end, words, display text, word spans)
     for path, sketch in sorted(((p, d) for p, d in collected if getattr(d, "titles", None)),
                                key=lambda pd: pd[0]):
@@ -867,16 +878,22 @@ def analyse_titles(collected, params: MatchParams) -> list[Reported]:
     order = lambda t: (entries[t][0], entries[t][2])
     for cluster in clusters.values():
         cluster.sort(key=order)
+        per_path: dict[str, int] = {}
+        for t in cluster:
+            per_path[entries[t][0]] = per_path.get(entries[t][0], 0) + 1
         for i in cluster:
             path, line_starts, start, end, words, text, spans = entries[i]
-            others = [t for t in cluster if entries[t][0] != path]
-            if not others:
+            # Other documents' titles are counted, and read only as far as needed: a
+            # template shared by thousands of titles made listing them all quadratic.
+            count = len(cluster) - per_path[path]
+            if not count:
                 continue
             direct = links.get(i, {})
-            ref = min(direct, key=order) if direct else others[0]
+            ref = (min(direct, key=order) if direct else
+                   next(t for t in cluster if entries[t][0] != path))
             ref_span = span_at(entries[ref][0], entries[ref][1], entries[ref][2], entries[ref][3])
             span = span_at(path, line_starts, start, end)
-            more = len(others) - 1
+            more = count - 1
             tail = f" and {more} more" if more else ""
             if words == entries[ref][4]:
                 message = (f'duplicate title "{text}": also the title of {location(ref_span)}'
@@ -890,10 +907,10 @@ def analyse_titles(collected, params: MatchParams) -> list[Reported]:
                            f"give each document a title that says what is specific to it")
                 note = f'shares "{phrase}"'
             related = [Related(ref_span, note)]
-            for t in others:
+            for t in cluster:
                 if len(related) >= params.max_related:
                     break
-                if t != ref:
+                if t != ref and entries[t][0] != path:
                     related.append(Related(span_at(entries[t][0], entries[t][1], entries[t][2],
                                                    entries[t][3]), "similar title"))
             out.append(Reported("DUP103", span, message, " ".join(words), related))

@@ -459,6 +459,23 @@ def test_titles_exact_short_and_same_document():
     assert run_corpus_rule(NearIdenticalTitle, texts, title_levels=0) == []
 
 
+def test_a_title_shared_by_many_documents_counts_only_other_documents():
+    # One cluster of 40 titles: each finding counts and lists the other documents'
+    # titles only (a.md has two), and lists at most max-related of them.
+    texts = {f"d{i:02}.md": "# Release Notes\n" for i in range(38)}
+    texts["a.md"] = "# Release Notes\n\ntext\n\n# Release notes\n"
+    found = run_corpus_rule(NearIdenticalTitle, texts, max_related=3)
+    assert len(found) == 40
+    by_path = {}
+    for finding in found:
+        by_path.setdefault(finding.path, []).append(finding)
+    assert len(by_path["a.md"]) == 2
+    assert all(" and 37 more;" in f.message for f in by_path["a.md"])  # 38 d*.md titles
+    assert [" and 38 more;" in f.message for f in by_path["d05.md"]] == [True]  # 37 + a.md's 2
+    assert all(len(f.related) == 3 and all(r.span.path != f.path for r in f.related)
+               for f in found)
+
+
 def test_title_template_needs_a_long_enough_shared_run():
     texts = {"a.md": "# Caching: How the Build Works\n", "b.md": "# Logging: How the Build Works\n",
              "c.md": "# How to Configure Logging Output Quickly\n"}

@@ -63,3 +63,23 @@ def test_a_failing_batch_is_collected_again_file_by_file_and_the_error_names_the
     assert [("ZZ901" in f.collected) for f in result.files] == [True, False, True]
     assert len(result.errors) == 1
     assert result.errors[0].startswith(f"{paths[1]}: internal error in ZZ901 (counting): RuntimeError")
+
+
+def test_the_corpus_step_runs_without_the_cyclic_collector_and_restores_it(tmp_path):
+    import gc
+
+    class GcWatchingRule(CountingCorpusRule):
+        def check_corpus(self, collected):
+            self.gc_during = gc.isenabled()
+            return ()
+
+    rule = GcWatchingRule()
+    assert gc.isenabled()
+    runner.run(_files(tmp_path, ["One.\n", "Two.\n"]), [rule], jobs=1, cache=NO_CACHE)
+    assert rule.gc_during is False and gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        runner.run(_files(tmp_path, ["One.\n"]), [rule], jobs=1, cache=NO_CACHE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
