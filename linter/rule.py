@@ -180,7 +180,7 @@ def cyclic_gc_paused():
     For corpus steps: they make millions of small tuples, sets and dicts (none in a
     cycle, so reference counting frees them), and each of them set off collections
     that walked every container alive. DUP at 200 MB spent 4 s of its 18 s corpus
-    step in them. Not for worker processes: documents hold cycles."""
+    step in them. Cyclic garbage made meanwhile is collected once it is back on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
