@@ -1,8 +1,10 @@
-/* textsieve._speedups: the DUP loops numpy can only do with a call per group, in C:
- * MinHash minima and passage outputs (rules/duplicates_sketch.py), and the pairs of
- * one LSH band (rules/duplicates_match.py). Optional: those modules compute the same
- * values with numpy when this module is not built, and tests/test_speedups.py holds
- * the two equal.
+/* textsieve._speedups: the hottest loops, in C. Three are DUP's, which numpy can
+ * only do with a call per group: MinHash minima and passage outputs
+ * (rules/duplicates_sketch.py) and the pairs of one LSH band
+ * (rules/duplicates_match.py); the fourth is the sentence scan every rule uses
+ * (linter/sentences.py). Optional: those modules compute the same values with numpy
+ * or Python when this module is not built, and tests/test_speedups.py holds the two
+ * equal.
  *
  * Only the buffer protocol is used (no numpy C API), so building needs nothing but
  * a C compiler and Python's headers; the GIL is released while the loops run.
@@ -12,8 +14,9 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Compile the hot loops for AVX2 as well as the baseline, chosen at load time
- * (gcc's function multi-versioning); the arithmetic, and so the result, is the same. */
+/* Compile the hot loops for x86-64-v3 (AVX2, POPCNT) as well as the baseline, chosen
+ * at load time (gcc's function multi-versioning); the arithmetic, and so the result,
+ * is the same. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
