@@ -1,3 +1,3 @@
-from textsieve.cli import main
+from textsieve.cli import entry
 
-main()
+entry()

@@ -152,6 +152,27 @@ def lsp():
     serve()
 
 
+def entry() -> None:
+    """The console script: ``main``, then out without tearing the heap down. Freeing
+    every object of a large run one by one took 0.1 s at 10 MB and more at 200 MB,
+    and nothing is left to do: files are written and closed, the worker processes,
+    threads and servers are stopped. Output is flushed first; a reader that closed
+    the pipe early (``| head``) gets what it read, and no traceback."""
+    try:
+        main()
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+        if not isinstance(stop.code, (int, type(None))):
+            print(stop.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
+
+
 def main() -> None:
     # numpy asks the kernel for huge pages for every array over 4 MB; where the kernel
     # then compacts memory on the spot (THP defrag "madvise", Debian's default),

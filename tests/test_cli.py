@@ -345,3 +345,21 @@ def test_numpy_huge_pages_are_off_unless_the_user_turns_them_on(setting, expecte
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True).stdout
     assert out.split()[-1] == expected
+
+
+def test_output_is_complete_and_a_closed_pipe_is_quiet(tmp_path):
+    # The console script leaves with os._exit after flushing: every finding of a long
+    # report (110 KB, more than a pipe holds) arrives, and a reader that stops early
+    # (| head) gets no traceback.
+    for i in range(1000):
+        write(tmp_path / "docs" / f"d{i:03}.md", "# Notes\n\nThe centuryâ€™s end.\n")
+    result = textsieve("check", "--select", "ENC101", "--no-cache", "docs", cwd=tmp_path)
+    assert result.code == 1 and len(lines(result)) == 1000
+    proc = subprocess.Popen([sys.executable, "-m", "textsieve", "check", "--select", "ENC101",
+                             "--no-cache", "docs"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and first.startswith(b"docs/d000.md:3:")
+    assert "Traceback" not in err and "Exception ignored" not in err
