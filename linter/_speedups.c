@@ -539,9 +539,151 @@ fail:
     return NULL;
 }
 
+/* -- shingle and passage hashes (rules/duplicates_sketch.py, SubstringHasher) ----- */
+#define HASH_BASE 0x9E3779B97F4A7C15ull
+#define HASH_BASE_INV 0xF1DE83E19937733Dull  /* its inverse modulo 2**64 */
+#define HASH_LEN_MIX 0xC2B2AE3D27D4EB4Full
+
+/* SubstringHasher.hash: the polynomial hash of text[s:e] from prefix sums, made
+ * position-independent by the inverse power, then mixed with the length. */
+static inline uint64_t substring_hash(const uint64_t *prefix, const uint64_t *inverse,
+                                      Py_ssize_t s, Py_ssize_t e)
+{
+    return fmix64(((prefix[e] - prefix[s]) * inverse[s]) ^ ((uint64_t)(e - s) * HASH_LEN_MIX));
+}
+
+PyDoc_STRVAR(sketch_hashes_doc,
+"sketch_hashes(text, spans, chars, size, first, last)\n\n"
+"The shingle hashes of each sentence (``spans``: int64 start/end pairs into\n"
+"``text``) and the exact hash of each passage (sentences first[i]..last[i], int64),\n"
+"as duplicates_sketch.shingle_spans and SubstringHasher compute them: word\n"
+"shingles of ``size`` words (``chars`` false) or character shingles, a sentence\n"
+"shorter than one shingle being one shingle. Returns (uint32 shingle hashes,\n"
+"int64 group starts: one per sentence and the end, uint64 passage hashes), as bytes.");
+
+static PyObject *sketch_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_buffer sp, fi, la;
+    int chars;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "Uy*pny*y*", &text, &sp, &chars, &size, &fi, &la))
+        return NULL;
+    PyObject *result = NULL, *hashes = NULL, *groups = NULL, *exact = NULL;
+    uint64_t *prefix = NULL, *inverse = NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_sent = sp.len / 16, n_pass = fi.len / 8;
+    const int64_t *spans = sp.buf, *first = fi.buf, *last = la.buf;
+    if (size < 1 || check(&sp, 16, n_sent, "spans") < 0 || check(&la, 8, n_pass, "last") < 0)
+        goto bad;
+    for (Py_ssize_t i = 0; i < n_sent; i++)
+        if (spans[2 * i] < 0 || spans[2 * i] >= spans[2 * i + 1] || spans[2 * i + 1] > n) {
+            PyErr_SetString(PyExc_ValueError, "spans: non-empty ranges of text");
+            goto done;
+        }
+    for (Py_ssize_t p = 0; p < n_pass; p++)
+        if (first[p] < 0 || first[p] >= last[p] || last[p] > n_sent) {
+            PyErr_SetString(PyExc_ValueError, "first/last: passages must be non-empty sentence ranges");
+            goto done;
+        }
+    prefix = PyMem_RawMalloc((size_t)(n + 1) * 8);
+    inverse = PyMem_RawMalloc((size_t)(n + 1) * 8);
+    if (!prefix || !inverse) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    prefix[0] = 0;
+    uint64_t power = 1, inverse_power = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        prefix[i + 1] = prefix[i] + ((uint64_t)PyUnicode_READ(kind, data, i) + 1) * power;
+        inverse[i] = inverse_power;
+        power *= HASH_BASE;
+        inverse_power *= HASH_BASE_INV;
+    }
+    inverse[n] = inverse_power;
+    /* How many shingles each sentence has, then the hashes. */
+    groups = PyBytes_FromStringAndSize(NULL, (n_sent + 1) * 8);
+    if (!groups)
+        goto done;
+    int64_t *group = (int64_t *)PyBytes_AS_STRING(groups);
+    group[0] = 0;
+    for (Py_ssize_t i = 0; i < n_sent; i++) {
+        Py_ssize_t s = spans[2 * i], e = spans[2 * i + 1], units = e - s;
+        if (!chars) {
+            units = 1;
+            for (Py_ssize_t k = s; k < e; k++)
+                units += PyUnicode_READ(kind, data, k) == ' ';
+        }
+        group[i + 1] = group[i] + (units > size ? units - size + 1 : 1);
+    }
+    hashes = PyBytes_FromStringAndSize(NULL, group[n_sent] * 4);
+    exact = PyBytes_FromStringAndSize(NULL, n_pass * 8);
+    if (!hashes || !exact)
+        goto done;
+    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(hashes);
+    Py_ssize_t cap = 64, *word_start = PyMem_RawMalloc(cap * sizeof(Py_ssize_t));
+    if (!word_start) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_sent; i++) {
+        Py_ssize_t s = spans[2 * i], e = spans[2 * i + 1], count = group[i + 1] - group[i];
+        uint32_t *row = out + group[i];
+        if (chars) {  /* a sentence no longer than a shingle is one */
+            for (Py_ssize_t k = 0; k < count; k++)
+                row[k] = (uint32_t)(substring_hash(prefix, inverse, s + k,
+                                                   s + k + size < e ? s + k + size : e) >> 32);
+            continue;
+        }
+        /* Words are separated by single spaces in normalised text. */
+        Py_ssize_t words = 0;
+        for (Py_ssize_t k = s; k < e; k++) {
+            if (k != s && PyUnicode_READ(kind, data, k - 1) != ' ')
+                continue;
+            if (words == cap) {
+                Py_ssize_t *grown = PyMem_RawRealloc(word_start, 2 * cap * sizeof(Py_ssize_t));
+                if (!grown) {
+                    PyMem_RawFree(word_start);
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                word_start = grown;
+                cap *= 2;
+            }
+            word_start[words++] = k;
+        }
+        /* Shingle k: words k .. k + size - 1 (fewer at the end of a short sentence). */
+        for (Py_ssize_t k = 0; k < count; k++) {
+            Py_ssize_t end = k + size < words ? word_start[k + size] - 1 : e;
+            row[k] = (uint32_t)(substring_hash(prefix, inverse, word_start[k], end) >> 32);
+        }
+    }
+    PyMem_RawFree(word_start);
+    uint64_t *passage = (uint64_t *)PyBytes_AS_STRING(exact);
+    for (Py_ssize_t p = 0; p < n_pass; p++)
+        passage[p] = substring_hash(prefix, inverse, spans[2 * first[p]], spans[2 * last[p] - 1]);
+    result = PyTuple_Pack(3, hashes, groups, exact);
+    goto done;
+bad:
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "size: at least 1");
+done:
+    Py_XDECREF(hashes);
+    Py_XDECREF(groups);
+    Py_XDECREF(exact);
+    PyMem_RawFree(prefix);
+    PyMem_RawFree(inverse);
+    PyBuffer_Release(&sp);
+    PyBuffer_Release(&fi);
+    PyBuffer_Release(&la);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, minhash_doc},
     {"passages", passages, METH_VARARGS, passages_doc},
+    {"sketch_hashes", sketch_hashes, METH_VARARGS, sketch_hashes_doc},
     {"band_pairs", band_pairs, METH_VARARGS, band_pairs_doc},
     {"split_sentences", split_sentences, METH_VARARGS, split_sentences_doc},
     {NULL, NULL, 0, NULL},

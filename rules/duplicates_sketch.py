@@ -577,14 +577,30 @@ def _sign(norm, sent_norm, sent_seg, p_first, p_last, p_exact, p_bands, p_bits, 
         base = int(sent_norm[s0, 0])
         text = norm[base:int(sent_norm[s1 - 1, 1])]
         spans = sent_norm[s0:s1] - base
-        hasher = SubstringHasher(text)
-        starts, ends, groups = shingle_spans(text, spans, params.kind, params.size)
-        shingles = (hasher.hash(starts, ends) >> U64(32)).astype(U32)
-        sigs = minhash_rows(shingles, groups[:-1], total_perm)
         pf = p_first[q0:q1] - s0
         pl = p_last[q0:q1] - s0
-        p_exact[q0:q1] = hasher.hash(spans[pf, 0], spans[pl - 1, 1])
+        shingles, groups, p_exact[q0:q1] = shingle_hashes(text, spans, params.kind, params.size,
+                                                          pf, pl)
+        sigs = minhash_rows(shingles, groups[:-1], total_perm)
         passage_outputs(sigs, pf, pl, params.bands, params.rows, p_bands[q0:q1], p_bits[q0:q1])
+
+
+def shingle_hashes(text: str, spans: np.ndarray, kind: str, size: int, first: np.ndarray,
+                   last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 32-bit hash of every shingle of the sentences at ``spans`` of ``text``, the
+    start of each sentence's shingles (and the end), and the 64-bit hash of each
+    passage (sentences ``first[i]:last[i]``): ``SubstringHasher`` over
+    ``shingle_spans``, in one compiled pass where ``_speedups`` is built."""
+    if _speedups is not None:
+        hashes, groups, exact = _speedups.sketch_hashes(
+            text, np.ascontiguousarray(spans, dtype=np.int64), kind == "char", size,
+            np.ascontiguousarray(first, dtype=np.int64), np.ascontiguousarray(last, dtype=np.int64))
+        return (np.frombuffer(hashes, dtype=U32), np.frombuffer(groups, dtype=np.int64),
+                np.frombuffer(exact, dtype=U64))
+    hasher = SubstringHasher(text)
+    starts, ends, groups = shingle_spans(text, spans, kind, size)
+    shingles = (hasher.hash(starts, ends) >> U64(32)).astype(U32)
+    return shingles, groups, hasher.hash(spans[first, 0], spans[last - 1, 1])
 
 
 def passage_outputs(sigs: np.ndarray, first: np.ndarray, last: np.ndarray, bands: int,

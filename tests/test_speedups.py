@@ -62,6 +62,40 @@ def test_passage_outputs_equal_numpy(speedups, monkeypatch, num_perm, bands, row
     assert np.array_equal(compiled[0], plain[0]) and np.array_equal(compiled[1], plain[1])
 
 
+@pytest.mark.parametrize("kind, size", [("word", 1), ("word", 2), ("word", 5), ("char", 1),
+                                        ("char", 4), ("char", 8)])
+def test_shingle_hashes_equal_numpy(speedups, monkeypatch, kind, size):
+    import random
+
+    rng = random.Random(size)
+    words = ["a", "bb", "release", "ünïcode", "σῶμα", "日本語", "😀x", "ok"]
+    # Sentences of one to twelve words, joined by single spaces as normalised text is.
+    sentences = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 13)))
+                 for _ in range(300)]
+    text = " ".join(sentences)
+    ends = np.cumsum([len(t) + 1 for t in sentences]) - 1
+    spans = np.stack((ends - [len(t) for t in sentences], ends), axis=1).astype(np.int64)
+    first = np.array([rng.randrange(0, 298) for _ in range(500)], dtype=np.int64)
+    last = first + np.array([rng.randrange(1, 3) for _ in range(500)], dtype=np.int64)
+    compiled = sketch.shingle_hashes(text, spans, kind, size, first, last)
+    monkeypatch.setattr(sketch, "_speedups", None)
+    plain = sketch.shingle_hashes(text, spans, kind, size, first, last)
+    for a, b in zip(compiled, plain):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert len(compiled[0]) > 300
+
+
+def test_sketch_hashes_reject_bad_ranges(speedups):
+    spans = np.array([[0, 3], [4, 9]], np.int64)
+    one = np.array([0], np.int64)
+    with pytest.raises(ValueError, match="spans"):
+        speedups.sketch_hashes("abc defgh", spans + 1, False, 2, one, one + 1)
+    with pytest.raises(ValueError, match="first/last"):
+        speedups.sketch_hashes("abc defgh", spans, False, 2, one, one + 3)
+    with pytest.raises(ValueError, match="size"):
+        speedups.sketch_hashes("abc defgh", spans, False, 0, one, one + 1)
+
+
 def test_sketches_of_real_documents_are_the_same_either_way(speedups, monkeypatch):
     paths = sorted(glob.glob(str(ROOT / "samples" / "**" / "*.*"), recursive=True))
     paths += sorted(glob.glob(str(ROOT / "README.md")))
