@@ -1,8 +1,8 @@
-/* textsieve._speedups: the hottest loops, in C. Three are DUP's, which numpy can
- * only do with a call per group: MinHash minima and passage outputs
- * (rules/duplicates_sketch.py) and the pairs of one LSH band
- * (rules/duplicates_match.py); the fourth is the sentence scan every rule uses
- * (linter/sentences.py). Optional: those modules compute the same values with numpy
+/* textsieve._speedups: the hottest loops, in C. Four are DUP's, which numpy can
+ * only do with a call per group or a temporary per step: shingle and passage
+ * hashes, MinHash minima and passage outputs (rules/duplicates_sketch.py) and the
+ * pairs of one LSH band (rules/duplicates_match.py); the fifth is the sentence scan
+ * every rule uses (linter/sentences.py). Optional: those modules compute the same values with numpy
  * or Python when this module is not built, and tests/test_speedups.py holds the two
  * equal.
  *
