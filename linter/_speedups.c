@@ -71,6 +71,19 @@ static int check(Py_buffer *view, Py_ssize_t itemsize, Py_ssize_t items, const c
     return 0;
 }
 
+/* Passages are non-empty runs of sentences: first[p] < last[p] <= n_sent. */
+static int check_passages(const int64_t *first, const int64_t *last, Py_ssize_t n,
+                          Py_ssize_t n_sent)
+{
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if (first[p] < 0 || first[p] >= last[p] || last[p] > n_sent) {
+            PyErr_SetString(PyExc_ValueError, "first/last: passages must be non-empty sentence ranges");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 PyDoc_STRVAR(minhash_doc,
 "minhash(shingles, starts, a, b, out)\n\n"
 "MinHash of each group of consecutive shingle hashes (uint32; group g is\n"
@@ -161,12 +174,8 @@ static PyObject *passages(PyObject *self, PyObject *args)
         || check(&ob, 4, n * bands, "out_bands") < 0 || check(&obits, 1, n * width, "out_bits") < 0)
         goto done;
     const int64_t *first = fi.buf, *last = la.buf;
-    for (Py_ssize_t p = 0; p < n; p++) {
-        if (first[p] < 0 || first[p] >= last[p] || last[p] > n_sent) {
-            PyErr_SetString(PyExc_ValueError, "first/last: passages must be non-empty sentence ranges");
-            goto done;
-        }
-    }
+    if (check_passages(first, last, n, n_sent) < 0)
+        goto done;
     window = PyMem_RawMalloc((size_t)num_perm * 4);
     if (!window) {
         PyErr_NoMemory();
@@ -575,21 +584,25 @@ static PyObject *sketch_hashes(PyObject *self, PyObject *args)
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), n_sent = sp.len / 16, n_pass = fi.len / 8;
     const int64_t *spans = sp.buf, *first = fi.buf, *last = la.buf;
-    if (size < 1 || check(&sp, 16, n_sent, "spans") < 0 || check(&la, 8, n_pass, "last") < 0)
-        goto bad;
+    Py_ssize_t *word_start = NULL;
+    if (size < 1) {
+        PyErr_SetString(PyExc_ValueError, "size: at least 1");
+        goto done;
+    }
+    if (check(&sp, 16, n_sent, "spans") < 0 || check(&la, 8, n_pass, "last") < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < n_sent; i++)
         if (spans[2 * i] < 0 || spans[2 * i] >= spans[2 * i + 1] || spans[2 * i + 1] > n) {
             PyErr_SetString(PyExc_ValueError, "spans: non-empty ranges of text");
             goto done;
         }
-    for (Py_ssize_t p = 0; p < n_pass; p++)
-        if (first[p] < 0 || first[p] >= last[p] || last[p] > n_sent) {
-            PyErr_SetString(PyExc_ValueError, "first/last: passages must be non-empty sentence ranges");
-            goto done;
-        }
+    if (check_passages(first, last, n_pass, n_sent) < 0)
+        goto done;
     prefix = PyMem_RawMalloc((size_t)(n + 1) * 8);
     inverse = PyMem_RawMalloc((size_t)(n + 1) * 8);
-    if (!prefix || !inverse) {
+    /* A word starts at a sentence's start or after a space: at most n + 1 of them. */
+    word_start = PyMem_RawMalloc((size_t)(n + 1) * sizeof(Py_ssize_t));
+    if (!prefix || !inverse || !word_start) {
         PyErr_NoMemory();
         goto done;
     }
@@ -622,11 +635,6 @@ static PyObject *sketch_hashes(PyObject *self, PyObject *args)
     if (!hashes || !exact)
         goto done;
     uint32_t *out = (uint32_t *)PyBytes_AS_STRING(hashes);
-    Py_ssize_t cap = 64, *word_start = PyMem_RawMalloc(cap * sizeof(Py_ssize_t));
-    if (!word_start) {
-        PyErr_NoMemory();
-        goto done;
-    }
     for (Py_ssize_t i = 0; i < n_sent; i++) {
         Py_ssize_t s = spans[2 * i], e = spans[2 * i + 1], count = group[i + 1] - group[i];
         uint32_t *row = out + group[i];
@@ -639,19 +647,8 @@ static PyObject *sketch_hashes(PyObject *self, PyObject *args)
         /* Words are separated by single spaces in normalised text. */
         Py_ssize_t words = 0;
         for (Py_ssize_t k = s; k < e; k++) {
-            if (k != s && PyUnicode_READ(kind, data, k - 1) != ' ')
-                continue;
-            if (words == cap) {
-                Py_ssize_t *grown = PyMem_RawRealloc(word_start, 2 * cap * sizeof(Py_ssize_t));
-                if (!grown) {
-                    PyMem_RawFree(word_start);
-                    PyErr_NoMemory();
-                    goto done;
-                }
-                word_start = grown;
-                cap *= 2;
-            }
-            word_start[words++] = k;
+            if (k == s || PyUnicode_READ(kind, data, k - 1) == ' ')
+                word_start[words++] = k;
         }
         /* Shingle k: words k .. k + size - 1 (fewer at the end of a short sentence). */
         for (Py_ssize_t k = 0; k < count; k++) {
@@ -659,21 +656,17 @@ static PyObject *sketch_hashes(PyObject *self, PyObject *args)
             row[k] = (uint32_t)(substring_hash(prefix, inverse, word_start[k], end) >> 32);
         }
     }
-    PyMem_RawFree(word_start);
     uint64_t *passage = (uint64_t *)PyBytes_AS_STRING(exact);
     for (Py_ssize_t p = 0; p < n_pass; p++)
         passage[p] = substring_hash(prefix, inverse, spans[2 * first[p]], spans[2 * last[p] - 1]);
     result = PyTuple_Pack(3, hashes, groups, exact);
-    goto done;
-bad:
-    if (!PyErr_Occurred())
-        PyErr_SetString(PyExc_ValueError, "size: at least 1");
 done:
     Py_XDECREF(hashes);
     Py_XDECREF(groups);
     Py_XDECREF(exact);
     PyMem_RawFree(prefix);
     PyMem_RawFree(inverse);
+    PyMem_RawFree(word_start);
     PyBuffer_Release(&sp);
     PyBuffer_Release(&fi);
     PyBuffer_Release(&la);
