@@ -10,9 +10,9 @@ most specific rule (a passage in five documents is DUP104 there, not DUP101
 as well). DUP103 reads only the titles.
 
 The signatures are datasketch's MinHash values (scheme ``affine32``), bit for
-bit, computed with numpy for all shingles at once; datasketch itself (and the
-scipy it imports) is only the tests' and benchmarks' reference, never loaded
-by a check.
+bit, computed for all shingles at once (compiled where ``textsieve._speedups``
+is built, with numpy otherwise); datasketch itself (and the scipy it imports)
+is only the tests' and benchmarks' reference, never loaded by a check.
 """
 
 from __future__ import annotations
