@@ -42,10 +42,24 @@ class Segment:
     level: int = 0  # heading level, 0 for other kinds
     # 1 where ``text`` shows the source's prose, 0 where markup was hidden; None: all prose.
     revealed: bytes | None = field(default=None, repr=False)
+    # Segment-relative (start, end) runs where non-prose content stood (inline code, URLs,
+    # link targets, roles, templating): hidden as spaces in ``text``, but a boundary
+    # between the words on either side, never a space. Sorted, not overlapping.
+    opaque: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text, self.start, self.revealed)
+
+    def opaque_between(self, start: int, end: int) -> bool:
+        """Whether non-prose content lies inside segment-relative ``start``..``end``."""
+        return any(s < end and e > start for s, e in self.opaque)
+
+    def is_prose(self, start: int, end: int) -> bool:
+        """Whether segment-relative ``start``..``end`` is prose alone: a fix may touch it."""
+        if self.opaque_between(start, end):
+            return False
+        return self.revealed is None or 0 not in self.revealed[start:end]
 
     def compact(self) -> str:
         """The prose with masked runs and line breaks folded to single spaces."""
