@@ -188,16 +188,28 @@ def _run(opts: CheckOptions) -> int:
         from textsieve.fixes import apply_fixes
 
         digests = {f.path: f.digest for f in result.files}
+        recheck_errors: list[str] = []
+        recheck = rechecker(checking_rules, per_file_ignored, opts.baseline, recheck_errors)
         outcome = apply_fixes(findings, digests, unsafe=opts.unsafe_fixes, write=opts.fix and not opts.diff,
-                              stdin={files[0]: stdin_data} if stdin_data is not None else None)
+                              stdin={files[0]: stdin_data} if stdin_data is not None else None,
+                              recheck=recheck)
+        for message in dict.fromkeys(recheck_errors):
+            _err(f"warning: {message}")
+        for warning in outcome.warnings:
+            _err(f"warning: {warning}")
         for error in outcome.errors:
             _err(f"error: {error}")
+        if outcome.errors:
+            result.errors.append("a file could not be fixed")
         if opts.diff:
             sys.stdout.write("".join(outcome.diffs))
+            if outcome.errors:
+                return EXIT_ERROR
             return EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN
         fixed_ids = {id(f) for f in outcome.fixed}
         fixed_count = len(outcome.fixed)
-        findings = [f for f in findings if id(f) not in fixed_ids]
+        findings = remaining_findings(findings, fixed_ids, outcome.remaining,
+                                      {r.code for r in checking_rules if not r.is_corpus_rule()})
         if stdin_data is not None:
             # Like ruff: the fixed document goes to standard output, findings to stderr.
             if files[0] in outcome.new_texts:
@@ -230,6 +242,51 @@ def _run(opts: CheckOptions) -> int:
     threshold = SEVERITY_RANK[opts.fail_level or config.fail_level]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in findings)
     return EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN
+
+
+def rechecker(rules, per_file_ignored, baseline: str | None, errors: list[str]):
+    """Checks fixed text again with the per-document rules, filtered as the run's findings
+    were (inline suppressions, per-file ignores, the baseline): the fix loop's next pass.
+    Corpus rules are not run again; their fixes are applied from the first check only."""
+    from textsieve.document import Document, format_for
+    from textsieve.rule import RuleUnavailable
+    from textsieve.suppressions import Suppressions
+
+    per_document = [r for r in rules if not r.is_corpus_rule()]
+
+    def recheck(path: str, text: str, info) -> list[Finding]:
+        document = Document(path, text, format_for(path) or "text", info)
+        found: list[Finding] = []
+        for rule in per_document:
+            if not rule.applies_to(document):
+                continue
+            try:
+                found.extend(rule.check(document))
+            except RuleUnavailable:
+                continue  # already reported by the run
+            except Exception as exc:
+                errors.append(f"{path}: {rule.code} failed on the fixed text ({type(exc).__name__}: {exc}); "
+                              "its findings there are not shown")
+        suppressions = Suppressions(document.directives, document.line_count)
+        kept = [f for f in found if not per_file_ignored(path, f.code) and not suppressions.suppresses(f)]
+        if baseline:
+            from textsieve.baseline import apply_baseline
+
+            kept = apply_baseline(baseline, kept, [path])[0]
+        return sorted(kept, key=Finding.sort_key)
+
+    return recheck
+
+
+def remaining_findings(findings: list[Finding], fixed_ids: set[int], rechecked: dict[str, list[Finding]],
+                       per_document_codes: set[str]) -> list[Finding]:
+    """What to report after fixing: in a fixed file, the per-document findings of its
+    fixed text (at their places in it); elsewhere, and for corpus rules, the findings
+    that were not fixed."""
+    kept = [f for f in findings if id(f) not in fixed_ids
+            and not (f.path in rechecked and f.code in per_document_codes)]
+    kept.extend(f for found in rechecked.values() for f in found)
+    return sorted(kept, key=Finding.sort_key)
 
 
 def per_file_matcher(config):
