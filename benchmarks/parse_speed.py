@@ -12,7 +12,7 @@ Prints MB/s (UTF-8 input bytes per wall second, best of ``--repeat`` runs) of
   /usr/share/doc/nodejs/api when present, else every README.md under
   /usr/lib/node_modules.
 
-``--compare`` instead runs both backends over every *.md under the
+``--compare`` instead runs both backends over every *.md and *.mdx under the
 directories (default: /usr/share/doc, /usr/lib/node_modules, the Python
 site-packages) and prints how many documents come out different, with the
 first differing segment of each.
@@ -80,9 +80,9 @@ COMPARE_DIRS = ["/usr/share/doc", "/usr/lib/node_modules", "/usr/local/lib/pytho
                 sysconfig.get_paths()["purelib"]]
 
 
-def outcome(text: str, parse) -> tuple[list[tuple], list]:
-    segments, directives = parse(text)
-    return [(s.kind, s.start, s.end, s.text, s.level, s.revealed) for s in segments], directives
+def outcome(text: str, parse, mdx: bool) -> tuple[list[tuple], list]:
+    segments, directives = parse(text, mdx)
+    return [(s.kind, s.start, s.end, s.text, s.level, s.revealed, s.opaque) for s in segments], directives
 
 
 def first_difference(text: str, left, right) -> str:
@@ -104,22 +104,25 @@ def compare(directories: list[str], show: int) -> None:
         sys.exit("markdown-it-pyrs is not importable: nothing to compare")
     os.environ.pop("TEXTSIEVE_MARKDOWN", None)
     paths = sorted({os.path.realpath(p) for d in directories for root in glob.glob(d)
-                    for p in glob.glob(os.path.join(root, "**", "*.md"), recursive=True)
+                    for suffix in ("*.md", "*.mdx")
+                    for p in glob.glob(os.path.join(root, "**", suffix), recursive=True)
                     if os.path.isfile(p)})
     docs = read(paths)
     size = sum(len(text.encode("utf-8", "surrogatepass")) for _, text in docs)
     differ = declined = 0
     for path, text in docs:
-        left = outcome(text, markup._parse_markdown_py)
-        if markup._parse_markdown_rs(text) is None:
+        mdx = path.endswith(".mdx")
+        left = outcome(text, markup._parse_markdown_py, mdx)
+        if markup._parse_markdown_rs(text, mdx) is None:
             declined += 1  # the rust backend hands it to markdown-it-py: same by construction
-        right = outcome(text, markup._parse_markdown)
+        right = outcome(text, markup._parse_markdown, mdx)
         if left != right:
             differ += 1
             if differ <= show:
                 print(path, first_difference(text, left, right), sep="\n  ", flush=True)
     print(f"compared {len(docs)} Markdown documents, {size / 1e6:.1f} MB: "
-          f"{differ} differ between the backends; the rust backend handed "
+          f"{differ} differ between the backends (segments, opaque runs, directives); "
+          f"the rust backend handed "
           f"{declined} to markdown-it-py")
 
 

@@ -18,7 +18,8 @@ from textsieve.findings import Span
 from textsieve.sentences import Sentence, split_sentences
 
 FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
-                    ".txt": "text", ".text": "text", ".rst": "rst", ".rest": "rst"}
+                    ".mdx": "markdown", ".txt": "text", ".text": "text", ".rst": "rst",
+                    ".rest": "rst"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Document:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         from textsieve.markup import parse
 
-        self.segments, self.directives = parse(text, format)
+        self.segments, self.directives = parse(text, format, path)
 
     # -- positions ----------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:

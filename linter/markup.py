@@ -49,9 +49,12 @@ def _blank(line: str) -> bool:
     return not line.strip(ASCII_SPACE)
 
 
-def parse(text: str, fmt: str) -> tuple[list[Segment], list[Directive]]:
-    parser = {"markdown": _parse_markdown, "rst": _parse_rst}.get(fmt, _parse_text)
-    return parser(text)
+def parse(text: str, fmt: str, path: str = "") -> tuple[list[Segment], list[Directive]]:
+    """Segments and directives of ``text`` in format ``fmt``; a Markdown ``path``
+    ending in ``.mdx`` is read as MDX (ESM lines, JSX, expressions)."""
+    if fmt == "markdown":
+        return _parse_markdown(text, path.lower().endswith(".mdx"))
+    return (_parse_rst if fmt == "rst" else _parse_text)(text)
 
 
 # -- shared helpers -----------------------------------------------------------
@@ -63,12 +66,22 @@ class _Mask:
 
     Held as UTF-32 in a bytearray, four bytes a character, so that revealing,
     hiding and reading a span are slice copies (a list of one-character strings,
-    joined for every segment, was a quarter of the parse time)."""
+    joined for every segment, was a quarter of the parse time).
 
-    def __init__(self, src: str):
+    Opaque runs (inline code, URLs, templating...) are hidden and also recorded:
+    a segment lists those inside it, as boundaries between words. ``content``
+    runs (code, a URL, a template's output) stand for something the reader sees,
+    so a segment reaches over them at its edges; markup runs (an HTML tag, a
+    ``{#id}``) are dropped there. ``site`` holds the runs found before parsing
+    (templating, attributes): one counts where the parser revealed it as text."""
+
+    def __init__(self, src: str, site: list[tuple[int, int, bool]] | None = None):
         self.src = src
         self.codes = bytearray(_utf32("\n".join(" " * len(line) for line in src.split("\n"))))
         self.revealed = bytearray(len(src))
+        self.pending: list[tuple[int, int, bool]] = []  # met since the last segment
+        self.site = site or []
+        self.site_starts = [run[0] for run in self.site]
 
     def text(self, start: int, end: int) -> str:
         """The source from ``start`` to ``end`` with its hidden characters as spaces."""
@@ -92,24 +105,85 @@ class _Mask:
             self.codes[4 * start:4 * end] = _utf32(_NOT_NEWLINE.sub(" ", self.src[start:end]))
             self.revealed[start:end] = bytes(end - start)
 
+    def opaque(self, start: int, end: int, content: bool = True) -> None:
+        """Hide ``start``..``end`` and record it as an opaque run."""
+        if start < end:
+            self.hide(start, end)
+            self.pending.append((start, end, content))
+
+    def mark(self, start: int, end: int, content: bool = True) -> None:
+        """Record ``start``..``end``, never revealed, as an opaque run."""
+        if start < end:
+            self.pending.append((start, end, content))
+
     def segment(self, kind: str, start: int, end: int, level: int = 0) -> Segment | None:
-        """The segment over ``start``..``end`` trimmed to its revealed characters."""
+        """The segment over ``start``..``end``: its revealed characters, and the content
+        runs before and after them, with the opaque runs inside."""
+        runs = None
+        if self.pending:
+            runs = [r for r in self.pending if r[0] < end and r[1] > start]
+            self.pending = []
+        if self.site:
+            runs = self._site_runs(start, end, runs or [])
         chunk = self.text(start, end)
         # URL_RE needs "://", "www." or "@": look for those first, it is much faster.
-        urls = ([m.span() for m in URL_RE.finditer(chunk)]
-                if "://" in chunk or "www." in chunk or "@" in chunk else ())
-        if urls:
-            for a, b in urls:
-                self.hide(start + a, start + b)
-            chunk = self.text(start, end)
+        if "://" in chunk or "www." in chunk or "@" in chunk:
+            urls = [m.span() for m in URL_RE.finditer(chunk)]
+            if urls:
+                runs = runs or []
+                for a, b in urls:
+                    self.hide(start + a, start + b)
+                    runs.append((start + a, start + b, True))
+                chunk = self.text(start, end)
         # Hidden characters are spaces: trimming ASCII space trims them too.
         text = chunk.strip(ASCII_SPACE)
         if not text:
             return None
         s = start + len(chunk) - len(chunk.lstrip(ASCII_SPACE))
         e = s + len(text)
+        opaque: tuple[tuple[int, int], ...] = ()
+        if runs:
+            runs.sort()
+            for a, b, content in runs:
+                if content:
+                    if a < s:
+                        s = max(a, start)
+                    if b > e:
+                        e = min(b, end)
+            opaque = _merge_runs(runs, s, e)
+            text = chunk[s - start:e - start]
         revealed = bytes(self.revealed[s:e])
-        return Segment(kind, s, e, text, level, revealed if 0 in revealed else None)
+        return Segment(kind, s, e, text, level, revealed if 0 in revealed else None, opaque)
+
+    def _site_runs(self, start: int, end: int, runs: list) -> list:
+        """``runs`` and the site-syntax runs in ``start``..``end`` that the parser
+        revealed as text, now hidden."""
+        site = self.site
+        i = max(0, bisect.bisect_right(self.site_starts, start) - 1)
+        while i < len(site) and site[i][0] < end:
+            a, b, content = site[i]
+            a, b = max(a, start), min(b, end)
+            if a < b and 1 in self.revealed[a:b]:
+                self.hide(a, b)
+                runs.append((a, b, content))
+            i += 1
+        return runs
+
+
+def _merge_runs(runs, s: int, e: int) -> tuple[tuple[int, int], ...]:
+    """Sorted runs clipped to ``s``..``e``, relative to ``s``; overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for a, b, _ in runs:
+        a = (a if a > s else s) - s
+        b = (b if b < e else e) - s
+        if a >= b:
+            continue
+        if merged and a < merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return tuple(merged)
 
 
 def _utf32(text: str) -> bytes:
@@ -128,6 +202,146 @@ def _directive(match: re.Match, base: int, text: str) -> Directive:
 def _line_starts(text: str) -> list[int]:
     """Offset of each line's start, then one past the end of the text."""
     return [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
+
+
+# -- templating and site-generator syntax -------------------------------------
+# Not prose: Liquid and Jinja tags, Hugo shortcodes, mdBook's {{#include}},
+# kramdown, Pandoc and markdown-it-attrs attributes ({#id}, {: .class}), MyST
+# role names, Docusaurus and VitePress containers (:::note), and in MDX the
+# ESM lines, JSX tags and {expressions}. They are found in the source before
+# the Markdown parser runs, which then gets a copy where each is a word of
+# "x"s of its length (a link whose destination is a shortcode stays a link),
+# or blank when it stands alone on lines that open a block (what follows opens
+# its own block, as the generator's output does). A template never holds a
+# backtick (two code spans are not one template) or a blank line.
+_BODY = r"(?:[^`\n]|\n(?![ \t]*\n))*?"
+# Each pattern is written after its opening brace, so that the compiled expressions
+# start with a literal "{", which the regular expression engine looks for quickly.
+_TEMPLATE_TAIL = (r"\{<" + _BODY + r">\}\}|\{%" + _BODY + r"%\}\}|%" + _BODY + r"%\}"
+                  r"|\{" + _BODY + r"\}\}|#" + _BODY + r"#\}")
+_TEMPLATE = re.compile(r"\{(?:" + _TEMPLATE_TAIL + ")")
+# Attributes: {#id .class key=value}, kramdown's {: ...} and {::...}, Pandoc's {-}.
+_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*[#.][A-Za-z_][^{}`\n]*\}|-\}"
+_MYST_ROLE_TAIL = r"[A-Za-z][\w:+.-]*\}(?=`)"
+_INLINE_SITE = re.compile(
+    rf"\{{(?:(?P<t>{_TEMPLATE_TAIL})|(?P<a>{_ATTRIBUTES_TAIL}|{_MYST_ROLE_TAIL}))")
+# MDX: an expression in braces (three levels of nesting), a JSX tag.
+_EXPRESSION_TAIL = r"(?:[^{}`]|\{(?:[^{}`]|\{[^{}`]*\})*\})*\}"
+_JSX_TAG_SRC = (r"</?(?:[A-Za-z][\w.:-]*(?:\s+(?:[^\s<>{}\"'=/]+(?:=(?:\"[^\"]*\"|'[^']*'|\{"
+                + _EXPRESSION_TAIL + r"|[^\s<>{}\"']+))?|\{" + _EXPRESSION_TAIL
+                + r"))*\s*/?)?>")
+_MDX_INLINE = re.compile(
+    rf"\{{(?:(?P<t>{_TEMPLATE_TAIL}|{_EXPRESSION_TAIL})|(?P<a>{_MYST_ROLE_TAIL}))")
+# A line (or lines) that holds site syntax alone, matched at the line's start.
+_LINE_ITEM = rf"\{{(?:{_TEMPLATE_TAIL}|{_ATTRIBUTES_TAIL})"
+_SITE_LINE = re.compile(rf"[ \t]*(?::{{3,}}[^\n]*|{_LINE_ITEM}(?:[ \t]*{_LINE_ITEM})*[ \t]*)$",
+                        re.M)
+_MDX_ITEM = rf"(?:\{{(?:{_TEMPLATE_TAIL}|{_ATTRIBUTES_TAIL}|{_EXPRESSION_TAIL})|{_JSX_TAG_SRC})"
+_MDX_LINE = re.compile(rf"[ \t]*(?::{{3,}}[^\n]*|{_MDX_ITEM}(?:[ \t]*{_MDX_ITEM})*[ \t]*)$", re.M)
+_SITE_HINT = re.compile(r"\{[{%#:.\-A-Za-z]|:::")
+_MDX_HINT = re.compile(r"^[ \t]*[<{:]", re.M)
+_ESM = re.compile(r"^(?:import[ \t]+[\w$*{'\"]|export[ \t]+(?:const|let|var|function|class|default"
+                  r"|async|type|interface|\{|\*))[^\n]*(?:\n[ \t]*\S[^\n]*)*", re.M)
+# Paired tags whose body is code or a comment, not prose: Liquid's highlight and
+# comment, Hugo's code shortcodes, and a Docsy tab with a language.
+_CODE_PAIR = re.compile(
+    r"\{(?:%-?[ \t]*(highlight|comment)\b[^%]*%\}.*?\{%-?[ \t]*end\1[ \t]*-?%\}"
+    r"|\{[<%][ \t]*(highlight|code|code-toggle|comment|output|chroma)\b(?:[^/>%]|/(?![>%]))*"
+    r"[>%]\}\}.*?\{\{[<%][ \t]*/\2[ \t]*[>%]\}\}"
+    r"|\{[<%][ \t]*(tab)\b[^>%]*\blang=(?:[^/>%]|/(?![>%]))*[>%]\}\}.*?"
+    r"\{\{[<%][ \t]*/\3[ \t]*[>%]\}\})", re.S)
+
+
+def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int, bool]]]:
+    """The parser's copy of ``src`` with site syntax made words or blank lines, and the
+    opaque runs that syntax leaves: (start, end, content), sorted, not overlapping."""
+    hints = [m.start() for m in _SITE_HINT.finditer(src)] if "{" in src or ":::" in src else []
+    if mdx:
+        hints = sorted(set(hints).union(m.end() - 1 for m in _MDX_HINT.finditer(src)))
+    if not hints and not mdx:
+        return src, []
+    taken = bytearray(len(src))
+    fills: list[tuple[int, int, str]] = []
+    blanks: list[tuple[int, int]] = []  # sorted: the spans made blank
+    runs: list[tuple[int, int, bool]] = []
+
+    def fill(start: int, end: int, char: str) -> None:
+        fills.append((start, end, char))
+        taken[start:end] = b"\x01" * (end - start)
+        if char == " ":
+            bisect.insort(blanks, (start, end))
+
+    def opens_block(start: int) -> bool:
+        """Whether the line before ``start`` is blank (or blanked): this line opens a block."""
+        if not start:
+            return True
+        before = src.rfind("\n", 0, start - 1) + 1
+        if not src[before:start].strip(" \t\n"):
+            return True
+        k = bisect.bisect_right(blanks, (before, len(src))) - 1
+        return k >= 0 and blanks[k][0] <= before and blanks[k][1] >= start - 1
+
+    if "{" in src:
+        for m in _CODE_PAIR.finditer(src):
+            fill(m.start(), m.end(), " ")
+    if mdx:
+        for m in _ESM.finditer(src):
+            if not taken[m.start()] and opens_block(m.start()):
+                fill(m.start(), m.end(), " ")
+    line_re = _MDX_LINE if mdx else _SITE_LINE
+    tried = -1
+    for hint in hints:
+        start = src.rfind("\n", 0, hint) + 1
+        if start <= tried or src[start:hint].strip(" \t"):
+            continue
+        tried = start
+        m = line_re.match(src, start)
+        if not m or m.end() == start or 1 in taken[start:m.end()]:
+            continue
+        end = m.end()
+        tried = end
+        if opens_block(start):
+            fill(start, end, " ")
+        else:
+            lead = len(m.group()) - len(m.group().lstrip(" \t"))
+            fill(start + lead, end, "x")
+            runs.append((start + lead, end, False))
+    if "{" in src:
+        for m in (_MDX_INLINE if mdx else _INLINE_SITE).finditer(src):
+            start, end = m.span()
+            if 1 in taken[start:end]:
+                continue
+            fill(start, end, "x")
+            runs.append((start, end, m.lastgroup == "t"))
+    if not fills:
+        return src, []
+    fills.sort()
+    pieces, at = [], 0
+    for start, end, char in fills:
+        pieces.append(src[at:start])
+        pieces.append(_filled(src[start:end], char))
+        at = end
+    pieces.append(src[at:])
+    runs.sort()
+    return "".join(pieces), runs
+
+
+def _filled(piece: str, char: str) -> str:
+    """``piece`` made blank, or made "x"s but for the indentation of its later lines
+    (a template over lines in a list item's code block keeps the item's indentation)."""
+    if char == "x" and "\n" in piece:
+        lines = piece.split("\n")
+        return "\n".join([_NOT_NEWLINE.sub("x", lines[0])] + [
+            line[:len(line) - len(line.lstrip(" \t"))] + "x" * len(line.lstrip(" \t"))
+            for line in lines[1:]])
+    return _NOT_NEWLINE.sub(char, piece)
+
+
+def _template_runs(src: str) -> list[tuple[int, int, bool]]:
+    """Templating in reStructuredText or plain text: content runs."""
+    if "{" not in src:
+        return []
+    return [(m.start(), m.end(), True) for m in _TEMPLATE.finditer(src)]
 
 
 # -- Markdown -----------------------------------------------------------------
@@ -167,23 +381,34 @@ def markdown_backend() -> str:
     return "rust"
 
 
-def _parse_markdown(text: str) -> tuple[list[Segment], list[Directive]]:
+def _parse_markdown(text: str, mdx: bool = False) -> tuple[list[Segment], list[Directive]]:
     if markdown_backend() == "rust":
-        parsed = _parse_markdown_rs(text)
+        parsed = _parse_markdown_rs(text, mdx)
         if parsed is not None:
             return parsed
-    return _parse_markdown_py(text)
+    return _parse_markdown_py(text, mdx)
 
 
-def _normalize(text: str) -> tuple[str, str]:
-    """The source rules see and the source the parser gets, both of the text's length.
+# The information separators U+001C..U+001F are neither white space nor punctuation to
+# CommonMark (nor to markdown-it.rs), but markdown-it-py's str.strip() and \s take them
+# for white space: both parsers get U+0001, a control character of CommonMark's class.
+_SEPARATORS = re.compile("[\x1c-\x1f]")
+
+
+def _normalize(text: str, mdx: bool = False) -> tuple[str, str, list[tuple[int, int, bool]]]:
+    """The source rules see, the source the parser gets (both of the text's length),
+    and the opaque runs of site syntax (see _site_syntax).
 
     Line breaks become ``\n`` (CRLF → " \n", lone CR → "\n"); for the parser,
-    front matter is blanked out as well.
+    front matter is blanked out and site syntax made words or blank lines.
     """
     src = text.replace("\r\n", " \n").replace("\r", "\n")
     end = _front_matter_end(src)
-    return src, (_NOT_NEWLINE.sub(" ", src[:end]) + src[end:]) if end else src
+    parse_src = (_NOT_NEWLINE.sub(" ", src[:end]) + src[end:]) if end else src
+    if _SEPARATORS.search(parse_src):
+        parse_src = _SEPARATORS.sub("\x01", parse_src)
+    parse_src, runs = _site_syntax(parse_src, mdx)
+    return src, parse_src, runs
 
 
 _FRONT_MATTER_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\n")
@@ -212,7 +437,7 @@ def _front_matter_end(src: str) -> int:
 # punctuation mark, same length) unless that would change a delimiter's
 # flanking; and a document in which the two still read a delimiter differently
 # goes to markdown-it-py, which follows CommonMark there.
-_WIDE_SPACE = "\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WIDE_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _WIDE_SPACE_RE = re.compile(f"[{_WIDE_SPACE}]")
 _STAND_IN = "\u00b7"  # MIDDLE DOT: punctuation, nothing to markdown-it
 _WIDE_SPACES = re.compile(f"[{_WIDE_SPACE}]+")
@@ -303,15 +528,15 @@ _CONTAINERS = {"blockquote_open": "blockquote", "list_item_open": "list_item",
                "th_open": "table_cell", "td_open": "table_cell", "heading_open": "heading"}
 
 
-def _parse_markdown_py(text: str) -> tuple[list[Segment], list[Directive]]:
-    src, parse_src = _normalize(text)
+def _parse_markdown_py(text: str, mdx: bool = False) -> tuple[list[Segment], list[Directive]]:
+    src, parse_src, site = _normalize(text, mdx)
     if not parse_src.isascii() and _WIDE_SPACE_RE.search(parse_src):
         parse_src = _narrow_spaces(parse_src)
     tokens = _markdown().parse(parse_src)
     # markdown-it-py turns NUL into U+FFFD in its tokens: look them up in kind.
     find_src = parse_src.replace("\0", "\ufffd") if "\0" in src else parse_src
     starts = _line_starts(src)
-    mask = _Mask(src)
+    mask = _Mask(src, site)
     segments: list[Segment] = []
     directives: list[Directive] = []
     stack: list[tuple[str, int]] = []
@@ -402,25 +627,34 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
         elif t == "code_inline":
             at = src.find(child.markup, cursor, limit)
             if at >= 0:
-                close = src.find(child.markup, at + len(child.markup), limit)
-                cursor = (close if close >= 0 else at) + len(child.markup)
+                end = _code_span_end(src, at, len(child.markup), limit)
+                if end:
+                    mask.mark(at, end)
+                    cursor = end
         elif t == "html_inline":
             at = src.find(child.content, cursor, limit)
             if at >= 0:
                 cursor = at + len(child.content)
+                mask.mark(at, cursor, False)
                 directives.extend(_directive(m, 0, text)  # in the source's own characters
                                   for m in DIRECTIVE_RE.finditer(mask.src, at, cursor))
         elif t == "link_open":
             if child.markup == "autolink":
                 at = src.find("<", cursor, limit)
                 close = src.find(">", at + 1, limit) if at >= 0 else -1
-                cursor = close + 1 if close >= 0 else cursor
+                if close >= 0:
+                    mask.mark(at, close + 1)
+                    cursor = close + 1
                 in_autolink = True
             else:
                 at = src.find("[", cursor, limit)
                 cursor = at + 1 if at >= 0 else cursor
         elif t == "link_close":
-            cursor = _skip_link_tail(src, cursor, limit)
+            close = src.find("]", cursor, limit)
+            end = _skip_link_tail(src, cursor, limit)
+            if close >= 0:
+                mask.mark(close + 1, end)  # the destination, title or label
+            cursor = end
         elif t in ("softbreak", "hardbreak"):  # past the line break (and a ``\\`` before it)
             at = src.find("\n", cursor, limit)
             cursor = at + 1 if at >= 0 else cursor
@@ -433,7 +667,24 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
             if at >= 0:
                 close = _matching_bracket(src, at + 1, limit)
                 cursor = _skip_link_tail(src, close, limit)
+                mask.mark(at, cursor)
     return cursor
+
+
+def _code_span_end(src: str, at: int, width: int, limit: int) -> int:
+    """End of the code span whose opening backtick run of ``width`` is at ``at``: past
+    the next run of exactly that width (a longer or shorter run is code); 0 if none."""
+    k = at + width
+    while True:
+        k = src.find("`", k, limit)
+        if k < 0:
+            return 0
+        end = k + 1
+        while end < limit and src[end] == "`":
+            end += 1
+        if end - k == width:
+            return end
+        k = end
 
 
 def _reveal_escaped_pipes(mask, src: str, start: int, end: int) -> int:
@@ -544,6 +795,10 @@ _RS_INLINE = frozenset({"text", "text_special", "code_inline", "link", "image", 
                         "softbreak", "hardbreak", "em", "strong", "strikethrough", "html_inline"})
 _RS_SKIP = frozenset({"code_inline", "image", "autolink", "softbreak", "hardbreak"})
 _RS_NESTING = frozenset({"em", "strong", "strikethrough", "link"})
+# Opaque inlines, each with a check that its source map spans it.
+_RS_OPAQUE = {"code_inline": lambda src, a, b: src[a] == "`" == src[b - 1],
+              "autolink": lambda src, a, b: src[a] == "<" and src[b - 1] == ">",
+              "image": lambda src, a, b: src.startswith("![", a) and src[b - 1] in ")]"}
 
 
 class _ByteOffsets:
@@ -579,11 +834,11 @@ class _ByteOffsets:
 
 
 class _RsWalk:
-    def __init__(self, text: str, src: str, parse_src: str):
+    def __init__(self, text: str, src: str, parse_src: str, site):
         self.text, self.src = text, parse_src  # the parser's offsets are into parse_src
         self.char = ((lambda offset: offset) if parse_src.isascii()
                      else _ByteOffsets(parse_src).char)
-        self.mask = _Mask(src)
+        self.mask = _Mask(src, site)
         self.segments: list[Segment] = []
         self.directives: list[Directive] = []
         self.starts: list[int] | None = None
@@ -639,17 +894,36 @@ class _RsWalk:
             seg = self.mask.segment(kind, start, self.floor, level)
             if seg:
                 self.segments.append(seg)
+        else:
+            self.mask.pending.clear()
 
     def inlines(self, nodes) -> None:
         src, mask, char = self.src, self.mask, self.char
         for node in nodes:
             name = node.name
             if name in _RS_SKIP:
-                if name == "image" and "`" in src[char(node.srcmap[0]):char(node.srcmap[1])]:
-                    self.backtick = True  # its alternative text may hold literal ones
+                if name in _RS_OPAQUE:
+                    start, end = char(node.srcmap[0]), char(node.srcmap[1])
+                    if start < self.cursor or not _RS_OPAQUE[name](src, start, end):
+                        raise _Decline  # a wrong source map
+                    mask.mark(start, end)
+                    self.cursor = end
+                    if end > self.floor:
+                        self.floor = end
+                    if name == "image" and "`" in src[start:end]:
+                        self.backtick = True  # its alternative text may hold literal ones
                 continue
             if name in _RS_NESTING:
                 self.inlines(node.children)
+                if name == "link":  # its destination, title or label
+                    end = char(node.srcmap[1])
+                    close = src.find("]", self.cursor, end)
+                    if close < 0 or src[end - 1] not in ")]":
+                        raise _Decline
+                    mask.mark(close + 1, end)
+                    self.cursor = end
+                    if end > self.floor:
+                        self.floor = end
                 continue
             meta = node.meta
             if name == "text":
@@ -680,6 +954,7 @@ class _RsWalk:
                 raise _Decline  # a wrong source map
             end = self.cursor = at + len(found)
             if name == "html_inline":
+                mask.mark(at, end, False)
                 self.directives.extend(_directive(m, 0, self.text)
                                        for m in DIRECTIVE_RE.finditer(mask.src, at, end))
                 continue
@@ -701,6 +976,12 @@ class _Decline(Exception):
 # is a lazy continuation line (markdown-it.rs), not the end of the quote
 # (markdown-it-py).
 _CHANGED_HTML = re.compile(r"<!(?:---?>|[a-z])")
+# CommonMark separates a tag's name and attributes by spaces, tabs and line breaks;
+# markdown-it.rs by any Unicode white space (no-break space, U+2028, U+3000...) too.
+# and a line of a tag followed by such a space opens an HTML block for it alone.
+_RS_WIDE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WIDE_IN_TAG = re.compile(f"</?[A-Za-z][A-Za-z0-9-]*(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?[{_RS_WIDE}]"
+                          f"|(?m:^[ \t]*<[^\n]*>[ \t{_RS_WIDE}]*[{_RS_WIDE}][ \t{_RS_WIDE}]*$)")
 # A link title must be separated from its destination: markdown-it.rs takes
 # ``[a](<u>"t")`` for a link all the same.
 _TIGHT_TITLE = re.compile(r"\]\([ \t\n]*<[^<>\n]*>[\"'(]")
@@ -783,11 +1064,12 @@ def _rs_tree(src: str):
         os.close(saved)
 
 
-def _parse_markdown_rs(text: str) -> tuple[list[Segment], list[Directive]] | None:
+def _parse_markdown_rs(text: str, mdx: bool = False) -> tuple[list[Segment], list[Directive]] | None:
     """Segments and directives through markdown-it-pyrs; None if it cannot take the text."""
-    src, parse_src = _normalize(text)
+    src, parse_src, site = _normalize(text, mdx)
     if ("\0" in parse_src  # markdown-it-py reads NUL as U+FFFD, a symbol when it flanks
-            or not parse_src.isascii() and _backends_disagree(parse_src)
+            or not parse_src.isascii() and (_backends_disagree(parse_src)
+                                            or "<" in parse_src and _WIDE_IN_TAG.search(parse_src))
             or "<!" in parse_src and _CHANGED_HTML.search(parse_src)
             or "](" in parse_src and _TIGHT_TITLE.search(parse_src)):
         return None
@@ -799,7 +1081,7 @@ def _parse_markdown_rs(text: str) -> tuple[list[Segment], list[Directive]] | Non
         if type(error).__name__ != "PanicException":
             raise
         return None
-    walk = _RsWalk(text, src, parse_src)
+    walk = _RsWalk(text, src, parse_src, site)
     try:
         walk.blocks(tree.children, "paragraph", 0)
     except _Decline:
@@ -820,7 +1102,7 @@ _DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:<!--[ \t]*|\.\.[ \t]+)?textsieve:")
 
 
 def _parse_text(text: str) -> tuple[list[Segment], list[Directive]]:
-    mask = _Mask(text)
+    mask = _Mask(text, _template_runs(text))
     segments: list[Segment] = []
     directives: list[Directive] = []
     current: list[int] | None = None  # [kind, start, end] of the block being built
@@ -870,23 +1152,99 @@ def _parse_text(text: str) -> tuple[list[Segment], list[Directive]]:
 # -- reStructuredText ---------------------------------------------------------
 _ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
 _EXPLICIT = re.compile(r"^([ \t]*)\.\.(?:[ \t]+|$)")
-_ADMONITION = re.compile(
-    r"^[ \t]*\.\.[ \t]+(?:note|warning|tip|important|caution|attention|danger|error|hint|"
-    r"admonition|seealso|topic|sidebar|rubric|epigraph|pull-quote|highlights)::")
+_RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([A-Za-z0-9][\w:+.-]*?)::(?=[ \t]|$)[ \t]*")
+_ANONYMOUS_TARGET = re.compile(r"^[ \t]*__(?:[ \t]+|$)")  # "__ https://…"
+_RST_OPTION = re.compile(r"^[ \t]*:[\w][\w .+-]*:(?=[ \t]|$)")
 _RST_LIST = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)]|#\.|\(?[a-zA-Z0-9]\)|[a-zA-Z][.)])[ \t]+")
 _SIMPLE_TABLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)+[ \t]*$")
 _TABLE_RULE = re.compile(r"^[ \t]*[-=]+(?:[ \t]+[-=]+)*[ \t]*$")
-_RST_INLINE_HIDE = [
-    re.compile(r"(?m)^[ \t]*:[\w .()-]+:(?=\s)"),  # field-list names
-    re.compile(r"``.+?``"),  # inline literals
-    re.compile(r":(?:code|math|literal|file|samp|kbd|envvar|option|program):`[^`]*`"),
-    re.compile(r":[\w:+.-]+:(?=`)"),  # other roles: hide the role name, keep the text
-    re.compile(r"\s*<[^<>\s][^<>]*>(?=`_{0,2})"),  # link targets inside `text <url>`_
-    re.compile(r"\[(?:#?[\w-]*|\*|\d+)\]_"),  # footnote and citation references
-    re.compile(r"\|[^|\s][^|]*\|_{0,2}"),  # substitution references
-    re.compile(r"`_{1,2}|`"),  # the backticks and underscores of references
-    re.compile(r"(?<!\w)\*\*?|\*\*?(?!\w)"),  # emphasis marks
-]
+
+# Directives whose content is prose (checked); their arguments (a signature, a
+# version, a title) and options are not. Any other directive (code-block, math,
+# raw, toctree, autosummary, include, image, an unknown one) is skipped whole.
+# A domain directive (py:function, c:macro, rst:directive:option) has prose content.
+_ADMONITIONS = frozenset(
+    "note warning tip important caution attention danger error hint seealso todo".split())
+_VERSIONED = frozenset("versionadded versionchanged deprecated versionremoved version-added "
+                       "version-changed version-deprecated version-removed".split())
+_PROSE_DIRECTIVES = _ADMONITIONS | _VERSIONED | frozenset("""
+    admonition topic sidebar rubric epigraph pull-quote highlights compound container class
+    rst-class cssclass only ifconfig hlist glossary centered legacy describe object option
+    cmdoption envvar confval event table list-table figure tab-set tab-item tabs tab group-tab
+    grid grid-item grid-item-card card dropdown function method attribute data exception
+    module decorator decoratormethod classmethod staticmethod property type autoclass
+    autofunction automethod autoattribute autodata autoexception automodule autodecorator
+    autoproperty""".split())
+
+# Inline markup. A role's text is prose only where the reader sees it as written
+# (an explicit title "text <target>", or a role such as :term: or :abbr:); a
+# role that names something (:func:`numpy.sum`, :ref:`label`, :doc:`path`) or
+# shows code (:code:, :math:, :file:) is opaque, as are inline literals,
+# default-role text (`x`), footnote and substitution references and the
+# target of a hyperlink reference; role names and field names are opaque markup.
+_RST_INLINE = re.compile(
+    r"(?P<literal>``.+?``)"
+    r"|(?P<role>:[\w:+.-]+:)`(?P<text>[^`]*)`_{0,2}"
+    r"|`(?P<stext>[^`]*)`(?P<srole>:[\w:+.-]+:)"
+    r"|_`[^`]*`"
+    r"|`(?P<ref>[^`]*)`__?"
+    r"|(?P<interpreted>`[^`]+`)"
+    r"|(?P<footnote>\[(?:#?[\w-]*|\*|\d+)\]_)"
+    r"|(?P<substitution>\|[^|\s][^|]*\|_{0,2})"
+    r"|(?<=\w)(?P<refname>__?)(?![\w`])"
+    r"|(?m:^(?P<field>[ \t]*:[\w .()-]+:)(?=\s))")
+_PROSE_ROLES = frozenset("term abbr dfn guilabel menuselection emphasis strong title-reference "
+                         "title t sub subscript sup superscript index".split())
+_LITERAL_ROLES = frozenset("code math literal samp kbd file regexp mimetype command makevar "
+                           "manpage newsgroup eq".split())
+_EXPLICIT_TITLE = re.compile(r"(?s)(.*?\S)(\s*<[^<>]*>)\Z")
+_EMPHASIS = re.compile(r"(?<!\w)\*\*?|\*\*?(?!\w)")
+
+
+def _rst_inline(mask: _Mask, start: int, end: int) -> None:
+    """Hide the inline markup of ``start``..``end``, recording its opaque runs."""
+    src = mask.src
+    for m in _RST_INLINE.finditer(src, start, end):
+        a, b = m.span()
+        kind = m.lastgroup
+        if kind in ("literal", "interpreted", "footnote", "substitution"):
+            mask.opaque(a, b)
+        elif kind in ("field", "refname"):
+            mask.opaque(a + len(m.group()) - len(m.group().lstrip(" \t")), b, False)
+        elif kind in ("text", "srole"):
+            role = (m.group("role") or m.group("srole")).strip(":").lower()
+            text_start, text = (m.start("text"), m.group("text")) if kind == "text" else (
+                m.start("stext"), m.group("stext"))
+            titled = _EXPLICIT_TITLE.match(text)
+            if role in _LITERAL_ROLES or role.startswith("code") or not titled and (
+                    role not in _PROSE_ROLES or not text.strip()):
+                mask.opaque(a, b)
+                continue
+            if kind == "text":
+                mask.opaque(a, text_start, False)  # the role's name and backtick
+                mask.hide(m.end("text"), b)
+            else:
+                mask.hide(a, text_start)
+                mask.opaque(m.end("stext"), b, False)
+            if titled:
+                mask.opaque(text_start + titled.end(1), text_start + titled.end(2))
+        elif kind == "ref":
+            titled = _EXPLICIT_TITLE.match(m.group("ref"))
+            text_start = m.start("ref")
+            if not titled and m.group("ref").lstrip().startswith("<"):
+                mask.opaque(a, b)  # `<https://…>`_: the target is all there is
+                continue
+            mask.hide(a, text_start)
+            mask.hide(m.end("ref"), b)
+            if titled:
+                mask.opaque(text_start + titled.end(1), text_start + titled.end(2))
+        else:  # an inline target _`text`: its text is prose
+            mask.hide(a, a + 2)
+            mask.hide(b - 1, b)
+    chunk = mask.text(start, end)
+    if "*" in chunk:
+        for m in _EMPHASIS.finditer(chunk):
+            mask.hide(start + m.start(), start + m.end())
 
 
 def _indent(line: str) -> int:
@@ -894,7 +1252,7 @@ def _indent(line: str) -> int:
 
 
 def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
-    mask = _Mask(text)
+    mask = _Mask(text, _template_runs(text))
     segments: list[Segment] = []
     directives: list[Directive] = []
     lines = _lines(text)
@@ -912,6 +1270,90 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             i += 1
         return i
 
+    def skip_options(j: int, base_indent: int) -> int:
+        """Past a directive's option lines (``:type: int``) and their continuations."""
+        while j < n and not _blank(bodies[j]) and _indent(bodies[j]) > base_indent \
+                and _RST_OPTION.match(bodies[j]):
+            option_indent = _indent(bodies[j])
+            j += 1
+            while j < n and not _blank(bodies[j]) and _indent(bodies[j]) > option_indent:
+                j += 1
+        return j
+
+    def paragraph(i: int, kind: str | None = None, first_start: int | None = None) -> int:
+        """A paragraph, list item or block quote from line ``i`` (its first line's prose
+        from ``first_start`` if given): lines up to a blank line. Returns the next line.
+        Continuation lines share the first line's indentation (a list item's text column);
+        a deeper line after the first starts a definition, so the first line is a term."""
+        body = bodies[i]
+        ind = _indent(body)
+        item = None if first_start is not None else _RST_LIST.match(body)
+        if first_start is not None:
+            text_column = first_start - offsets[i]
+        else:
+            text_column = item.end() if item else ind
+        j = i
+        while j < n and not _blank(bodies[j]) and not (j > i and _RST_LIST.match(bodies[j])
+                                                      and _indent(bodies[j]) <= ind):
+            if j > i and (_indent(bodies[j]) > text_column
+                          or first_start is not None and _indent(bodies[j]) <= ind):
+                break
+            j += 1
+        kind = kind or ("list_item" if item else ("blockquote" if ind else "paragraph"))
+        start, end = offsets[i], offsets[j - 1] + len(bodies[j - 1])
+        for k in range(i, j):
+            line_start = offsets[k] + _indent(bodies[k])
+            if k == i and first_start is not None:
+                line_start = first_start
+            elif k == i and item:
+                line_start = offsets[k] + item.end()
+            mask.reveal(line_start, offsets[k] + len(bodies[k]))
+        last = bodies[j - 1].rstrip()
+        literal = last.endswith("::")
+        if literal:
+            cut = offsets[j - 1] + len(last)
+            mask.hide(cut - (2 if last[:-2].endswith((" ", "\t")) or last == "::" else 1), cut)
+        _rst_inline(mask, start, end)
+        if body.lstrip().startswith("|") and not body.rstrip().endswith("|"):
+            mask.hide(offsets[i] + ind, offsets[i] + ind + 1)  # a line block's bar
+        seg = mask.segment(kind, start, end)
+        if seg:
+            segments.append(seg)
+        nonlocal literal_next
+        literal_next = literal
+        return j
+
+    def directive(i: int, match: re.Match) -> int:
+        """A directive at line ``i``: its prose parts become segments (or are left to the
+        main loop, indented); returns the line to go on from."""
+        body, ind = bodies[i], _indent(bodies[i])
+        name = match.group(1).lower()
+        if name not in _PROSE_DIRECTIVES and ":" not in name:
+            return skip_indented(i + 1, ind)
+        first = None  # where prose starts on the directive's own line
+        if name in _ADMONITIONS:
+            first = match.end()
+        elif name in _VERSIONED:  # the version, then the explanation
+            version = re.match(r"\S+[ \t]*", body[match.end():])
+            first = match.end() + (version.end() if version else 0)
+        j = skip_options(i + 1, ind)
+        if first is not None and first < len(body) and body[first:].strip():
+            if j == i + 1:
+                return paragraph(i, "blockquote", offsets[i] + first)
+            # options between the line and its continuation: the line alone is prose
+            mask.reveal(offsets[i] + first, offsets[i] + len(body))
+            _rst_inline(mask, offsets[i] + first, offsets[i] + len(body))
+            seg = mask.segment("blockquote", offsets[i] + first, offsets[i] + len(body))
+            if seg:
+                segments.append(seg)
+            return j
+        if first is None:  # a signature or title, perhaps on several lines, then options
+            while j < n and not _blank(bodies[j]) and _indent(bodies[j]) > ind \
+                    and not _RST_OPTION.match(bodies[j]):
+                j += 1
+            j = skip_options(j, ind)
+        return j
+
     i = 0
     literal_next = False
     while i < n:
@@ -928,9 +1370,10 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
         if explicit:
             for m in DIRECTIVE_RE.finditer(body):
                 directives.append(_directive(m, offsets[i], text))
-            if _ADMONITION.match(body):
-                i += 1  # the body is prose: scan it as ordinary blocks
-                continue
+            named = _RST_DIRECTIVE.match(body)
+            i = directive(i, named) if named else skip_indented(i + 1, ind)
+            continue
+        if _ANONYMOUS_TARGET.match(body):
             i = skip_indented(i + 1, ind)
             continue
         if body.lstrip().startswith(">>>"):
@@ -944,6 +1387,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
         if i + 1 < n and _ADORNMENT.match(bodies[i + 1]) and ind == 0:
             start = offsets[i]
             mask.reveal(start, start + len(body))
+            _rst_inline(mask, start, start + len(body))
             seg = mask.segment("heading", start, start + len(body), 1)
             if seg:
                 segments.append(seg)
@@ -955,39 +1399,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
         if _SIMPLE_TABLE_BORDER.match(body):
             i = _simple_table(bodies, offsets, i, mask, segments)
             continue
-        # A paragraph, list item or block quote: lines up to a blank line.
-        # Continuation lines share the first line's indentation (a list item's text column);
-        # a deeper line after the first starts a definition, so the first line is a term.
-        item = _RST_LIST.match(body)
-        text_column = item.end() if item else ind
-        j = i
-        while j < n and not _blank(bodies[j]) and not (j > i and _RST_LIST.match(bodies[j])
-                                                      and _indent(bodies[j]) <= ind):
-            if j > i and _indent(bodies[j]) > text_column:
-                break
-            j += 1
-        kind = "list_item" if item else ("blockquote" if ind else "paragraph")
-        start, end = offsets[i], offsets[j - 1] + len(bodies[j - 1])
-        for k in range(i, j):
-            line_start = offsets[k] + _indent(bodies[k])
-            if k == i and kind == "list_item":
-                line_start = offsets[k] + _RST_LIST.match(body).end()
-            mask.reveal(line_start, offsets[k] + len(bodies[k]))
-        last = bodies[j - 1].rstrip()
-        if last.endswith("::"):
-            literal_next = True
-            cut = offsets[j - 1] + len(last)
-            mask.hide(cut - (2 if last[:-2].endswith((" ", "\t")) or last == "::" else 1), cut)
-        for pattern in _RST_INLINE_HIDE:
-            chunk = mask.text(start, end)
-            for m in pattern.finditer(chunk):
-                mask.hide(start + m.start(), start + m.end())
-        if body.lstrip().startswith("|") and not body.rstrip().endswith("|"):
-            mask.hide(offsets[i] + ind, offsets[i] + ind + 1)  # a line block's bar
-        seg = mask.segment(kind, start, end)
-        if seg:
-            segments.append(seg)
-        i = j
+        i = paragraph(i)
     return segments, directives
 
 
@@ -1010,6 +1422,7 @@ def _simple_table(bodies, offsets, i, mask, segments) -> int:
             end = min(len(row), starts[k + 1] if k + 2 < len(starts) else len(row))
             cell_start, cell_end = offsets[i] + start, offsets[i] + max(start, end)
             mask.reveal(cell_start, cell_end)
+            _rst_inline(mask, cell_start, cell_end)
             seg = mask.segment("table_cell", cell_start, cell_end)
             if seg:
                 segments.append(seg)

@@ -134,7 +134,7 @@ CAUTIOUS = ["| a | b |\xa0\n|---|---|\n| c | d |\xa0\n", "a | b\n--|--\nc | d\n"
 
 def outcome(parsed):
     segments, directives = parsed
-    return [(s.kind, s.start, s.end, s.text, s.level, s.revealed) for s in segments], directives
+    return [(s.kind, s.start, s.end, s.text, s.level, s.revealed, s.opaque) for s in segments], directives
 
 
 def misplaced(text):
