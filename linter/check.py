@@ -73,6 +73,12 @@ def _run(opts: CheckOptions) -> int:
         raise UsageError(str(exc)) from None
     config = load_config(opts.config_path, registry)
 
+    for flag, value in (("--select", opts.select), ("--extend-select", opts.extend_select),
+                        ("--ignore", opts.ignore)):
+        if value is not None and not split_codes(value):
+            # An empty variable in a CI script (--select "$CODES") must not pass silently.
+            raise UsageError(f"{flag} is empty: name codes or prefixes (e.g. {flag} TS003,ENC), "
+                             "or leave the option out")
     select = split_codes(opts.select) if opts.select is not None else config.select
     extend_select = config.extend_select + split_codes(opts.extend_select)
     ignore = config.ignore + split_codes(opts.ignore)

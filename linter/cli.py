@@ -48,7 +48,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+# readable=False: an unreadable file is the run's to report (TS002), not a usage error
+# that stops every other file from being checked.
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--select", help="Comma-separated codes or prefixes to run (replaces the configured set).")
@@ -66,7 +68,7 @@ def cli() -> None:
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="Worker processes, and at most as many threads in the corpus step (0: one per core).")
-@click.option("--corpus", "corpus", multiple=True, type=click.Path(),
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(readable=False),
               help="Compare the named files against this corpus too (repeatable); findings are "
                    "reported for the named files only.")
 @click.option("--stdin-filename", help="Read the document from standard input, reported under this path.")
@@ -180,11 +182,16 @@ def main() -> None:
     # against 0.26 s). DUP's corpus arrays are hundreds of MB. A user's own
     # setting of numpy's switch wins.
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    # Not click's standalone mode, which turns Ctrl-C into "Aborted!" and exit 1: an
+    # interrupted run exits 130 (128 + SIGINT) as shells expect, saying nothing more
+    # than the blank line click prints to close the terminal's "^C".
     try:
-        cli(prog_name="textsieve")
-    except KeyboardInterrupt:
-        click.echo("textsieve: interrupted", err=True)
+        cli.main(prog_name="textsieve", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         sys.exit(130)
+    except click.ClickException as exc:  # usage errors, as standalone mode shows them
+        exc.show()
+        sys.exit(exc.exit_code)
     except Exception as exc:  # exit 1 means findings; anything unforeseen is exit 2
         import traceback
 
