@@ -85,6 +85,28 @@ SNIPPETS = [
     "\xa0x\xa0\n", "x\n\u3000y\u3000\nz\u2003\n", "- \u2028x\u2028\n", "# x \xa0 #\n", "\xa0- item\n",
     "x\n---\xa0\n", "**bold**\xa0\n", "Ä *€a* b\n",
     "\u0301*a*\u0301 ß İ Σ\n",
+    # opaque runs: code spans whose backtick runs differ, links, images, HTML
+    "Run `cmd``the the`the the\n", "`u``a`a\n", "a ``b ` c`` d `e`\n", "`a``b``c`\n",
+    "[a](u) [b][r] [c][] [r] ![i](j \"t\") <http://a.b> <b>x</b>\n\n[r]: /x\n",
+    "[a `]` b](u) and [*e*](v) and [![i](j)](k)\n", "- `--flag`: does it\n- ends with `code`\n",
+    # autolinks and tags holding control characters and wide spaces
+    "x <http://a\x01b> y\n", "<http://a\x1fb> <c.de:\x1c\x9ca_>\n", "<x\x1e> and <y\x1f/>\n",
+    # templating and site-generator syntax
+    "Use {{< param \"v\" >}} and {{% alert %}}body{{% /alert %}} and {% include x %} and "
+    "{{ site.url }} and {#c#}.\n",
+    "[t]({{ site.baseurl }}/a) [u]({{< ref \"b\" >}})\n", "## Title {#id}\n\nText {: .c}\n{: .note}\n",
+    "{{< tabpane >}}\n    indented after\n{{< /tabpane >}}\n\npara\n{% if x %}\nmore\n{% endif %}\n",
+    "::: tip Title\nBody\n:::\n\n:::note[T]\nB\n:::\n", "{{< highlight go >}}\ncode\n{{< /highlight >}}\n",
+    "1. item:\n\n   ```yaml\n   k: v {{%\n   param x %}}\n   ```\n\n2. next\n",
+    "Write `{{` and `}}` here; {ref}`x` and {{< a >}}\n", "| {{ a | b }} | c |\n|---|---|\n| d | e |\n",
+]
+
+# Read as MDX (a .mdx path) by both backends: ESM lines, JSX, expressions.
+MDX_SNIPPETS = [
+    "import { A } from 'x';\nexport const b = 1;\n\n# T {frontmatter.title}\n\n<Aside type=\"tip\">\n"
+    "Tip.\n</Aside>\n\n<Tabs>\n  <TabItem label=\"a\">\n    ```sh\n    npm i\n    ```\n  </TabItem>\n"
+    "</Tabs>\n\nCall <Since v=\"4\" /> now {/* c */}.\n",
+    "<Card\n  title=\"x\"\n  icon={y}\n>\nBody.\n</Card>\n", "export default function A() {}\n\nText.\n",
 ]
 
 # Documents the Rust backend hands to markdown-it-py: (text, what differs, a check that
@@ -163,6 +185,43 @@ def test_snippet_same_in_both_backends(text):
 
 
 @needs_rust
+@pytest.mark.parametrize("text", MDX_SNIPPETS)
+def test_mdx_snippet_same_in_both_backends(text):
+    rust = markup._parse_markdown_rs(text, True)
+    assert rust is not None, "the Rust backend should handle this one itself"
+    assert outcome(rust) == outcome(markup._parse_markdown_py(text, True))
+
+
+@pytest.mark.parametrize("text,code,after", [("`u``a`a\n", (0, 6), "a"),
+                                             ("Run `cmd``the the`the the\n", (4, 18), "the the")])
+def test_a_code_span_ends_at_a_backtick_run_of_its_own_width(text, code, after):
+    # markdown-it-py placed the end at the first backtick inside: "the the" in the code
+    # became prose and the real one after it was taken for code.
+    for parse in (markup._parse_markdown_py, markup._parse_markdown):
+        (seg,), _ = parse(text)
+        assert [(seg.start + a, seg.start + b) for a, b in seg.opaque] == [code]
+        assert seg.text[code[1] - seg.start:] == after
+        assert seg.text[:code[0] - seg.start].strip() == text[:code[0]].strip()
+
+
+@pytest.mark.parametrize("text", ["<http://a\x1fb>\n", "x <c.de:\x1c\x9ca_> y\n", "<x\x1e>\n",
+                                  "`<https://x.y/\x1f>\x91 z\n"])
+def test_information_separators_are_not_white_space(text):
+    # CommonMark reads U+001C..U+001F as control characters: no autolink, no HTML tag.
+    segments, _ = markup._parse_markdown_py(text)
+    assert segments and all("<" in seg.text for seg in segments)
+    assert outcome(markup._parse_markdown(text)) == outcome((segments, _))
+
+
+@needs_rust
+@pytest.mark.parametrize("text", ["<b\u3000a>x\n", "a <x\xa0y=1> b\n", "<x/>\x85\n", "</b\u2028>\n"])
+def test_wide_space_in_a_tag_goes_to_markdown_it_py(text):
+    # markdown-it.rs takes any Unicode white space for a tag's separator; CommonMark does not.
+    assert markup._parse_markdown_rs(text) is None
+    assert outcome(markup._parse_markdown(text)) == outcome(markup._parse_markdown_py(text))
+
+
+@needs_rust
 @pytest.mark.parametrize("text,why,still", DEFERRED, ids=[why[:40] for _, why, _ in DEFERRED])
 def test_where_the_parsers_differ_markdown_it_py_decides(text, why, still, capfd):
     assert markup._parse_markdown_rs(text) is None
@@ -184,11 +243,13 @@ def generate(rng):
               "[x][r]", "<http://a.b>", "<a@b.c>", "http://x.y/z", "&amp;", "&#35;", "&nbsp;",
               "&bogus;", "\\*", "\\\\", "\\[", "<b>x</b>", "<!-- textsieve: disable X -->", "a  ",
               "\\", "\xa0", "\u3000", "€", "|", "\\|", "*", "_", "~", "`", "[", "]", "(", ")", "<",
-              ">", "\t"]
+              ">", "\t", "``", "{{ v }}", "{% t %}", "{{< s >}}", "{{% p %}}", "{#id}", "{: .c}",
+              "{x}", "<A b=\"c\">", "</A>", "\x1f", "\x85"]
     prefixes = ["", "", "", "> ", "- ", "* ", "1. ", "2) ", "  ", "    ", "\t", "> - ", "# ",
                 "## ", "| ", "  - "]
     blocks = ["```", "~~~", "---", "***", "===", "<div>", "</div>", "<!--", "-->", "| a | b |",
-              "|---|---|", "a | b", "--|--", "[r]: /u 'T'", "", "", "---\nx: 1\n---"]
+              "|---|---|", "a | b", "--|--", "[r]: /u 'T'", "", "", "---\nx: 1\n---", ":::", "::: tip T",
+              "{{< tabs >}}", "{{% /tab %}}", "{% raw %}", "{: .note}", "import x from 'y'", "<Aside>"]
 
     def line():
         if rng.random() < 0.3:
@@ -203,13 +264,13 @@ def generate(rng):
 def test_generated_documents_same_in_both_backends():
     rng = random.Random(20240611)
     handled = 0
-    for _ in range(400):
-        text = generate(rng)
-        rust = markup._parse_markdown_rs(text)
+    for index in range(600):
+        text, mdx = generate(rng), index % 3 == 0
+        rust = markup._parse_markdown_rs(text, mdx)
         handled += rust is not None
-        expected = outcome(markup._parse_markdown_py(text))
-        assert outcome(rust or markup._parse_markdown_py(text)) == expected, repr(text)
-    assert handled >= 240  # most are the Rust backend's own work
+        expected = outcome(markup._parse_markdown_py(text, mdx))
+        assert outcome(rust or markup._parse_markdown_py(text, mdx)) == expected, (repr(text), mdx)
+    assert handled >= 360  # most are the Rust backend's own work
 
 
 @needs_rust
