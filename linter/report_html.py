@@ -336,7 +336,8 @@ def render_html(findings: Iterable, documents: Iterable[DocumentSummary] | None 
     ``findings`` are Finding objects or items of the JSON format; ``documents`` every
     checked document (without it, the paths that have findings, with no word counts);
     ``baseline_new`` the findings (the same objects) that are not in the baseline;
-    ``compare_old`` an earlier run's JSON (``load_findings_json``); ``sources`` texts
+    ``compare_old`` an earlier run's JSON (``load_findings_json``); ``readability`` what
+    the grades mean (READ101's defaults when not given); ``sources`` texts
     by path, else files are read from disk unless ``read_files`` is false; ``rules``
     the rule classes by code, for names.
     """
@@ -352,6 +353,8 @@ def render_html(findings: Iterable, documents: Iterable[DocumentSummary] | None 
 
     documents = list(documents) if documents is not None else \
         [DocumentSummary(p) for p in sorted({r.path for r in records})]
+    if readability is None and any(d.grade is not None for d in documents):
+        readability = Readability()  # READ101's defaults
     records.sort(key=lambda r: (r.path, r.line, r.column, r.code, r.end_line, r.end_column))
 
     paths: list[str] = []
@@ -491,33 +494,34 @@ for this file to see them.</p></noscript>
 # -- documents ------------------------------------------------------------------------
 def summarise_documents(paths: Iterable[str], findings: Iterable = (), *,
                         read_settings: Mapping | None = None,
-                        sources: Mapping[str, str] | None = None):
+                        sources: Mapping[str, str] | None = None, cache=None):
     """Words, grade and duplicated words of each document, and what the grades mean.
 
     The runner does not hand these out, so each file is read and parsed again here,
-    the way the READ rules read it; a file that cannot be read gets no figures.
+    the way the READ rules read it; a file that cannot be read gets no figures. With
+    the run's ``cache``, grades READ101 computed in the run are read from it.
     Returns ``(list of DocumentSummary, Readability)``.
     """
     from textsieve.document import Document, format_for
     from textsieve.rule import OptionError
-    from textsieve.rules.readability import (DEFAULT_MAX_GRADE, FORMULAS, FRAGMENT_WORDS,
-                                              DocumentGrade, prose)
+    from textsieve.rules.readability import FORMULAS, FRAGMENT_WORDS, DocumentGrade, prose
 
     try:
         grader = DocumentGrade(dict(read_settings or {}))
     except (OptionError, ValueError) as exc:
         raise ReportError(f"[read] {exc}") from None
+    grader.cache = cache
     formula = grader.settings["formula"]
     label, _, kind = FORMULAS[formula]
     readability = Readability(label, grader.settings["min-reading-ease"] if kind == "ease"
-                              else grader.max_grade or DEFAULT_MAX_GRADE.get(formula, 14.0),
-                              kind != "ease")
+                              else grader.max_grade, kind != "ease")
     duplicated: dict[str, list[tuple]] = {}
     for f in findings:
         r = _record(f)
         if r.code in DUP_SHARE_CODES:
             duplicated.setdefault(r.path, []).append((r.line, r.column, r.end_line, r.end_column))
     given = dict(sources or {})
+    measure = None
     out = []
     for path in paths:
         text = given.get(path)
@@ -527,15 +531,18 @@ def summarise_documents(paths: Iterable[str], findings: Iterable = (), *,
             out.append(DocumentSummary(path))
             continue
         document = Document(path, text, format_for(path) or "text")
-        blocks = prose(document)
-        sentences = [s for b in blocks for s in b.sentences]
+        sentences = [s for b in prose(document) for s in b.sentences]
         words = sum(s.words for s in sentences)
         graded = [s for s in sentences if s.words > FRAGMENT_WORDS]
         grade = None
         if sum(s.words for s in graded) >= grader.settings["min-words"] and \
                 len(graded) >= grader.settings["min-sentences"]:
             try:
-                grade = grader.score(graded)[0]
+                if cache is not None and getattr(cache, "enabled", False):
+                    grade = grader._cached_score(graded)[0]
+                else:
+                    measure = measure or _measure(grader)
+                    grade = measure(graded)
             except Exception:  # textstat unavailable: the report goes on without grades
                 grade = None
         intervals = _merge(sorted((document.line_offset(a) + b - 1, document.line_offset(c) + d - 1)
@@ -543,6 +550,17 @@ def summarise_documents(paths: Iterable[str], findings: Iterable = (), *,
         dup_words = sum(s.words for s in sentences if _inside(intervals, s.start, s.end))
         out.append(DocumentSummary(path, words, grade, dup_words))
     return out, readability
+
+
+def _measure(grader):
+    """The document score alone, as READ101 computes it (without the sentences that
+    pull it up, which READ101 looks for only in documents past the target)."""
+    from textsieve.rules.readability import _TEXTSTAT_LANG, FORMULAS, _textstat, textstat_sentence
+
+    stats = _textstat()()
+    stats.set_lang(_TEXTSTAT_LANG[grader.settings["language"]])
+    method = getattr(stats, FORMULAS[grader.settings["formula"]][1])
+    return lambda sentences: float(method(" ".join(textstat_sentence(s.text) for s in sentences)))
 
 
 def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -99,7 +99,7 @@
     if (d.dup !== null) dupWords += d.dup;
   });
   var R = D.meta.readability;
-  var graded = docs.filter(function (d) { return d.grade !== null; });
+  var graded = R ? docs.filter(function (d) { return d.grade !== null; }) : [];
   function harder(a, b) { return R && !R.higherIsHarder ? a.grade - b.grade : b.grade - a.grade; }
   function aboveTarget(g) { return R && (R.higherIsHarder ? g > R.target : g < R.target); }
   function quantile(sorted, q) {
@@ -658,4 +658,5 @@
     }
   })();
   document.documentElement.setAttribute("data-ready", "1");
+  if (window.performance && performance.mark) performance.mark("textsieve-ready");
 })();
