@@ -52,7 +52,8 @@ def build(findings: int, documents: int, seed: int = 7):
     from textsieve.report_html import DocumentSummary
 
     rng = random.Random(seed)
-    paths = [f"docs/section-{i % 40:02d}/page-{i:05d}.md" for i in range(documents)]
+    section_count = max(1, min(40, documents // 25))
+    paths = [f"docs/section-{i % section_count:02d}/page-{i:05d}.md" for i in range(documents)]
     lines = {p: [f"# Page {i}", ""] for i, p in enumerate(paths)}
     for p in paths:
         for _ in range(rng.randint(20, 60)):
@@ -63,7 +64,7 @@ def build(findings: int, documents: int, seed: int = 7):
     # (DUP101/DUP102): a fifth of the findings.
     sections: dict[int, list[str]] = {}
     for i, p in enumerate(paths):
-        sections.setdefault(i % 40, []).append(p)
+        sections.setdefault(i % section_count, []).append(p)
     dup_budget = findings // 5
     while dup_budget > 0:
         section = sections[rng.randrange(len(sections))]
@@ -137,6 +138,7 @@ def measure_browser(path: Path, chromium: str) -> dict:
             click_ms = browser.evaluate("""(() => { const cells = Array.from(
                 document.querySelectorAll('#map-svg rect.cell'));
                 const c = cells.sort((a, b) => b.dataset.count - a.dataset.count)[0];
+                if (!c) return 0;
                 const t = performance.now();
                 c.dispatchEvent(new MouseEvent('click', {bubbles: true}));
                 return performance.now() - t; })()""")

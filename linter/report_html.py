@@ -199,6 +199,8 @@ def word_diff(a: str, b: str) -> list:
     """The two passages as runs: ``[0, words]`` shared, ``[1, words of a, words of b]``
     changed (either side may be empty). White space is folded; words compare as written."""
     wa, wb = a.split(), b.split()
+    if wa == wb:  # exact duplicates: no diff to compute
+        return [[0, " ".join(wa)]] if wa else []
     runs: list = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
         if tag == "equal":

@@ -283,6 +283,8 @@ def test_map_shows_the_expected_cells(browser, report):
                 (f"docs/{SCRIPT_NAME}", f"docs/{SCRIPT_NAME}")}
     assert set(pairs) == expected
     assert all(n == 1 for n in pairs.values())
+    assert browser.evaluate("document.querySelector('#map-body .legend').textContent.trim()") == \
+        "Shared passages:  1"
     # Documents sharing nothing are left out of the map and said to be.
     assert browser.evaluate("document.querySelector('#map-body').textContent"
                             ".includes('1 document sharing no passage left out')")

@@ -294,12 +294,17 @@
         if (target !== null) focus(target);
       });
       var scroller = el("div", { "class": "matrix-scroll" }, chart);
+      // The legend: the range of counts each colour stands for, among the counts present.
+      var ranges = {};
+      keys.forEach(function (k) {
+        var c = cells[k].length, l = level(c);
+        ranges[l] = ranges[l] ? [Math.min(ranges[l][0], c), Math.max(ranges[l][1], c)] : [c, c];
+      });
       var legend = el("p", { "class": "legend" }, "Shared passages: ",
-        [0, 1, 2, 3].filter(function (l) { return most > 1 || l === 3; }).map(function (l) {
-          var lo = most <= 1 ? 1 : Math.ceil(Math.pow(most, l / 3)), hi = most <= 1 ? 1 : Math.max(lo, Math.ceil(Math.pow(most, (l + 1) / 3)) - 1);
-          if (l === 3) hi = most;
+        Object.keys(ranges).sort().map(function (l) {
+          var r = ranges[l];
           return el("span", { "class": "key" }, svg("svg", { width: 12, height: 12, "aria-hidden": "true" },
-            svg("rect", { width: 12, height: 12, "class": "cell level-" + l })), " " + (lo === hi ? lo : lo + "–" + hi) + " ");
+            svg("rect", { width: 12, height: 12, "class": "cell level-" + l })), " " + (r[0] === r[1] ? r[0] : r[0] + "–" + r[1]) + " ");
         }));
       var detail = el("div", { id: "map-detail", "class": "detail", "aria-live": "polite", tabindex: -1 },
         el("p", { "class": "note", text: "No cell selected." }));
@@ -599,8 +604,8 @@
     var chart = svg("svg", { width: W, height: H, role: "img", "class": "histogram", id: "histogram",
       "aria-label": "Histogram of " + graded.length + " document grades (" + R.label + "), target " + R.target });
     var ph = H - bottom - topm;
-    for (var t = 0; t <= 4; t++) {
-      var yv = Math.round(most * t / 4), y = H - bottom - ph * yv / most;
+    for (var yv = 0, step = Math.max(1, Math.ceil(most / 4)); yv <= most; yv += step) {
+      var y = H - bottom - ph * yv / most;
       append(chart, svg("line", { x1: left, x2: W - 10, y1: y, y2: y, "class": "gridline" }),
         svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", "class": "label", text: String(yv) }));
     }
