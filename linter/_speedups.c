@@ -347,24 +347,84 @@ done:
 }
 
 /* -- sentence boundaries (linter/sentences.py) ------------------------------------ */
-static int is_mark(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+/* sentences.SENTENCE_TERMINALS beyond ASCII (Unicode 17.0's Sentence_Terminal and
+ * U+2026), sorted; sentence_tables() returns them for tests/test_speedups.py. */
+static const Py_UCS4 TERMINALS[] = {
+    0x589, 0x61D, 0x61E, 0x61F, 0x6D4, 0x700, 0x701, 0x702, 0x7F9, 0x837, 0x839, 0x83D,
+    0x83E, 0x964, 0x965, 0x104A, 0x104B, 0x1362, 0x1367, 0x1368, 0x166E, 0x1735, 0x1736,
+    0x17D4, 0x17D5, 0x1803, 0x1809, 0x1944, 0x1945, 0x1AA8, 0x1AA9, 0x1AAA, 0x1AAB,
+    0x1B4E, 0x1B4F, 0x1B5A, 0x1B5B, 0x1B5E, 0x1B5F, 0x1B7D, 0x1B7E, 0x1B7F, 0x1C3B,
+    0x1C3C, 0x1C7E, 0x1C7F, 0x2024, 0x2026, 0x203C, 0x203D, 0x2047, 0x2048, 0x2049,
+    0x2CF9, 0x2CFA, 0x2CFB, 0x2E2E, 0x2E3C, 0x2E53, 0x2E54, 0x2E60, 0x2E61, 0x3002,
+    0xA4FF, 0xA60E, 0xA60F, 0xA6F3, 0xA6F7, 0xA876, 0xA877, 0xA8CE, 0xA8CF, 0xA92F,
+    0xA9C8, 0xA9C9, 0xAA5D, 0xAA5E, 0xAA5F, 0xAAF0, 0xAAF1, 0xABEB, 0xFE12, 0xFE15,
+    0xFE16, 0xFE52, 0xFE56, 0xFE57, 0xFF01, 0xFF0E, 0xFF1F, 0xFF61, 0x10A56, 0x10A57,
+    0x10F55, 0x10F56, 0x10F57, 0x10F58, 0x10F59, 0x10F86, 0x10F87, 0x10F88, 0x10F89,
+    0x11047, 0x11048, 0x110BE, 0x110BF, 0x110C0, 0x110C1, 0x11141, 0x11142, 0x11143,
+    0x111C5, 0x111C6, 0x111CD, 0x111DE, 0x111DF, 0x11238, 0x11239, 0x1123B, 0x1123C,
+    0x112A9, 0x113D4, 0x113D5, 0x1144B, 0x1144C, 0x115C2, 0x115C3, 0x115C9, 0x115CA,
+    0x115CB, 0x115CC, 0x115CD, 0x115CE, 0x115CF, 0x115D0, 0x115D1, 0x115D2, 0x115D3,
+    0x115D4, 0x115D5, 0x115D6, 0x115D7, 0x11641, 0x11642, 0x1173C, 0x1173D, 0x1173E,
+    0x11944, 0x11946, 0x11A42, 0x11A43, 0x11A9B, 0x11A9C, 0x11C41, 0x11C42, 0x11EF7,
+    0x11EF8, 0x11F43, 0x11F44, 0x16A6E, 0x16A6F, 0x16AF5, 0x16B37, 0x16B38, 0x16B44,
+    0x16D6E, 0x16D6F, 0x16E98, 0x1BC9F, 0x1DA88,
+};
 
-static int is_closer(Py_UCS4 c)
+#define COUNT(table) ((Py_ssize_t)(sizeof table / sizeof table[0]))
+
+static int is_mark(Py_UCS4 c)
 {
-    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' || c == ']';
+    if (c < 0x80)
+        return c == '.' || c == '!' || c == '?';
+    Py_ssize_t lo = 0, hi = COUNT(TERMINALS);
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (TERMINALS[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < COUNT(TERMINALS) && TERMINALS[lo] == c;
 }
 
-static int is_opening_quote(Py_UCS4 c)
+/* sentences.WIDE_TERMINALS and WIDE_FULL_STOPS */
+static const Py_UCS4 WIDE[] = {
+    0x3002, 0xFE12, 0xFE15, 0xFE16, 0xFE52, 0xFE56, 0xFE57, 0xFF01, 0xFF0E, 0xFF1F,
+    0xFF61,
+};
+static const Py_UCS4 WIDE_FULL_STOPS[] = {0xFE52, 0xFF0E};
+/* sentences.CLOSERS */
+static const Py_UCS4 CLOSERS[] = {
+    '"', '\'', 0x201D, 0x2019, 0xBB, 0x203A, ')', ']', 0x300D, 0x300F, 0xFF09, 0xFF3D,
+    0xFF5D, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x3009, 0x300B, 0xFF63, 0x301E,
+    0x301F, 0xFF02, 0xFF07,
+};
+/* sentences.OPENERS */
+static const Py_UCS4 OPENERS[] = {
+    '"', '\'', 0x201C, 0x2018, 0x201E, 0x201A, 0xAB, 0x2039, '(', '[', 0x300C, 0x300E,
+    0xFF08, 0xFF3B, 0xFF5B, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x3008, 0x300A,
+    0xFF62, 0x301D, 0xFF02, 0xFF07,
+};
+
+static int among(Py_UCS4 c, const Py_UCS4 *table, Py_ssize_t n)
 {
-    return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == 0xAB || c == '(' || c == '[';
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (table[k] == c)
+            return 1;
+    return 0;
 }
 
-/* [A-Z0-9À-ÖØ-ÞĀ-ſΑ-ΩА-Я#*_], as sentences._OPENER ends. */
+static int is_wide(Py_UCS4 c) { return c >= 0x3000 && among(c, WIDE, COUNT(WIDE)); }
+static int is_wide_full_stop(Py_UCS4 c) { return among(c, WIDE_FULL_STOPS, COUNT(WIDE_FULL_STOPS)); }
+static int is_closer(Py_UCS4 c) { return among(c, CLOSERS, COUNT(CLOSERS)); }
+static int is_opening_quote(Py_UCS4 c) { return among(c, OPENERS, COUNT(OPENERS)); }
+
+/* sentences.can_open: a digit, # * _, or a letter that is not lower case (a capital,
+ * or a letter of a script without case). */
 static int can_open(Py_UCS4 c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c >= 0xC0 && c <= 0xD6)
-        || (c >= 0xD8 && c <= 0xDE) || (c >= 0x100 && c <= 0x17F) || (c >= 0x391 && c <= 0x3A9)
-        || (c >= 0x410 && c <= 0x42F) || c == '#' || c == '*' || c == '_';
+    return Py_UNICODE_ISDECIMAL(c) || c == '#' || c == '*' || c == '_'
+        || (Py_UNICODE_ISALPHA(c) && !Py_UNICODE_ISLOWER(c));
 }
 
 static int is_ascii_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
@@ -497,20 +557,26 @@ static PyObject *split_sentences(PyObject *self, PyObject *args)
             i++;
             continue;
         }
-        /* A candidate: marks, closing quotes and brackets, then white space or the end. */
+        /* A candidate: marks, closing quotes and brackets, then white space or the end
+         * (or anything, after a wide terminal). */
         Py_ssize_t dot = i, after = i;
         while (after < n && is_mark(PyUnicode_READ(kind, data, after)))
             after++;
+        Py_UCS4 last = PyUnicode_READ(kind, data, after - 1);
         while (after < n && is_closer(PyUnicode_READ(kind, data, after)))
             after++;
         i = after;
-        if (after < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, after)))
-            continue;
+        int boundary = 1;
+        if (after < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, after))) {
+            /* No space after it: a boundary after a wide terminal only, if not a decimal point. */
+            if (!is_wide(last)
+                || (is_wide_full_stop(last) && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, after))))
+                continue;
+        }
         Py_ssize_t k = after;
         while (k < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
             k++;
-        int boundary = 1;
-        if (k < n) {  /* not only white space to the end: the next sentence must open */
+        if (k < n && !is_wide(last)) {  /* not only white space to the end: the next sentence must open */
             while (k < n && is_opening_quote(PyUnicode_READ(kind, data, k)))
                 k++;
             if (k == n || !can_open(PyUnicode_READ(kind, data, k))) {
@@ -546,6 +612,24 @@ fail:
     if (has_revealed)
         PyBuffer_Release(&revealed);
     return NULL;
+}
+
+static PyObject *table_str(const Py_UCS4 *table, Py_ssize_t n)
+{
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, table, n);
+}
+
+PyDoc_STRVAR(sentence_tables_doc,
+"sentence_tables()\n\n"
+"The characters split_sentences reads as (terminals beyond ASCII, wide terminals,\n"
+"wide full stops, closers, openers), each a str, for tests to hold to sentences.py.");
+
+static PyObject *sentence_tables(PyObject *self, PyObject *unused)
+{
+    return Py_BuildValue("(NNNNN)", table_str(TERMINALS, COUNT(TERMINALS)),
+                         table_str(WIDE, COUNT(WIDE)),
+                         table_str(WIDE_FULL_STOPS, COUNT(WIDE_FULL_STOPS)),
+                         table_str(CLOSERS, COUNT(CLOSERS)), table_str(OPENERS, COUNT(OPENERS)));
 }
 
 /* -- shingle and passage hashes (rules/duplicates_sketch.py, SubstringHasher) ----- */
@@ -679,6 +763,7 @@ static PyMethodDef methods[] = {
     {"sketch_hashes", sketch_hashes, METH_VARARGS, sketch_hashes_doc},
     {"band_pairs", band_pairs, METH_VARARGS, band_pairs_doc},
     {"split_sentences", split_sentences, METH_VARARGS, split_sentences_doc},
+    {"sentence_tables", sentence_tables, METH_NOARGS, sentence_tables_doc},
     {NULL, NULL, 0, NULL},
 };
 

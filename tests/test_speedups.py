@@ -182,11 +182,14 @@ def test_band_pairs_rejects_passage_numbers_out_of_range(speedups):
 
 # -- sentences -----------------------------------------------------------------------
 # Marks, closers, openers, every kind of white space, letters on both sides of each
-# opener range, and the pieces of abbreviations, initials and dotted acronyms.
+# opener range, and the pieces of abbreviations, initials and dotted acronyms; then
+# terminals, closers and openers of other scripts, letters without case, capitals
+# beyond Latin-1, digits of other scripts, and lower-case letters that are not Ll.
 _PIECES = (list(".!?…\"'”’»)]“‘«([ \t\n\u00a0\u2003#*_-,;:") + list("aZ9zÀÖ×ØÞßĀſƀΑΩωАЯя")
            + ["Dr", "e.g", "U.S", "i.e", "Fig", "A", "J", "x", "The", "no", "...", "etc", " ", " ", " ",
-              "abcdefghijklmnopqrstuvw", "a.b.c.d.e.f.g.h.i.j.k.l"])  # near the 24-character window
-
+              "abcdefghijklmnopqrstuvw", "a.b.c.d.e.f.g.h.i.j.k.l"]  # near the 24-character window
+           + list("。！？．﹒｡؟۔।॥։።‼⁇\U00011047」』）》›「『（《„‹") + list("中あア한بשक１٣ЁІȘǅªʰー")
+           + ["。」", "１．２", "Ⅰ"])
 
 def _random_segment(rng) -> tuple[str, bytes | None]:
     text = "".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 40)))
@@ -228,19 +231,57 @@ def test_compiled_sentences_read_the_same_word_before_a_period(compiled_split):
         assert sentences.split_sentences(text) == sentences.split_sentences_python(text), text
 
 
+# A document written for the test: Markdown with inline code, links and emphasis,
+# in English, Chinese, Japanese, Arabic, Hindi and Russian.
+_MULTILINGUAL = """# Installing the `agent`
+
+Dr. Smith wrote the guide. Run `npm install` first. Then read [the notes](https://example.com/a.b).
+It costs 3.5 units, e.g. for U.S. users… Really? Yes!
+
+## 安装
+
+首先运行 `make`。然后重启服务！完成了吗？是的。版本为１．５。
+
+「設定を保存します。」次に再起動します。**注意**：ログを確認してください。
+
+هل هذا صحيح؟ نعم، هذا صحيح. راجع `config.yaml` ثم أعد التشغيل.
+
+यह पहला वाक्य है। यह दूसरा वाक्य है॥ `npm` चलाएँ।
+
+Это первое. Ёлка стоит. *Важно*: проверьте журнал.
+
+- One item. Two items.
+- 一项。两项。
+"""
+
+
 def test_compiled_sentences_equal_python_on_real_documents(compiled_split):
     from textsieve import sentences
 
     paths = sorted(glob.glob(str(ROOT / "samples" / "*.*"))) + [str(ROOT / "README.md")]
-    paths += sorted(glob.glob(str(ROOT.parent / "shared" / "seeds" / "*.txt")))
+    documents = [make_document(Path(p).read_text(encoding="utf-8", errors="replace"), p)
+                 for p in paths]
+    documents += [make_document(_MULTILINGUAL, f"written{i}{suffix}")
+                  for i, suffix in enumerate((".md", ".txt", ".rst"))]
     segments = 0
-    for path in paths:
-        document = make_document(Path(path).read_text(encoding="utf-8", errors="replace"), path)
+    for document in documents:
         for segment in document.segments:
             segments += 1
             assert segment.sentences == sentences.split_sentences_python(
                 segment.text, segment.start, segment.revealed)
-    assert segments > 200
+    assert segments > 250
+    written = [s.text for s in documents[-3].sentences]
+    assert "然后重启服务！" in written and "هل هذا صحيح؟" in written
+
+
+def test_compiled_tables_are_sentences_tables(compiled_split, speedups):
+    from textsieve import sentences
+
+    terminals, wide, full_stops, closers, openers = speedups.sentence_tables()
+    assert set(terminals) | set(".!?") == sentences.SENTENCE_TERMINALS
+    assert list(terminals) == sorted(terminals) and all(ord(c) >= 0x80 for c in terminals)
+    assert (wide, full_stops, closers, openers) == (
+        sentences.WIDE_TERMINALS, sentences.WIDE_FULL_STOPS, sentences.CLOSERS, sentences.OPENERS)
 
 
 def test_compiled_sentences_reject_bad_arguments(compiled_split):
