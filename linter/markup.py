@@ -214,7 +214,9 @@ def _line_starts(text: str) -> list[int]:
 # or blank when it stands alone on lines that open a block (what follows opens
 # its own block, as the generator's output does). A template never holds a
 # backtick (two code spans are not one template) or a blank line.
-_BODY = r"(?:[^`\n]|\n(?![ \t]*\n))*?"
+# A template's body holds no backtick, no blank line and no opening of another
+# template, so that an unclosed one is looked at to the next opening only.
+_BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)){0,2000}?"
 # Each pattern is written after its opening brace, so that the compiled expressions
 # start with a literal "{", which the regular expression engine looks for quickly.
 _TEMPLATE_TAIL = (r"\{<" + _BODY + r">\}\}|\{%" + _BODY + r"%\}\}|%" + _BODY + r"%\}"
@@ -244,12 +246,40 @@ _ESM = re.compile(r"^(?:import[ \t]+[\w$*{'\"]|export[ \t]+(?:const|let|var|func
                   r"|async|type|interface|\{|\*))[^\n]*(?:\n[ \t]*\S[^\n]*)*", re.M)
 # Paired tags whose body is code or a comment, not prose: Liquid's highlight and
 # comment, Hugo's code shortcodes, and a Docsy tab with a language.
-_CODE_PAIR = re.compile(
-    r"\{(?:%-?[ \t]*(highlight|comment)\b[^%]*%\}.*?\{%-?[ \t]*end\1[ \t]*-?%\}"
-    r"|\{[<%][ \t]*(highlight|code|code-toggle|comment|output|chroma)\b(?:[^/>%]|/(?![>%]))*"
-    r"[>%]\}\}.*?\{\{[<%][ \t]*/\2[ \t]*[>%]\}\}"
-    r"|\{[<%][ \t]*(tab)\b[^>%]*\blang=(?:[^/>%]|/(?![>%]))*[>%]\}\}.*?"
-    r"\{\{[<%][ \t]*/\3[ \t]*[>%]\}\})", re.S)
+_CODE_OPEN = re.compile(
+    r"\{(?:%-?[ \t]*(highlight|comment)(?![\w-])[^%]{0,2000}?%\}"
+    r"|\{[<%][ \t]*(highlight|code-toggle|code|comment|output|chroma|tab)(?![\w-])"
+    r"((?:[^/>%]|/(?![>%])){0,2000})[>%]\}\})")
+_CODE_CLOSE: dict[tuple[bool, str], re.Pattern] = {}
+
+
+def _code_pairs(src: str):
+    """(start, end) of each paired tag whose body is code, opening to closing tag.
+    An opening tag with no closing one is left alone; each name's closing tags are
+    searched for in ascending order, so the whole is linear in the text."""
+    after = 0
+    unclosed_from: dict[tuple[bool, str], int] = {}  # no closing tag at or after this offset
+    for m in _CODE_OPEN.finditer(src):
+        if m.start() < after:
+            continue
+        hugo = m.group(1) is None
+        name = m.group(2) if hugo else m.group(1)
+        if name == "tab" and "lang=" not in m.group(3):
+            continue
+        key = (hugo, name)
+        if key in unclosed_from and unclosed_from[key] <= m.end():
+            continue
+        close = _CODE_CLOSE.get(key)
+        if close is None:
+            close = _CODE_CLOSE[key] = re.compile(
+                rf"\{{\{{[<%][ \t]*/{re.escape(name)}[ \t]*[>%]\}}\}}" if hugo
+                else rf"\{{%-?[ \t]*end{name}[ \t]*-?%\}}")
+        found = close.search(src, m.end())
+        if not found:
+            unclosed_from[key] = m.end()
+            continue
+        after = found.end()
+        yield m.start(), found.end()
 
 
 def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int, bool]]]:
@@ -282,24 +312,27 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
         return k >= 0 and blanks[k][0] <= before and blanks[k][1] >= start - 1
 
     if "{" in src:
-        for m in _CODE_PAIR.finditer(src):
-            fill(m.start(), m.end(), " ")
+        for start, end in _code_pairs(src):
+            fill(start, end, " ")
     if mdx:
         for m in _ESM.finditer(src):
             if not taken[m.start()] and opens_block(m.start()):
                 fill(m.start(), m.end(), " ")
     line_re = _MDX_LINE if mdx else _SITE_LINE
-    tried = -1
+    done = -1  # lines up to here are looked at: each line once, however many hints it has
     for hint in hints:
-        start = src.rfind("\n", 0, hint) + 1
-        if start <= tried or src[start:hint].strip(" \t"):
+        if hint <= done:
             continue
-        tried = start
+        start = src.rfind("\n", 0, hint) + 1
+        done = src.find("\n", hint)
+        done = len(src) if done < 0 else done
+        if src[start:hint].strip(" \t"):
+            continue
         m = line_re.match(src, start)
         if not m or m.end() == start or 1 in taken[start:m.end()]:
             continue
         end = m.end()
-        tried = end
+        done = max(done, end)
         if opens_block(start):
             fill(start, end, " ")
         else:
@@ -1101,7 +1134,14 @@ _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:<!--[ \t]*|\.\.[ \t]+)?textsieve:")
 
 
+def _line_breaks(text: str) -> str:
+    """``text`` with its line breaks as ``\n`` (CRLF → " \n", lone CR → "\n"), as the
+    Markdown parser has them: a lone CR ends a line, and rules see the break."""
+    return text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in text else text
+
+
 def _parse_text(text: str) -> tuple[list[Segment], list[Directive]]:
+    source, text = text, _line_breaks(text)
     mask = _Mask(text, _template_runs(text))
     segments: list[Segment] = []
     directives: list[Directive] = []
@@ -1125,7 +1165,7 @@ def _parse_text(text: str) -> tuple[list[Segment], list[Directive]]:
             continue
         if _DIRECTIVE_LINE.match(body):
             close()
-            directives.extend(_directive(m, start, text) for m in DIRECTIVE_RE.finditer(body))
+            directives.extend(_directive(m, start, source) for m in DIRECTIVE_RE.finditer(body))
             continue
         heading = _TXT_HEADING.match(body)
         if heading:
@@ -1252,6 +1292,7 @@ def _indent(line: str) -> int:
 
 
 def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
+    source, text = text, _line_breaks(text)
     mask = _Mask(text, _template_runs(text))
     segments: list[Segment] = []
     directives: list[Directive] = []
@@ -1369,7 +1410,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             continue
         if explicit:
             for m in DIRECTIVE_RE.finditer(body):
-                directives.append(_directive(m, offsets[i], text))
+                directives.append(_directive(m, offsets[i], source))
             named = _RST_DIRECTIVE.match(body)
             i = directive(i, named) if named else skip_indented(i + 1, ind)
             continue

@@ -111,3 +111,12 @@ def test_field_names_are_opaque_markup():
     seg = doc.segments[1]
     assert " ".join(seg.text.split()) == "the value int"
     assert seg.opaque_between(0, len(seg.text))  # ":type x:" stands between the lines
+
+
+@pytest.mark.parametrize("path", ["a.rst", "a.txt"])
+def test_a_lone_carriage_return_ends_a_line(path):
+    # Rules must see the line break: a fix across it would join the lines.
+    doc = make_document("Read the\rthe guide.\r\rNext one.\r", path)
+    assert [s.text for s in doc.segments] == ["Read the\nthe guide.", "Next one."]
+    doc = make_document("Read the\r\nthe guide.\r\n", path)
+    assert [s.text for s in doc.segments] == ["Read the \nthe guide."]
