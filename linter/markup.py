@@ -212,8 +212,9 @@ def _line_starts(text: str) -> list[int]:
 # the Markdown parser runs, which then gets a copy where each is a word of
 # "x"s of its length (a link whose destination is a shortcode stays a link),
 # or blank when it stands alone on lines that open a block (what follows opens
-# its own block, as the generator's output does). A template never holds a
-# backtick (two code spans are not one template) or a blank line.
+# its own block, as the generator's output does; a container marker or a JSX
+# tag alone on its lines is always blank). A template never holds a backtick
+# (two code spans are not one template) or a blank line.
 # A template's body holds no backtick, no blank line and no opening of another
 # template, so that an unclosed one is looked at to the next opening only.
 _BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)){0,2000}?"
@@ -333,7 +334,10 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
             continue
         end = m.end()
         done = max(done, end)
-        if opens_block(start):
+        first = m.group().lstrip(" \t")[:1]
+        # A container marker or a JSX tag is a block of its own wherever it stands.
+        if first == ":" and m.group().lstrip(" \t").startswith(":::") or first == "<" \
+                or opens_block(start):
             fill(start, end, " ")
         else:
             lead = len(m.group()) - len(m.group().lstrip(" \t"))
@@ -1238,6 +1242,7 @@ _PROSE_ROLES = frozenset("term abbr dfn guilabel menuselection emphasis strong t
 _LITERAL_ROLES = frozenset("code math literal samp kbd file regexp mimetype command makevar "
                            "manpage newsgroup eq".split())
 _EXPLICIT_TITLE = re.compile(r"(?s)(.*?\S)(\s*<[^<>]*>)\Z")
+_INVENTORY = re.compile(r"[\w-]+:\S+\Z")  # :term:`python:slice` names an entry elsewhere
 _EMPHASIS = re.compile(r"(?<!\w)\*\*?|\*\*?(?!\w)")
 
 
@@ -1257,7 +1262,7 @@ def _rst_inline(mask: _Mask, start: int, end: int) -> None:
                 m.start("stext"), m.group("stext"))
             titled = _EXPLICIT_TITLE.match(text)
             if role in _LITERAL_ROLES or role.startswith("code") or not titled and (
-                    role not in _PROSE_ROLES or not text.strip()):
+                    role not in _PROSE_ROLES or not text.strip() or _INVENTORY.match(text)):
                 mask.opaque(a, b)
                 continue
             if kind == "text":

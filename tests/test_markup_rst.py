@@ -85,6 +85,7 @@ def test_anonymous_targets_are_not_prose():
     ("See :ref:`the-label` now.", "See now.", [":ref:`the-label`"]),
     ("See :ref:`the guide <the-label>` now.", "See the guide now.", [":ref:`", " <the-label>"]),
     ("A :term:`configuration directory` here.", "A configuration directory here.", [":term:`"]),
+    ("The Python :term:`python:slice` here.", "The Python here.", [":term:`python:slice`"]),
     ("Press :kbd:`Ctrl-C` to stop.", "Press to stop.", [":kbd:`Ctrl-C`"]),
     ("Use :code-py:`x = 1` here.", "Use here.", [":code-py:`x = 1`"]),
     ("Use ``literal`` and `default role` here.", "Use and here.", ["``literal``", "`default role`"]),

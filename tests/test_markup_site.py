@@ -161,6 +161,11 @@ Tip text is prose.
     npm install the package
     ```
   </TabItem>
+  <TabItem label="pnpm">
+    ~~~sh
+    pnpm add the package
+    ~~~
+  </TabItem>
 </Tabs>
 
 Call <Since v="4.2" /> the API {/* a comment */} now.
@@ -168,6 +173,8 @@ Call <Since v="4.2" /> the API {/* a comment */} now.
 
 
 def test_mdx_esm_jsx_and_expressions():
+    # Each JSX tag alone on its line is a block of its own: the second tab's fence, after
+    # the first tab's closing tag, is code, not the continuation of a paragraph.
     assert prose(MDX, "a.mdx") == ["Title of", "Tip text is prose.", "Call the API now."]
     assert runs(MDX, "a.mdx")[2] == ['<Since v="4.2" />', "{/* a comment */}"]
 
