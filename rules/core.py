@@ -4,6 +4,8 @@ and a repeated word, the one prose rule that needs nothing but the text."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import NamedTuple
 
 from textsieve.findings import Fix
 from textsieve.rule import Rule
@@ -64,10 +66,47 @@ class UnusedSuppression(Rule):
     default_enabled = False
 
 
-_REPEATED = re.compile(r"\b(\w+)(\s+)(\1)\b", re.IGNORECASE)
-# Doubled words that are grammatical English ("that that", "had had") or names.
+# A word glued to the one before by one of these is part of an identifier ("rst:directive").
+_GLUE = frozenset("_-:/.@#$%&=+\\")
+# A word: letters and digits, joined by inner hyphens and apostrophes ("array-wrap" is
+# not "array", "segunda-feira" not "segunda").
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# A word followed by itself, found cheaply (masked text is spaces there); the run it
+# starts is then read word by word, each pair judged on what stood between them.
+_CANDIDATE = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+# Doubled words that are grammatical ("that that", "had had", "long long", German "die
+# die" and "sie sie", French "vous vous", Italian "sia sia") or intensifiers ("very very",
+# "many many").
 _ALLOWED_REPEATS = frozenset({"that", "had", "is", "do", "can", "bye", "no", "yes", "very",
-                              "so", "ha", "wow", "chop", "knock", "tut", "pooh", "dum", "la"})
+                              "so", "ha", "wow", "chop", "knock", "tut", "pooh", "dum", "la",
+                              "many", "long", "double", "template", "der", "die", "das", "den",
+                              "dem", "sie", "nous", "vous", "sia"})
+# Scripts whose writers double words by grammar (Hindi "कभी कभी", Bengali "কখনও কখনও":
+# sometimes) or spell out Latin letters ("آر إس إس": RSS): Arabic and the Indic blocks.
+_REDUPLICATING = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff"
+                            "\ufe70-\ufeff\u0900-\u0dff]")
+# What str.splitlines() breaks at: a gap holding one is a line break, whatever the segment shows.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAK_RE = re.compile("[" + "".join(sorted(_LINE_BREAKS)) + "]")
+_SENTENCE_END = frozenset(".!?:;…。！？")
+_CLOSERS = "'\"’”)]*_ \t\n"
+
+
+class _Word(NamedTuple):
+    start: int  # segment-relative
+    end: int
+    text: str
+
+
+def _opens_sentence(text: str) -> bool:
+    """Whether a word after ``text`` (the segment before it) opens a sentence."""
+    text = text.rstrip().rstrip(_CLOSERS)
+    return not text or text[-1] in _SENTENCE_END
+
+
+def _joins(ch: str) -> bool:
+    """Whether ``ch`` continues a word (a letter or digit, or a combining mark)."""
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
 
 
 class RepeatedWord(Rule):
@@ -76,7 +115,13 @@ class RepeatedWord(Rule):
     ## What it flags
     A word immediately repeated within a sentence, ignoring case, where the
     repetition is not grammatical ("that that" and "had had" are left alone).
-    Numbers are ignored.
+    Numbers are ignored, and so are a capitalised pair that does not open a
+    sentence ("by Lin Lin") and a pair whose case differs unless the first
+    word opens a sentence ("The the", but not German "dass Sie sie"). Words
+    with code, a URL, a link target or other markup between them are not
+    adjacent ("Set it to `false` to disable", "the node *node*"), and nor are
+    words of Arabic or Indic scripts, whose writers double words by grammar.
+    A run ("the the the") is one finding.
 
     ## Why it matters
     A doubled word is nearly always an editing slip, most often across a line
@@ -86,7 +131,9 @@ class RepeatedWord(Rule):
     "Read the the guide."
 
     ## Instead
-    "Read the guide." The fix deletes the second word.
+    "Read the guide." The fix keeps the first word. It is applied by `--fix`
+    only where the words and the space between them are plain prose on one
+    line; across a line break or markup it is offered for `--unsafe-fixes`.
 
     ## Options
     None.
@@ -99,17 +146,78 @@ class RepeatedWord(Rule):
 
     def check(self, document):
         for segment in document.segments:
-            for match in _REPEATED.finditer(segment.text):
-                word = match.group(1)
-                if word.lower() in _ALLOWED_REPEATS or word.isdigit() or len(word) == 1 and word != "a":
-                    continue
-                if match.group(1) != match.group(3) and not match.group(3).islower():
-                    continue  # "Will will": a name and a verb
-                # The fix keeps the first word; across a line break it would join lines, so
-                # it is offered but not applied by --fix alone.
-                fix = Fix(match.group(1), safe="\n" not in match.group(2))
-                yield self.finding(document, segment.start + match.start(1),
-                                   segment.start + match.end(3), f"'{word}' is repeated", fix=fix)
+            text = segment.text
+            match = _CANDIDATE.search(text)
+            while match is not None:
+                words = []
+                for w in _WORD.finditer(text, match.start()):
+                    if words and (w.group().lower() != words[0].text.lower()
+                                  or text[words[-1].end:w.start()].strip()):
+                        break
+                    words.append(_Word(w.start(), w.end(), w.group()))
+                i = 0
+                while i < len(words):
+                    j = i
+                    while j + 1 < len(words) and self._adjacent(document, segment, words[j], words[j + 1]):
+                        j += 1
+                    if j > i:
+                        finding = self._finding(document, segment, words[i:j + 1])
+                        if finding is not None:
+                            yield finding
+                    i = j + 1
+                match = _CANDIDATE.search(text, max(words[-1].end, match.end()))
+
+    @staticmethod
+    def _adjacent(document, segment, first, second) -> bool:
+        """Whether ``second`` repeats ``first`` with nothing but space between them."""
+        a, b = first.text, second.text
+        if a.lower() != b.lower() or a.isdigit() or (len(a) == 1 and a.lower() != "a"):
+            return False
+        if a[0].isupper() or a != b:
+            # "The the" opens a sentence; mid-sentence "Lin Lin" is a name and "dass Sie
+            # sie" a pronoun and its namesake.
+            if not _opens_sentence(segment.text[:first.start]) or a != b and not b.islower():
+                return False
+        if _REDUPLICATING.match(a):
+            return False
+        base = segment.start
+        text = document.text
+        gap_start, gap_end = first.end, second.start
+        if segment.opaque_between(gap_start, gap_end):
+            return False
+        # Only space in the source too: markup between the words ("the node *node*",
+        # "[*Astro Docs* Docs]") sets one apart as a name; a blockquote's "> " after a
+        # line break is the one markup allowed.
+        lines = _LINE_BREAK_RE.split(text[base + gap_start:base + gap_end])
+        if lines[0].strip() or any(line.lstrip(" \t>").strip() for line in lines[1:]):
+            return False
+        # A word cut out of a longer one by a mark or joiner the pattern does not take, or
+        # the end of an identifier ("rst:directive directive").
+        start, end = base + first.start, base + second.end
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if _joins(before) or _joins(after):
+            return False
+        return not (before in _GLUE and start > 1 and _joins(text[start - 2])
+                    or after in _GLUE and end + 1 < len(text) and _joins(text[end + 1]))
+
+    def _finding(self, document, segment, run):
+        word = run[0].text
+        if word.lower() in _ALLOWED_REPEATS and len(run) == 2:
+            return None
+        keep = run[1] if word.lower() in _ALLOWED_REPEATS else run[0]  # "is is is": "is is"
+        start, end = run[0].start, run[-1].end
+        base = segment.start
+        span = document.text[base + start:base + end]
+        breaks = any(ch in _LINE_BREAKS for ch in span)
+        fix = None
+        if segment.is_prose(start, end) and not breaks:
+            fix = Fix(span[:keep.end - start], safe=True)
+        elif breaks and not any(document.text[base + x.end:base + y.start].strip()
+                                for x, y in zip(run, run[1:])):
+            # Across a line break the fix would join the lines: offered, not applied by --fix alone.
+            fix = Fix(span[:keep.end - start], safe=False)
+        return self.finding(document, base + start, base + end, f"'{word}' is repeated", fix=fix)
 
 
 RULES = [FileNotChecked, UnusedSuppression, RepeatedWord]
