@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -44,8 +45,18 @@ class UsageError(Exception):
     pass
 
 
+# C0, DEL and C1 controls, and the line and bidirectional controls that reorder or break
+# a line: a file name holding them could retitle the terminal or forge an output line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
 def _err(message: str) -> None:
-    click.echo(f"textsieve: {message}", err=True)
+    click.echo(f"textsieve: {_escape(message)}", err=True)
 
 
 def run_check(opts: CheckOptions) -> int:

@@ -190,21 +190,29 @@ def apply_fixes(findings: list[Finding], digests: dict[str, str], *, unsafe: boo
 
 # -- reading and writing ------------------------------------------------------
 
-_OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block
+# O_NONBLOCK: a FIFO put in the file's place must not block the open. O_BINARY: Windows.
+_OPEN_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _pread_all(fd: int, size_hint: int) -> bytes:
-    chunks, offset = [], 0
+def _read_all(fd: int, size_hint: int) -> bytes:
+    """The whole file from its start (lseek and read: os.pread is not on Windows)."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
     while True:
-        chunk = os.pread(fd, max(size_hint - offset, 0) + 65536, offset)
+        chunk = os.read(fd, max(size_hint - sum(map(len, chunks)), 0) + 65536)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-        offset += len(chunk)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view, offset = memoryview(data), 0
+    while offset < len(data):
+        offset += os.write(fd, view[offset:])
 
 
 def read_snapshot(path: str) -> tuple[bytes, Snapshot]:
@@ -214,7 +222,7 @@ def read_snapshot(path: str) -> tuple[bytes, Snapshot]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(0, "it is no longer a regular file")
-        data = _pread_all(fd, st.st_size)
+        data = _read_all(fd, st.st_size)
     finally:
         os.close(fd)
     return data, Snapshot(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, content_hash(data))
@@ -225,7 +233,7 @@ def _differs(fd: int, expected: Snapshot) -> bool:
     if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != (
             expected.device, expected.inode, expected.size, expected.mtime_ns):
         return True
-    return content_hash(_pread_all(fd, st.st_size)) != expected.digest
+    return content_hash(_read_all(fd, st.st_size)) != expected.digest
 
 
 @contextlib.contextmanager
@@ -252,9 +260,8 @@ def _overwrite(fd: int, data: bytes, old_size: int) -> None:
             if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
                 os.ftruncate(fd, old_size)
                 raise
-    view, offset = memoryview(data), 0
-    while offset < len(data):
-        offset += os.pwrite(fd, view[offset:], offset)
+    os.lseek(fd, 0, os.SEEK_SET)
+    _write_all(fd, data)
     os.ftruncate(fd, len(data))
     os.fsync(fd)
 
@@ -280,9 +287,7 @@ def _backup(path: str, data: bytes) -> str:
             error = exc
             continue
         try:
-            view, offset = memoryview(data), 0
-            while offset < len(data):
-                offset += os.write(fd, view[offset:])
+            _write_all(fd, data)
             os.fsync(fd)
         except OSError as exc:
             os.close(fd)
@@ -329,7 +334,7 @@ def _write_fd(fd: int, path: str, data: bytes, expected: Snapshot | None) -> str
             return "another process holds a lock on it"
         except (ImportError, OSError):
             pass  # no flock here (Windows, some network file systems)
-        original = _pread_all(fd, st.st_size)
+        original = _read_all(fd, st.st_size)
         if expected is None:
             expected = Snapshot(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, content_hash(original))
         elif _differs(fd, expected):

@@ -450,3 +450,12 @@ def test_an_empty_selection_is_a_usage_error_not_a_silent_pass(project, flag, va
     assert result.err.strip().splitlines() == [
         f"textsieve: error: {flag} is empty: name codes or prefixes (e.g. {flag} TS003,ENC), "
         "or leave the option out"]
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_messages(tmp_path):
+    # A name that would retitle the terminal and forge a finding line for a problem matcher.
+    name = "bell\x1b]0;TITLE\x07\nfake.md:9:9: VAG101 forged.md"
+    result = textsieve("check", name, cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "textsieve: error: bell\\x1b]0;TITLE\\x07\\x0afake.md:9:9: VAG101 forged.md: no such file or directory"]
