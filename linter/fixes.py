@@ -34,6 +34,7 @@ what was read; if any differs (an editor saved meanwhile), the file is not writt
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import errno
 import os
@@ -133,6 +134,8 @@ def fix_text(path: str, text: str, fixes: list[Finding], *, unsafe: bool,
 def apply_fixes(findings: list[Finding], digests: dict[str, str], *, unsafe: bool, write: bool,
                 stdin: dict[str, bytes] | None = None, recheck: Recheck | None = None) -> FixOutcome:
     outcome = FixOutcome()
+    # Files written in this run by (device, inode): the digest written and the fix result.
+    written: dict[tuple[int, int], tuple[str, FixedText]] = {}
     for path, fixes in choose_fixes(findings, unsafe).items():
         from_stdin = bool(stdin) and path in stdin
         snapshot = None
@@ -143,6 +146,14 @@ def apply_fixes(findings: list[Finding], digests: dict[str, str], *, unsafe: boo
                 data, snapshot = read_snapshot(path)
         except OSError as exc:
             outcome.errors.append(f"{path}: not fixed: {_reason(exc)}")
+            continue
+        done = written.get((snapshot.device, snapshot.inode)) if snapshot else None
+        if done and done[0] == snapshot.digest:
+            # Another name (a hard link) of a file fixed a moment ago: fixed with it.
+            outcome.fixed.extend(fixes)
+            if done[1].remaining is not None:
+                outcome.remaining[path] = [dataclasses.replace(f, span=dataclasses.replace(f.span, path=path))
+                                           for f in done[1].remaining]
             continue
         if content_hash(data) != digests.get(path):
             outcome.errors.append(f"{path}: not fixed: {CHANGED}")
@@ -181,6 +192,7 @@ def apply_fixes(findings: list[Finding], digests: dict[str, str], *, unsafe: boo
             if error:
                 outcome.errors.append(f"{path}: not fixed: {error}")
                 continue
+            written[(snapshot.device, snapshot.inode)] = (content_hash(new_data), result)
         outcome.new_texts[path] = new_text
         outcome.fixed.extend(result.applied)
         if result.remaining is not None:

@@ -195,6 +195,15 @@ def test_same_inode_mode_and_hard_links(tmp_path):
     assert (tmp_path / "other-name.md").read_text() == "x the y\n"
 
 
+def test_two_names_of_one_file_are_fixed_once_without_an_error(tmp_path):
+    write(tmp_path / "docs" / "a.md", "Read the the guide.\n")
+    os.link(tmp_path / "docs" / "a.md", tmp_path / "docs" / "b.md")
+    result = textsieve("check", "--fix", "docs", cwd=tmp_path)
+    assert result.code == 0 and result.err == "", result.err
+    assert (tmp_path / "docs" / "b.md").read_text() == "Read the guide.\n"
+    assert os.stat(tmp_path / "docs" / "a.md").st_nlink == 2
+
+
 def test_a_symlink_stays_a_link_and_its_target_is_fixed(tmp_path):
     write(tmp_path / "real" / "doc.md", "Read the the guide.\n")
     os.symlink(os.path.join("real", "doc.md"), tmp_path / "link.md")
