@@ -205,7 +205,8 @@ def _line_starts(text: str) -> list[int]:
 
 
 # -- templating and site-generator syntax -------------------------------------
-# Not prose: Liquid and Jinja tags, Hugo shortcodes, mdBook's {{#include}},
+# Not prose: Liquid and Jinja tags, Hugo shortcodes, mdBook's {{#include}}, alert
+# markers ("> [!NOTE]"),
 # kramdown, Pandoc and markdown-it-attrs attributes ({#id}, {: .class}), MyST
 # role names, Docusaurus and VitePress containers (:::note), and in MDX the
 # ESM lines, JSX tags and {expressions}. They are found in the source before
@@ -241,6 +242,8 @@ _SITE_LINE = re.compile(rf"[ \t]*(?::{{3,}}[^\n]*|{_LINE_ITEM}(?:[ \t]*{_LINE_IT
                         re.M)
 _MDX_ITEM = rf"(?:\{{(?:{_TEMPLATE_TAIL}|{_ATTRIBUTES_TAIL}|{_EXPRESSION_TAIL})|{_JSX_TAG_SRC})"
 _MDX_LINE = re.compile(rf"[ \t]*(?::{{3,}}[^\n]*|{_MDX_ITEM}(?:[ \t]*{_MDX_ITEM})*[ \t]*)$", re.M)
+# A GitHub or Obsidian alert's marker opening a block quote: > [!NOTE]
+_ALERT = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]*)+(\[![A-Za-z]+\][+-]?)", re.M)
 _SITE_HINT = re.compile(r"\{[{%#:.\-A-Za-z]|:::")
 _MDX_HINT = re.compile(r"^[ \t]*[<{:]", re.M)
 _ESM = re.compile(r"^(?:import[ \t]+[\w$*{'\"]|export[ \t]+(?:const|let|var|function|class|default"
@@ -289,7 +292,8 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
     hints = [m.start() for m in _SITE_HINT.finditer(src)] if "{" in src or ":::" in src else []
     if mdx:
         hints = sorted(set(hints).union(m.end() - 1 for m in _MDX_HINT.finditer(src)))
-    if not hints and not mdx:
+    alerts = list(_ALERT.finditer(src)) if "[!" in src else []
+    if not hints and not mdx and not alerts:
         return src, []
     taken = bytearray(len(src))
     fills: list[tuple[int, int, str]] = []
@@ -343,6 +347,10 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
             lead = len(m.group()) - len(m.group().lstrip(" \t"))
             fill(start + lead, end, "x")
             runs.append((start + lead, end, False))
+    for m in alerts:
+        if 1 not in taken[m.start(1):m.end(1)]:
+            fill(m.start(1), m.end(1), "x")
+            runs.append((m.start(1), m.end(1), False))
     if "{" in src:
         for m in (_MDX_INLINE if mdx else _INLINE_SITE).finditer(src):
             start, end = m.span()
@@ -354,7 +362,7 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
         return src, []
     fills.sort()
     pieces, at = [], 0
-    for start, end, char in fills:
+    for start, end, char in fills:  # none overlaps another: each was checked against taken
         pieces.append(src[at:start])
         pieces.append(_filled(src[start:end], char))
         at = end

@@ -249,7 +249,8 @@ def generate(rng):
                 "## ", "| ", "  - "]
     blocks = ["```", "~~~", "---", "***", "===", "<div>", "</div>", "<!--", "-->", "| a | b |",
               "|---|---|", "a | b", "--|--", "[r]: /u 'T'", "", "", "---\nx: 1\n---", ":::", "::: tip T",
-              "{{< tabs >}}", "{{% /tab %}}", "{% raw %}", "{: .note}", "import x from 'y'", "<Aside>"]
+              "{{< tabs >}}", "{{% /tab %}}", "{% raw %}", "{: .note}", "import x from 'y'", "<Aside>",
+              "> [!NOTE]", "{{< highlight x >}}", "{{< /highlight >}}", "{% comment %}", "{% endcomment %}"]
 
     def line():
         if rng.random() < 0.3:
@@ -266,6 +267,7 @@ def test_generated_documents_same_in_both_backends():
     handled = 0
     for index in range(600):
         text, mdx = generate(rng), index % 3 == 0
+        assert len(markup._site_syntax(text, mdx)[0]) == len(text)  # offsets stay put
         rust = markup._parse_markdown_rs(text, mdx)
         handled += rust is not None
         expected = outcome(markup._parse_markdown_py(text, mdx))

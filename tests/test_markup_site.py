@@ -65,6 +65,7 @@ def test_paired_shortcode_body_is_prose_and_its_arguments_are_not():
     "{% highlight ruby %}\ndef foo\n  puts 'the words'\nend\n{% endhighlight %}\n",
     "{% comment %}\nNot for readers.\n\nStill a comment.\n{% endcomment %}\n",
     "{{< comment >}}\nNot for readers.\n{{< /comment >}}\n",
+    "{{< highlight md >}}\n> [!NOTE]\n> Quoted in code.\n{{< /highlight >}}\n",
 ])
 def test_code_and_comment_bodies_are_not_prose(block):
     assert prose("Before.\n\n" + block + "\nAfter.\n") == ["Before.", "After."]
@@ -125,6 +126,12 @@ def test_heading_ids_leave_no_token():
     "::: details Click to see\n\nThe body.\n\n:::\n",
 ])
 def test_containers_markers_and_titles_are_not_prose(text):
+    assert prose(text) == ["The body."]
+
+
+@pytest.mark.parametrize("text", ["> [!NOTE]\n> The body.\n", "> [!tip]- The body.\n",
+                                  "- > [!WARNING]\n  > The body.\n"])
+def test_alert_markers_are_not_prose(text):
     assert prose(text) == ["The body."]
 
 
