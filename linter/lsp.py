@@ -12,6 +12,11 @@ deleted; they run on every change while that takes under a second, else on
 open and save only, so that typing in a large workspace stays quick. Positions go out in the encoding agreed with the client: UTF-16 (the
 LSP default) unless the client offers UTF-32 or UTF-8.
 
+A buffer over ``max-file-size`` (in UTF-8 bytes, as a file's size) is not
+checked, as ``textsieve check`` does not read such a file: it gets one TS002
+diagnostic instead. Every request gets an answer, even one that cannot be read
+(an error response), so that a client waiting on it never hangs.
+
 All checking runs on one worker thread, so rules never run concurrently; the
 event loop only reads messages and publishes results.
 """
@@ -29,8 +34,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import cattrs
 from lsprotocol import types as lsp
+from pygls.exceptions import (FeatureRequestError, JsonRpcException, JsonRpcInvalidParams,
+                              JsonRpcInvalidRequest, JsonRpcParseError)
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import (JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage,
+                            LanguageServerProtocol)
 from pygls.uris import from_fs_path, to_fs_path
 
 from textsieve import __version__
@@ -173,16 +183,20 @@ class Engine:
         return not rel.startswith("../") and self._exclude.match_file(rel)
 
     # checking ----------------------------------------------------------------
+    def max_size(self) -> int:
+        from textsieve.source import DEFAULT_MAX_FILE_SIZE
+
+        return self.config.max_file_size or DEFAULT_MAX_FILE_SIZE
+
     def _process(self, path: str, report: bool, data: bytes | None):
         """The runner's per-file step. A buffer's whole-file result is not cached (it changes
         with every keystroke and would fill the cache with dead entries); the rules' own
         caches (per paragraph, say) still are, and files read from disk use both."""
         from textsieve import runner
         from textsieve.cache import NO_CACHE
-        from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
         runner.init_worker(self.rules, NO_CACHE if data is not None else self.cache,
-                     self.config.max_file_size or DEFAULT_MAX_FILE_SIZE, self.signature)
+                           self.max_size(), self.signature)
         for rule in self.rules:
             rule.cache = self.cache
         return runner.check_file((path, report, data))
@@ -195,9 +209,14 @@ class Engine:
         if self.error or self.excluded(path):
             return [], []
         self.buffers[path] = text
-        file = self._process(path, True, text.encode("utf-8", "replace"))
+        data = text.encode("utf-8", "replace")
+        limit = self.max_size()
+        if len(data) > limit:
+            return self._not_checked(path, f"larger than max-file-size ({len(data):,} bytes; the limit "
+                                           f"is {limit:,} bytes, raise max-file-size to check it)")
+        file = self._process(path, True, data)
         if file.skipped:
-            return [], [f"{path}: not checked: {file.skipped}"]
+            return self._not_checked(path, file.skipped)
         errors = list(file.errors) + [f"{code} skipped: {why}" for code, why in file.unavailable]
         findings = list(file.findings)
         if self.corpus_rules:
@@ -219,6 +238,19 @@ class Engine:
         ran = set(self.ran) if corpus else set(self.ran) - {r.code for r in self.corpus_rules}
         kept = filter_findings(result, ran, self.per_file_ignored, self.unused_rule)
         return kept, errors
+
+    def _not_checked(self, path: str, why: str) -> tuple[list[Finding], list[str]]:
+        """A buffer no rule ran on: TS002 at its start, as `textsieve check` reports such a
+        file (or, TS002 not selected, an error to log); its old text leaves the corpus."""
+        from textsieve.runner import FileResult, RunResult, filter_findings
+
+        self.corpus.pop(path, None)
+        if "TS002" not in self.ran:
+            return [], [f"{path}: not checked: {why}"]
+        finding = Finding("TS002", f"buffer not checked: {why}", self.ran["TS002"].severity,
+                          Span(path, 1, 1, 1, 1), text=why)
+        result = RunResult([FileResult(path, True, skipped=why)], [finding], [])
+        return filter_findings(result, {"TS002"}, self.per_file_ignored, None), []
 
     # the workspace corpus ------------------------------------------------------
     def corpus_files(self) -> list[str]:
@@ -339,6 +371,63 @@ def uri_to_path(uri: str) -> str:
 
 
 # -- the protocol half -------------------------------------------------------------
+class AnsweringProtocol(LanguageServerProtocol):
+    """pygls, but every request is answered: pygls drops a request whose params do not
+    fit their type (``initialize`` without params, ``codeAction`` with ``{}``), or whose
+    envelope is not JSON-RPC 2.0, without a reply, and the client waiting on it hangs.
+    Here such a request gets an error response (Invalid Params, Invalid Request), and a
+    bad notification a line in the client's log."""
+
+    def structure_message(self, data):
+        return data  # the whole message is structured at once, in handle_message
+
+    def handle_message(self, message):
+        if not isinstance(message, dict):  # a body of valid JSON that is no object
+            self.refuse(None, JsonRpcInvalidRequest("a JSON-RPC message is a JSON object"))
+            return
+        msg_id = message.get("id")
+        if "id" in message and msg_id is not None and (
+                not isinstance(msg_id, (int, str)) or isinstance(msg_id, bool)):
+            self.refuse(None, JsonRpcInvalidRequest("the id must be a number or a string"))
+            return
+        method = message.get("method")
+        request = "method" in message and "id" in message
+        if message.get("jsonrpc") != self.VERSION or ("method" in message and not isinstance(method, str)):
+            why = JsonRpcInvalidRequest('not a JSON-RPC 2.0 message ("jsonrpc": "2.0" and a string method)')
+            if request or ("id" in message and not {"result", "error"} & set(message)):
+                self.refuse(msg_id, why)
+            else:
+                self._server.log(f"ignored a message: {why}")
+            return
+        if request and self._shutdown and method != lsp.EXIT:
+            self.refuse(msg_id, JsonRpcInvalidRequest("the server is shutting down"))
+            return
+        if "id" in message and "method" not in message:  # the client's answer to our request
+            kind = lsp.ResponseErrorMessage if "error" in message else \
+                self._result_types.pop(msg_id, None) or JsonRPCResponseMessage
+        elif "id" in message:
+            kind = self.get_message_type(method) or JsonRPCRequestMessage
+        else:
+            kind = self.get_message_type(method) or JsonRPCNotification
+        try:
+            structured = self._converter.structure(message, kind)
+        except Exception as exc:  # params of the wrong shape: cattrs says where
+            detail = "; ".join(cattrs.transform_error(exc)[:3]) \
+                if isinstance(exc, cattrs.ClassValidationError) else str(exc)
+            why = JsonRpcInvalidParams(f"invalid params for {method}: {detail}"[:1000])
+            if request:
+                self.refuse(msg_id, why)
+            else:
+                self._server.log(f"ignored a message: {why}")
+            return
+        super().handle_message(structured)
+
+    def refuse(self, msg_id, error: JsonRpcException) -> None:
+        """An error response; written as plain JSON, so that a null id is sent as null."""
+        self._send_data({"jsonrpc": self.VERSION, "id": msg_id,
+                         "error": {"code": error.code, "message": error.message}})
+
+
 @dataclass
 class _Linted:
     version: int | None
@@ -349,7 +438,8 @@ class _Linted:
 class TextsieveServer(LanguageServer):
     def __init__(self):
         super().__init__("textsieve", __version__,
-                         text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+                         text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
+                         protocol_cls=AnsweringProtocol)
         self.engine: Engine | None = None
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="textsieve-check")
         self.debounce = DEBOUNCE_SECONDS
@@ -369,6 +459,15 @@ class TextsieveServer(LanguageServer):
         if message not in self.logged:
             self.logged.add(message)
             self.window_log_message(lsp.LogMessageParams(type=kind, message=f"textsieve: {message}"))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """A body that is not JSON gets a Parse Error with id null (its id cannot be read);
+        other errors outside a request go to the client's log (pygls would pop them up)."""
+        if source is JsonRpcException and isinstance(error, (ValueError, RecursionError)):
+            self.protocol.refuse(None, JsonRpcParseError(f"the message is not JSON: {str(error)[:200]}"))
+            return
+        if source is not FeatureRequestError:  # a failed request is answered with its error
+            self.log(f"error: {str(error)[:500]}")
 
     def open_uris(self) -> list[str]:
         return list(self.workspace.text_documents)
@@ -466,6 +565,8 @@ def build_server() -> TextsieveServer:
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: TextsieveServer, params: lsp.InitializedParams):
+        if ls.engine is None:  # initialized without a successful initialize
+            return
         if ls.engine.error:
             ls.show_error(ls.engine.error)
         watch = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files

@@ -55,14 +55,23 @@ class LspClient:
         self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         self.proc.stdin.flush()
 
+    def send_body(self, body: bytes) -> None:
+        """One framed message whose body is sent as it is (garbled JSON, say)."""
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
     def notify(self, method: str, params: dict) -> None:
         self.send({"method": method, "params": params})
+
+    def reply(self, msg_id, message: dict) -> dict:
+        """Send a request as given (any fields, any params) and wait for the answer to it."""
+        self.send(message)
+        return self.wait(lambda m: m.get("id") == msg_id and "method" not in m)
 
     def request(self, method: str, params: dict | None) -> dict:
         self.next_id += 1
         msg_id = self.next_id
-        self.send({"id": msg_id, "method": method, "params": params})
-        reply = self.wait(lambda m: m.get("id") == msg_id and "method" not in m)
+        reply = self.reply(msg_id, {"id": msg_id, "method": method, "params": params})
         assert "error" not in reply, reply
         return reply["result"]
 
@@ -523,3 +532,184 @@ def test_a_rule_that_cannot_run_is_a_skip_message_not_an_internal_error(tmp_path
     assert [f.code for f in findings] == ["TS003"]
     assert errors and all("skipped: the LanguageTool server at http://127.0.0.1:9" in e for e in errors)
     assert not any("internal error" in e for e in errors)
+
+
+# -- bad input: an oversized buffer, malformed messages ----------------------------------------
+def test_an_oversized_buffer_is_one_not_checked_diagnostic_and_no_rule_runs(tmp_path, client_factory):
+    (tmp_path / "textsieve.toml").write_text('select = ["TS"]\nmax-file-size = 2000\n', encoding="utf-8")
+    uri = (tmp_path / "big.md").as_uri()
+    client = client_factory()
+    client.initialize(tmp_path, debounceMs=0)
+    big = "Read the the guide.\n" * 101  # 2,020 bytes
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": big}})
+    [diag] = client.diagnostics(uri, version=1)  # no TS003: the rules did not run on it
+    assert diag["code"] == "TS002" and _range(diag) == (0, 0, 0, 0)
+    assert diag["message"] == ("buffer not checked: larger than max-file-size (2,020 bytes; the limit is "
+                               "2,000 bytes, raise max-file-size to check it)")
+    # Cut under the limit, it is checked again; grown over it, it is not.
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": "Read the the guide.\n"}]})
+    assert [d["code"] for d in client.diagnostics(uri, version=2)] == ["TS003"]
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                             "contentChanges": [{"text": big}]})
+    assert [d["code"] for d in client.diagnostics(uri, version=3)] == ["TS002"]
+    assert client.close() == 0
+
+
+def test_engine_measures_a_buffer_in_utf8_bytes_and_keeps_an_oversized_one_out_of_the_corpus(
+        tmp_path, monkeypatch):
+    from textsieve.lsp import Engine
+    from textsieve.rules.core import FileNotChecked
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEXTSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "textsieve.toml").write_text("max-file-size = 2000\n", encoding="utf-8")
+    registry = {r.code: r for r in (FileNotChecked, RepeatedWord, SameLine)}
+    engine = Engine(str(tmp_path), registry=registry)
+    # 996 'é' are 1,992 bytes, 996 characters: with " it it.\n" at the limit, checked;
+    # one more 'é' is over it.
+    assert len(("é" * 996 + " it it.\n").encode()) == 2000
+    assert [f.code for f in engine.lint("a.md", "é" * 996 + " it it.\n")[0]] == ["TS003"]
+    [f] = engine.lint("a.md", "é" * 997 + " it it.\n")[0]
+    assert (f.code, f.span.line, f.span.column) == ("TS002", 1, 1)
+    assert "2,002 bytes; the limit is 2,000 bytes" in f.message
+
+    # The corpus holds a buffer's last checked text; an oversized buffer takes it out.
+    engine.lint("b.md", "shared words here\n")
+    assert [f.code for f in engine.lint("c.md", "shared words here\n")[0]] == ["TST901"]
+    engine.lint("b.md", "shared words here\n" + "x" * 2000)
+    assert "b.md" not in engine.corpus
+    assert engine.lint("c.md", "shared words here\n")[0] == []
+
+    # With TS002 not selected there is no finding, but the reason is an error to log.
+    (tmp_path / "textsieve.toml").write_text('max-file-size = 2000\nignore = ["TS002"]\n', encoding="utf-8")
+    engine.load()
+    findings, errors = engine.lint("a.md", "é" * 997 + " it it.\n")
+    assert findings == [] and errors == [
+        "a.md: not checked: larger than max-file-size (2,002 bytes; the limit is 2,000 bytes, "
+        "raise max-file-size to check it)"]
+    # A buffer with a NUL byte is not checked either (TS002 as for a file), never an exception.
+    (tmp_path / "textsieve.toml").write_text("max-file-size = 2000\n", encoding="utf-8")
+    engine.load()
+    [f] = engine.lint("d.md", "the the\x00\n")[0]
+    assert f.code == "TS002" and "binary content" in f.message
+
+
+def _malformed_requests(uri: str) -> list[tuple[object, dict]]:
+    """(id, message) pairs: requests a careless or broken client might send."""
+    doc = {"uri": uri}
+    zero = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+    cases = [
+        {"method": "initialize"},  # no params at all
+        {"method": "initialize", "params": None},
+        {"method": "initialize", "params": []},
+        {"method": "initialize", "params": {"processId": "abc", "capabilities": 3}},
+        {"method": "textDocument/codeAction", "params": {}},
+        {"method": "textDocument/codeAction", "params": {"textDocument": doc}},
+        {"method": "textDocument/codeAction", "params": {"textDocument": doc, "range": zero,
+                                                         "context": {"diagnostics": [{"range": "x"}]}}},
+        {"method": "textDocument/codeAction", "params": {"textDocument": doc, "range": zero,
+                                                         "context": {"diagnostics": "all"}}},
+        {"method": "textDocument/codeAction", "params": {"textDocument": {"uri": 7}, "range": zero,
+                                                         "context": {"diagnostics": []}}},
+        {"method": "textDocument/codeAction", "params": {
+            "textDocument": doc, "range": {"start": {"line": -1, "character": "a"}, "end": None},
+            "context": {"diagnostics": []}}},
+        {"method": "textDocument/codeAction", "params": "a string"},
+        {"method": "textDocument/codeAction", "params": 42},
+        {"method": "textsieve/noSuchMethod", "params": {}},
+        {"method": 5, "params": {}},  # the method is not a string
+        {"method": "textDocument/codeAction", "params": {}, "jsonrpc": "1.0"},
+        {"method": "textDocument/hover", "params": {"textDocument": doc, "position": {"line": 0}}},
+        {"method": "workspace/executeCommand", "params": {"command": 3}},
+        {"method": "textDocument/diagnostic", "params": {"textDocument": None}},
+    ]
+    out = [(100 + i, {"jsonrpc": "2.0", "id": 100 + i, **case}) for i, case in enumerate(cases)]
+    out.append(("str-id", {"jsonrpc": "2.0", "id": "str-id", "method": "textDocument/codeAction",
+                           "params": {}}))
+    return out
+
+
+_MALFORMED_NOTIFICATIONS = [
+    ("textDocument/didOpen", {}),
+    ("textDocument/didOpen", {"textDocument": {"uri": "file:///nowhere/x.md"}}),  # no text
+    ("textDocument/didOpen", {"textDocument": {"uri": "not a uri", "languageId": "markdown",
+                                               "version": 1, "text": "the the\n"}}),
+    ("textDocument/didOpen", None),
+    ("textDocument/didChange", {"textDocument": {"uri": "file:///never/opened.md", "version": 2},
+                                "contentChanges": [{"text": "x"}]}),
+    ("textDocument/didChange", {"contentChanges": [{"range": 3}]}),
+    ("textDocument/didClose", {"textDocument": {"uri": "file:///never/opened.md"}}),
+    ("textDocument/didSave", {}),
+    ("workspace/didChangeWatchedFiles", {"changes": [{"uri": 5}]}),
+    ("workspace/didChangeWatchedFiles", {"changes": "everything"}),
+    ("initialized", []),
+    ("$/cancelRequest", {"id": {"nested": True}}),
+    ("$/setTrace", {"value": 12}),
+    ("textsieve/unknownNotification", {"x": 1}),
+]
+
+
+def test_malformed_messages_get_an_answer_and_the_server_stays_alive(tmp_path, client_factory):
+    only_ts(tmp_path)
+    uri = (tmp_path / "doc.md").as_uri()
+    client = client_factory()
+    # Before initialize succeeds: an initialize without params is refused, not left unanswered.
+    reply = client.reply(1, {"jsonrpc": "2.0", "id": 1, "method": "initialize"})
+    assert reply["error"]["code"] == -32602, reply  # Invalid Params
+    client.initialize(tmp_path)
+
+    answered = {}
+    for msg_id, message in _malformed_requests(uri):
+        answered[msg_id] = client.reply(msg_id, message)
+    for msg_id, reply in answered.items():
+        assert ("error" in reply) != ("result" in reply), (msg_id, reply)
+        if "error" in reply:
+            assert isinstance(reply["error"]["code"], int) and reply["error"]["message"], reply
+    assert answered[104]["error"]["code"] == -32602  # codeAction with {}
+    assert answered[112]["error"]["code"] == -32601  # method not found
+    assert answered[113]["error"]["code"] == -32600  # not a valid request
+    assert answered[114]["error"]["code"] == -32600  # jsonrpc 1.0
+    # No "jsonrpc" member at all.
+    client.send_body(json.dumps({"id": 200, "method": "textDocument/codeAction", "params": {}}).encode())
+    reply = client.wait(lambda m: m.get("id") == 200 and "method" not in m)
+    assert reply["error"]["code"] == -32600
+
+    for method, params in _MALFORMED_NOTIFICATIONS:
+        client.notify(method, params)
+    # Bodies that are not a JSON-RPC object: answered with id null (their id cannot be read).
+    for body, code in [(b"{not json", -32700), (b'{"id": 9, "method": "x"', -32700),
+                       (b"\xff\xfe\x00garbage", -32700), (b"[]", -32600), (b"42", -32600),
+                       (b'"text"', -32600), (b"null", -32600)]:
+        client.send_body(body)
+        reply = client.wait(lambda m: "method" not in m and m.get("id", 0) is None)
+        assert reply["error"]["code"] == code, (body, reply)
+    # An id of a type JSON-RPC does not allow: an error with id null.
+    client.send({"id": {"a": 1}, "method": "textDocument/codeAction", "params": {}})
+    reply = client.wait(lambda m: "method" not in m and m.get("id", 0) is None)
+    assert reply["error"]["code"] == -32600
+
+    # Still alive and working: a normal document gets its diagnostics and its quick fix.
+    client.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": "Read the the guide.\n"}})
+    [diag] = client.diagnostics(uri, version=1)
+    assert diag["code"] == "TS003"
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diag["range"],
+        "context": {"diagnostics": [diag], "only": ["quickfix"], "unknownField": [1, 2]}})
+    assert action["edit"]["changes"][uri][0]["newText"] == "the"
+    assert client.proc.poll() is None
+    assert client.close() == 0
+
+
+def test_a_request_after_shutdown_is_refused_not_left_unanswered(tmp_path, client_factory):
+    only_ts(tmp_path)
+    client = client_factory()
+    client.initialize(tmp_path)
+    assert client.request("shutdown", None) is None
+    reply = client.reply(77, {"jsonrpc": "2.0", "id": 77, "method": "textDocument/codeAction",
+                              "params": {}})
+    assert reply["error"]["code"] == -32600
+    client.notify("exit", None)
+    assert client.proc.wait(timeout=TIMEOUT) == 0
