@@ -144,6 +144,14 @@ class _Mask:
         opaque: tuple[tuple[int, int], ...] = ()
         if runs:
             runs.sort()
+            if any(not content and self.src.startswith("<", a) for a, _, content in runs):
+                runs = self._code_elements(runs)
+                chunk = self.text(start, end)
+                text = chunk.strip(ASCII_SPACE)
+                if not text:
+                    return None
+                s = start + len(chunk) - len(chunk.lstrip(ASCII_SPACE))
+                e = s + len(text)
             for a, b, content in runs:
                 if content:
                     if a < s:
@@ -154,6 +162,27 @@ class _Mask:
             text = chunk[s - start:e - start]
         revealed = bytes(self.revealed[s:e])
         return Segment(kind, s, e, text, level, revealed if 0 in revealed else None, opaque)
+
+    def _code_elements(self, runs: list) -> list:
+        """``runs`` with each HTML code element (``<code>…</code>``, ``<kbd>``, ``<samp>``,
+        ``<tt>``, ``<var>``) made one content run, its text hidden: it is code."""
+        out: list = []
+        opened = None  # (index in out, element name)
+        for run in runs:
+            a, b, content = run
+            if not content and self.src.startswith("<", a):
+                tag = _CODE_ELEMENT.match(self.src, a, b)
+                if tag and opened is None and not tag.group(1):
+                    opened = (len(out), tag.group(2).lower())
+                elif tag and opened and tag.group(1) and tag.group(2).lower() == opened[1]:
+                    first = out[opened[0]][0]
+                    del out[opened[0]:]
+                    self.hide(first, b)
+                    out.append((first, b, True))
+                    opened = None
+                    continue
+            out.append(run)
+        return out
 
     def _site_runs(self, start: int, end: int, runs: list) -> list:
         """``runs`` and the site-syntax runs in ``start``..``end`` that the parser
@@ -168,6 +197,9 @@ class _Mask:
                 runs.append((a, b, content))
             i += 1
         return runs
+
+
+_CODE_ELEMENT = re.compile(r"<(/?)(code|kbd|samp|tt|var)\b[^>]*>\Z", re.I)
 
 
 def _merge_runs(runs, s: int, e: int) -> tuple[tuple[int, int], ...]:
@@ -222,10 +254,10 @@ _BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)){0,2000}?"
 # Each pattern is written after its opening brace, so that the compiled expressions
 # start with a literal "{", which the regular expression engine looks for quickly.
 _TEMPLATE_TAIL = (r"\{<" + _BODY + r">\}\}|\{%" + _BODY + r"%\}\}|%" + _BODY + r"%\}"
-                  r"|\{" + _BODY + r"\}\}|#" + _BODY + r"#\}")
+                  r"|\{" + _BODY + r"\}\}|#" + _BODY.replace("`", "") + r"#\}")
 _TEMPLATE = re.compile(r"\{(?:" + _TEMPLATE_TAIL + ")")
 # Attributes: {#id .class key=value}, kramdown's {: ...} and {::...}, Pandoc's {-}.
-_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*[#.][A-Za-z_][^{}`\n]*\}|-\}"
+_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*[#.][A-Za-z_][^{}\n]*\}|-\}"
 _MYST_ROLE_TAIL = r"[A-Za-z][\w:+.-]*\}(?=`)"
 _INLINE_SITE = re.compile(
     rf"\{{(?:(?P<t>{_TEMPLATE_TAIL})|(?P<a>{_ATTRIBUTES_TAIL}|{_MYST_ROLE_TAIL}))")
@@ -300,8 +332,11 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
     blanks: list[tuple[int, int]] = []  # sorted: the spans made blank
     runs: list[tuple[int, int, bool]] = []
 
-    def fill(start: int, end: int, char: str) -> None:
+    def fill(start: int, end: int, char: str, content: bool = False) -> None:
+        """Fill ``start``..``end`` and record its run (where the parser still finds it
+        inside a text, as blank spaces are, it is hidden)."""
         fills.append((start, end, char))
+        runs.append((start, end, content))
         taken[start:end] = b"\x01" * (end - start)
         if char == " ":
             bisect.insort(blanks, (start, end))
@@ -318,7 +353,7 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
 
     if "{" in src:
         for start, end in _code_pairs(src):
-            fill(start, end, " ")
+            fill(start, end, " ", True)
     if mdx:
         for m in _ESM.finditer(src):
             if not taken[m.start()] and opens_block(m.start()):
@@ -346,18 +381,15 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
         else:
             lead = len(m.group()) - len(m.group().lstrip(" \t"))
             fill(start + lead, end, "x")
-            runs.append((start + lead, end, False))
     for m in alerts:
         if 1 not in taken[m.start(1):m.end(1)]:
             fill(m.start(1), m.end(1), "x")
-            runs.append((m.start(1), m.end(1), False))
     if "{" in src:
         for m in (_MDX_INLINE if mdx else _INLINE_SITE).finditer(src):
             start, end = m.span()
             if 1 in taken[start:end]:
                 continue
-            fill(start, end, "x")
-            runs.append((start, end, m.lastgroup == "t"))
+            fill(start, end, "x", m.lastgroup == "t")
     if not fills:
         return src, []
     fills.sort()
@@ -1000,6 +1032,8 @@ class _RsWalk:
             end = self.cursor = at + len(found)
             if name == "html_inline":
                 mask.mark(at, end, False)
+                if end > self.floor:  # a closing </code> may end the code element
+                    self.floor = end
                 self.directives.extend(_directive(m, 0, self.text)
                                        for m in DIRECTIVE_RE.finditer(mask.src, at, end))
                 continue

@@ -89,6 +89,7 @@ SNIPPETS = [
     "Run `cmd``the the`the the\n", "`u``a`a\n", "a ``b ` c`` d `e`\n", "`a``b``c`\n",
     "[a](u) [b][r] [c][] [r] ![i](j \"t\") <http://a.b> <b>x</b>\n\n[r]: /x\n",
     "[a `]` b](u) and [*e*](v) and [![i](j)](k)\n", "- `--flag`: does it\n- ends with `code`\n",
+    "Use <code>a b</code> and <kbd>C</kbd>.\n\n**T:** <code>() => P\\<R\\></code>\n\n<b>x</b>\n",
     # autolinks and tags holding control characters and wide spaces
     "x <http://a\x01b> y\n", "<http://a\x1fb> <c.de:\x1c\x9ca_>\n", "<x\x1e> and <y\x1f/>\n",
     # templating and site-generator syntax

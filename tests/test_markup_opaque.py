@@ -142,3 +142,11 @@ def test_table_cells_keep_their_own_runs():
 def test_plain_text_urls_are_opaque():
     doc = make_document("Go to https://example.com/x to create one.\n", "a.txt")
     assert runs(doc) == [["https://example.com/x"]]
+
+
+def test_html_code_elements_are_code():
+    doc = make_document("Use <code>the the</code> and <kbd>Ctrl</kbd> now.\n\n"
+                        "**Type:** <code>() => Promise\\<Response\\></code>\n", "a.md")
+    assert runs(doc) == [["<code>the the</code>", "<kbd>Ctrl</kbd>"],
+                         ["<code>() => Promise\\<Response\\></code>"]]
+    assert [words(s) for s in doc.segments] == ["Use and now.", "Type:"]

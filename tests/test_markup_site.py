@@ -71,6 +71,12 @@ def test_code_and_comment_bodies_are_not_prose(block):
     assert prose("Before.\n\n" + block + "\nAfter.\n") == ["Before.", "After."]
 
 
+def test_a_code_shortcode_inside_a_sentence_is_one_run():
+    text = 'Some {{< highlight go "hl_inline=true" >}}fmt.Println("x"){{< /highlight >}} code.\n'
+    assert prose(text) == ["Some code."]
+    assert runs(text) == [['{{< highlight go "hl_inline=true" >}}fmt.Println("x"){{< /highlight >}}']]
+
+
 def test_a_self_closing_shortcode_pairs_with_nothing():
     text = "{{< code-toggle config=privacy />}}\n\nThis paragraph is prose.\n\n{{< code-toggle >}}\nx = 1\n{{< /code-toggle >}}\n"
     assert prose(text) == ["This paragraph is prose."]
@@ -102,6 +108,7 @@ def test_two_code_spans_are_not_one_template():
     ("## Install {#install}\n", ["Install"]),
     ("## Install {#install .wide}\n", ["Install"]),
     ("## Install {.unnumbered}\n", ["Install"]),
+    ("## The `x` list {#the-`x`-list}\n", ["The list"]),
     ("# Title {-}\n", ["Title"]),
     ("A paragraph.\n{: .note}\n", ["A paragraph."]),
     ("A [link](u){:target=\"_blank\"} here.\n", ["A link here."]),
