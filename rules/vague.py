@@ -349,6 +349,31 @@ _FORWARD_RE = re.compile(r"\b(?:the following|as follows|below|shown here|here i
                          r"|\b(?:given|shown|provided|included|listed|found) (?:in|at|on|below|above)\b",
                          re.IGNORECASE)
 _CONDITIONAL_RE = re.compile(r"^\W*(?:if|when|whenever|suppose|assuming|say)\b", re.IGNORECASE)
+# VAG102: what makes an announcement no claim of evidence (see EmptyExample._not_announced).
+_NOT_A_CLAIM_BEFORE = re.compile(r"\b(?:than|as|which)\s+$", re.IGNORECASE)
+_SITUATION_AFTER = re.compile(r"\s*(?:is\s+|was\s+)?(?:when|where|whenever|if)\b", re.IGNORECASE)
+_HYPOTHETICAL_BE = re.compile(r"\b(?:can|could|would|might|may)\s+be\s+(\w+)", re.IGNORECASE)
+_EVIDENCE_PARTICIPLES = frozenset(
+    "seen found observed noticed witnessed traced identified spotted heard felt glimpsed "
+    "evidenced demonstrated illustrated exemplified shown".split())
+# An opened example that imagines or advises: "we might take", "one could write",
+# "teams can start with".
+_ILLUSTRATION_RE = re.compile(
+    r"(?:we|let['’]?s|let us|imagine|consider|one\s+(?:can|could|might|may|would|should|must)\b)\b"
+    r"|(?:[\w'’-]+\s+){1,3}?(?:can|should|must|may)\b", re.IGNORECASE)
+# VAG103: a negation at most four words before the phrase, in its clause ("may not be
+# seamless", "you don't need to be an industry-leading expert"); "not only" praises.
+_NEGATED = re.compile(r"(?:\b(?:not|never|no|hardly|barely|cannot|nor|without|far\s+from|less\s+than)"
+                      r"|n['’]t)(?!\s+(?:only|just|merely|simply)\b)(?:\s+[\w'’-]+){0,4}\s+$",
+                      re.IGNORECASE)
+# VAG103: "cutting-edge" in the sense of new and unstable, beside these words.
+_UNSTABLE = re.compile(r"\b(?:nightly|nightlies|unstable|experimental|beta|alpha|preview|canary|"
+                       r"pre-?release|stable|stability|cautious|conservative)\b", re.IGNORECASE)
+# A capitalised adjective of a people, a faith or a region (Islamic, African, Asian,
+# Chinese, British, Israeli), and the capitalised words that may follow it.
+_DEMONYM_RE = re.compile(r"(?:an|ese|ic|ish|i)$")
+_SPACE_RUN = re.compile(r"\s+")
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w'’-]*")
 _ENUMERATION_RE = re.compile(r"\bsuch as\b|\bincluding\b|\be\.g\.|\bi\.e\.|\bnamely\b|:|\(", re.IGNORECASE)
 _SOURCE_LEAD_RE = re.compile(r"\b(?:according to|as reported by|reported by|as stated by|such as|"
                              r"including|like|led by|notably|said|says|told|wrote|writes|notes|noted)\s+(?:the\s+)?$",
@@ -678,9 +703,29 @@ class _VagueRule(Rule):
                 continue
             yield s, e, _phrase_text(m.group("m"))
 
+    @staticmethod
+    def _demonym_before_collective(text: str, match, collective) -> bool:
+        """Whether the capitalised word ``match`` opens a run of them that ends in a
+        demonym right before a collective noun (its start in ``collective``):
+        "Islamic nations", "Latin American countries"."""
+        last, end = match.group(0), match.end()
+        while True:
+            space = _SPACE_RUN.match(text, end)
+            if space is None:
+                return False
+            if space.end() in collective:
+                return bool(_DEMONYM_RE.search(last))
+            word = _CAPITALISED_WORD.match(text, space.end())
+            if word is None:
+                return False
+            last, end = word.group(0), word.end()
+
     def names_something(self, document, sentence: _Sentence, context: Context, *,
-                        exclude: tuple[int, int] = (0, 0), numbers: bool = True) -> bool:
-        """Whether the sentence (outside ``exclude``) names something specific."""
+                        exclude: tuple[int, int] = (0, 0), numbers: bool = True,
+                        collective: set[int] = frozenset()) -> bool:
+        """Whether the sentence (outside ``exclude``) names something specific. A
+        demonym before a collective noun (offsets in ``collective``) names no one:
+        "multiple Islamic nations", "several Latin American countries"."""
         raw = sentence.raw(document)
         if _LINK_RE.search(raw) or _CITATION_RE.search(raw):
             return True
@@ -702,6 +747,8 @@ class _VagueRule(Rule):
             if numbers and _CODE_TOKEN_RE.search(token):
                 return True
             if context.is_name(token, initial):
+                if collective and self._demonym_before_collective(text, match, collective):
+                    continue
                 return True
         if numbers:
             outside = text[:exclude[0]] + " " + text[exclude[1]:]
@@ -862,14 +909,18 @@ class EmptyExample(_VagueRule):
             # ending in "of" needs a verb after it ("... is", "... can be seen in").
             if phrase.lower().endswith(" of") and not _CLAIM_VERB_RE.search(sentence.text[e:]):
                 continue
-            if self._example_follows(document, sentence):
+            if self._example_follows(document, sentence, e):
+                continue
+            collective = {m[0] for m in self.matches(document, sentence, "vague-cues")}
+            if strong and self._not_announced(sentence.text, s, e, bool(collective)):
                 continue
             if not strong and not self._vague_opening(document, sentence, s, e):
                 continue
             if sentence.text[:s].count("(") > sentence.text[:s].count(")"):
                 continue  # "(for example, multiplication before division)" gives the item
             context = context or self.context(document)
-            if self.names_something(document, sentence, context, exclude=(s, e)):
+            if self.names_something(document, sentence, context, exclude=(s, e),
+                                    collective=collective):
                 continue
             if strong and self._next_names_something(document, sentence, context):
                 continue
@@ -878,8 +929,9 @@ class EmptyExample(_VagueRule):
                 f"'{phrase}' announces an example but the sentence names none: give the case "
                 f"itself (who or what, where, when, a number or a source)")
 
-    def _example_follows(self, document, sentence) -> bool:
-        if _FORWARD_RE.search(sentence.text.rstrip()):
+    def _example_follows(self, document, sentence, e: int) -> bool:
+        # "Another example is the testing of one function: if expf is found, ...".
+        if _FORWARD_RE.search(sentence.text.rstrip()) or ":" in sentence.text[e:]:
             return True
         segment = sentence.segment
         if sentence.index == len(segment.sentences) - 1:
@@ -889,9 +941,27 @@ class EmptyExample(_VagueRule):
                 return True
         return False
 
+    @staticmethod
+    def _not_announced(text: str, s: int, e: int, collective: bool) -> bool:
+        """Whether a marker announces no evidence: a comparison ("than is apparent in"),
+        a relative clause ("which is evident in"), a situation ("One example is when")
+        or, with no collective noun in the sentence, a kind of thing ("An example could
+        be a queue length"; "... could be with allied nations" is still a claim)."""
+        if _NOT_A_CLAIM_BEFORE.search(text[:s]):
+            return True
+        if _SITUATION_AFTER.match(text[e:]):
+            return True
+        hypothetical = _HYPOTHETICAL_BE.search(text, s)
+        return bool(hypothetical and hypothetical.group(1).lower() not in _EVIDENCE_PARTICIPLES
+                    and not collective)
+
     def _vague_opening(self, document, sentence, s, e) -> bool:
-        rest = sentence.text[e:]
-        if _SECOND_PERSON.search(sentence.text) or _CONDITIONAL_RE.match(rest.lstrip(" ,")):
+        rest = sentence.text[e:].lstrip(" ,")
+        if _SECOND_PERSON.search(sentence.text) or _CONDITIONAL_RE.match(rest):
+            return False
+        # "For instance, we might take a group of people", "teams can start with": an
+        # illustration or advice, not a claim that needs a case.
+        if _ILLUSTRATION_RE.match(rest):
             return False
         return any(True for _ in self.matches(document, sentence, "vague-cues"))
 
@@ -918,7 +988,9 @@ class Puffery(_VagueRule):
     inside names ("Paramount Pictures", "Pivotal Tracker": the word is
     capitalised mid-sentence or followed by a capitalised word), quotations,
     technical senses ("pivotal element", "first-class functions", "seamless
-    texture"), or reported words ("Lumio describes its process as
+    texture", "a cutting-edge release", "a cutting-edge feature" beside
+    "nightly" or "unstable", "the next level of nesting"), negated ("may not
+    be seamless"), or reported words ("Lumio describes its process as
     groundbreaking"). Headings are checked like sentences.
 
     ## Why it matters
@@ -952,6 +1024,10 @@ class Puffery(_VagueRule):
             for s, e, phrase in self.matches(document, sentence, "puffery"):
                 if self._in_name(sentence.text, s, e):
                     continue
+                if _NEGATED.search(sentence.text[:s]):
+                    continue  # "may not be seamless": no praise
+                if phrase.lower().startswith("cutting") and _UNSTABLE.search(sentence.text):
+                    continue  # "a cutting-edge feature" of a nightly: new and unstable
                 if reported is None:
                     reported = [m[0] for m in self.matches(document, sentence, "reporting-verbs")]
                 if any(r < s for r in reported):

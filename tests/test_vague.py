@@ -15,7 +15,7 @@ from textsieve.rule import OptionError
 from textsieve.rules import vague
 from textsieve.rules.vague import (EmptyExample, FillerPhrase, Puffery, UnsupportedAttribution,
                                    VagueQuantifier, compile_list, effective_list, shipped)
-from textsieve.testing import run_rule
+from textsieve.testing import make_document, run_rule
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -179,6 +179,45 @@ def test_headings_are_not_claims():
     assert run_rule(EmptyExample, "# Examples of cooperation in many countries\n\nText.\n") == []
 
 
+@pytest.mark.parametrize("text", [
+    # A hypothetical that names a concrete thing: "could" alone is no vagueness.
+    "Parts that run at once are called threads. For\nexample, a web server could keep "
+    "several threads so that it answers more than one request at a time.\n",
+    "For example, the cache file could be missing, or we could lack permission to read it.\n",
+    # No example is announced: a comparison and a relative clause.
+    "Strings here are more complex than is apparent in other languages.\n",
+    "Some types are harder than plain numbers, which is evident in the output type rules.\n",
+    # An illustration of a kind of thing, or of a situation, or one spelled out after a colon.
+    "A counter only goes up. An example could be a queue length, which rises and falls.\n",
+    "A gauge reads a current value. An example would\nbe the fuel gauge in a car.\n",
+    "An example of a business metric can be visitors landing on one page.\n",
+    "One example is when an object is used after it was freed.\n",
+    "Another example is the probe for one function only: if expf is found, all are assumed.\n",
+    "A typical example is text shown inside a page's design elements.\n",
+    # Imagining or advising, not claiming.
+    "For instance, we might take a group of people and record their heights.\n",
+    "For example, teams can start with the languages that have automatic instrumentation.\n",
+])
+def test_illustrations_in_documentation_are_not_empty_examples(text):
+    assert run_rule(EmptyExample, text) == []
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # The rule's own documented example: "Islamic" before "nations" names no nation.
+    ("A significant example of this can be seen in military exercises between the armed "
+     "forces of multiple Islamic nations and their international counterparts.\n",
+     "A significant example of"),
+    ("For instance, several Latin American countries have set ambitious targets.\n", "For instance"),
+    # Hypothetical, but about collectives that name no one.
+    ("One notable example of this could be with allied nations, marked by joint drills.\n",
+     "One notable example of"),
+    ("For example, a coastal nation's pact with a foreign power could involve joint research.\n",
+     "For example"),
+])
+def test_examples_about_unnamed_collectives_are_still_empty(text, phrase):
+    assert texts(run_rule(EmptyExample, text)) == [phrase]
+
+
 # -- VAG103 puffery -----------------------------------------------------------
 
 def test_puffery_is_flagged_at_the_word():
@@ -219,6 +258,34 @@ def test_puffery_positions_in_lists_tables_and_blockquotes():
 ])
 def test_names_quotes_technical_senses_and_reported_words_pass(text):
     assert run_rule(Puffery, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # Negated: no praise.
+    "The new layout rules may not be seamless for every theme.\n",
+    "You don't need to be an industry-leading expert to give a talk.\n",
+    "Moving the data is far from seamless.\n",
+    # Importance as a priority, or as admonition levels describe it.
+    "Notices range from a helpful `tip` to matters of paramount `danger`.\n",
+    "Reliability and stability are paramount in these environments.\n",
+    "This is a statement of paramount importance.\n",
+    # New and unstable, not praised.
+    "Use nightly on a project because you need a cutting-edge feature.\n",
+    "The build may fail on a cutting-edge release of the distribution.\n",
+    # A level of a structure.
+    "Going to the next level of nesting, the index selects a row.\n",
+])
+def test_puffery_only_in_the_sense_of_praise(text):
+    assert run_rule(Puffery, text) == []
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Stay ahead with our cutting-edge features.\n", "cutting-edge"),
+    ("It is not only seamless but fast.\n", "seamless"),
+    ("Her role in the revival is of paramount importance to the genre.\n", "of paramount importance"),
+])
+def test_praise_is_still_puffery(text, phrase):
+    assert texts(run_rule(Puffery, text)) == [phrase]
 
 
 def test_sentence_case_headings_are_checked():
@@ -281,37 +348,36 @@ def test_importing_the_rules_imports_no_heavy_library():
     assert out.stdout.strip() == "[]"
 
 
-def _seeds() -> Path:
-    seeds = CHECKOUT.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip("shared/seeds is not beside the checkout")
-    return seeds
+ESSAY = """Regional Water Cooperation among Coastal States
+
+Coastal states share rivers, aquifers and shorelines, and cooperation between them plays a pivotal role in their security. Treaties matter, but trust is irreplaceable.
+
+Joint monitoring is a common form of cooperation. One notable example of this could be with neighbouring nations, marked by shared sensors and regular exchanges of data.
+
+Training counts as well. For example, a coastal state's partnership with a technologically advanced foreign power could involve research into desalination.
+
+Their efforts are commendable. The benefits are undeniable, and the work is of paramount importance for the region.
+
+Cases in point are the joint projects between various coastal countries and their international partners.
+
+In 2018, Oman and Jordan signed a water-sharing accord in Amman, and 14 engineers from each side trained together.
+"""
 
 
-def test_seed_corpus_findings_are_exactly_the_reviewed_ones():
-    from textsieve.document import Document
-
+def test_essay_findings_are_exactly_the_reviewed_ones():
     found = []
-    for path in sorted(_seeds().glob("*.txt")):
-        document = Document(path.name, path.read_text(encoding="utf-8"), "text")
-        for rule in (UnsupportedAttribution, EmptyExample, Puffery):
-            for f in rule().check(document):
-                found.append(f"{path.name[:3]}:{f.span.line}:{f.span.column} {f.code} {f.text}")
+    for rule in (UnsupportedAttribution, EmptyExample, Puffery):
+        for f in rule().check(make_document(ESSAY, "essay.txt")):
+            found.append(f"{f.span.line}:{f.span.column} {f.code} {f.text}")
     assert sorted(found) == sorted([
-        "000:15:1 VAG102 One significant example of",
-        "000:3:206 VAG103 pivotal",
-        "001:17:227 VAG102 A significant example of",
-        "001:29:225 VAG102 Cases in point",
-        "001:3:365 VAG103 pivotal",
-        "001:3:393 VAG103 irreplaceable",
-        "001:21:125 VAG103 commendable",
-        "002:13:1 VAG102 A key example of",
-        "002:3:44 VAG103 undeniable",
-        "002:23:56 VAG103 of paramount importance",
-        "003:13:1 VAG102 For instance",
-        "003:19:1 VAG102 For example",
-        "003:27:28 VAG103 pivotal",
-        "004:17:1 VAG102 For instance",
+        "3:92 VAG103 pivotal",
+        "3:154 VAG103 irreplaceable",
+        "5:51 VAG102 One notable example of",
+        "7:26 VAG102 For example",
+        "9:19 VAG103 commendable",
+        "9:49 VAG103 undeniable",
+        "9:77 VAG103 of paramount importance",
+        "11:1 VAG102 Cases in point",
     ])
 
 
