@@ -248,16 +248,18 @@ def _line_starts(text: str) -> list[int]:
 # its own block, as the generator's output does; a container marker or a JSX
 # tag alone on its lines is always blank). A template never holds a backtick
 # (two code spans are not one template) or a blank line.
-# A template's body holds no backtick, no blank line and no opening of another
-# template, so that an unclosed one is looked at to the next opening only.
-_BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)){0,2000}?"
+# A template's body holds no blank line and no opening of another template, so
+# that an unclosed one is looked at to the next opening only; and no backtick but
+# in a raw string argument (name=`…`) or a Jinja comment ({# … #}, which opens
+# with a space or "-").
+_BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)|(?<==)`[^`]{0,2000}`){0,20000}?"
 # Each pattern is written after its opening brace, so that the compiled expressions
 # start with a literal "{", which the regular expression engine looks for quickly.
 _TEMPLATE_TAIL = (r"\{<" + _BODY + r">\}\}|\{%" + _BODY + r"%\}\}|%" + _BODY + r"%\}"
-                  r"|\{" + _BODY + r"\}\}|#" + _BODY.replace("`", "") + r"#\}")
+                  r"|\{" + _BODY + r"\}\}|#(?=[\s-])" + _BODY.replace("[^`\\n{]", "[^\\n{]") + r"#\}")
 _TEMPLATE = re.compile(r"\{(?:" + _TEMPLATE_TAIL + ")")
 # Attributes: {#id .class key=value}, kramdown's {: ...} and {::...}, Pandoc's {-}.
-_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*[#.][A-Za-z_][^{}\n]*\}|-\}"
+_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*(?:#[\w-]|\.[A-Za-z_])[^{}\n]*\}|-\}"
 _MYST_ROLE_TAIL = r"[A-Za-z][\w:+.-]*\}(?=`)"
 _INLINE_SITE = re.compile(
     rf"\{{(?:(?P<t>{_TEMPLATE_TAIL})|(?P<a>{_ATTRIBUTES_TAIL}|{_MYST_ROLE_TAIL}))")

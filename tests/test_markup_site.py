@@ -35,7 +35,8 @@ def runs(text, path="a.md"):
 @pytest.mark.parametrize("tag", [
     "{% include note.html %}", "{%- if page.x -%}", "{{ site.title }}", "{{- page.url -}}",
     '{{< param "version" >}}', "{{% param version %}}", "{{</* figure src=x */>}}",
-    "{{#include ../listings/main.rs}}", "{# a Jinja comment #}",
+    "{{#include ../listings/main.rs}}", "{# a Jinja comment #}", "{# about `x` #}",
+    '{{< figure src="a.png" link=`https://example.com/x` >}}',
 ])
 def test_templating_in_a_sentence_is_an_opaque_run(tag):
     text = f"Use {tag} to set it.\n"
@@ -98,16 +99,18 @@ def test_a_template_over_lines_keeps_a_list_items_indentation():
     assert prose(text) == ["The item:", "Another item."]
 
 
-def test_two_code_spans_are_not_one_template():
-    text = "Write `{{` and `}}` around it.\n"
+@pytest.mark.parametrize("left,right", [("{{", "}}"), ("{{<", ">}}"), ("{%", "%}"), ("{#", "#}")])
+def test_two_code_spans_are_not_one_template(left, right):
+    text = f"Write `{left}` and `{right}` around it.\n"
     assert prose(text) == ["Write and around it."]
-    assert runs(text) == [["`{{`", "`}}`"]]
+    assert runs(text) == [[f"`{left}`", f"`{right}`"]]
 
 
 @pytest.mark.parametrize("text,expected", [
     ("## Install {#install}\n", ["Install"]),
     ("## Install {#install .wide}\n", ["Install"]),
     ("## Install {.unnumbered}\n", ["Install"]),
+    ("## 1 - Monitoring {#1---monitoring}\n", ["1 - Monitoring"]),
     ("## The `x` list {#the-`x`-list}\n", ["The list"]),
     ("# Title {-}\n", ["Title"]),
     ("A paragraph.\n{: .note}\n", ["A paragraph."]),
