@@ -5,6 +5,11 @@ character that is not prose (markup, inline code, URLs, HTML, container
 prefixes such as ``> ``) replaced by a space, so an offset into
 ``segment.text`` plus ``segment.start`` is an offset into ``document.text``.
 Newlines are kept. Rules that want natural text use ``Segment.compact()``.
+
+A segment spans its prose and the opaque content (code, a URL, a link's
+destination, a template's output) just before and after it in its block, so a
+rule comparing passages sees that content at the edges too; markup at the
+edges (an HTML tag, a ``{#id}``) is left out.
 """
 
 from __future__ import annotations
@@ -44,8 +49,9 @@ class Segment:
     # 1 where ``text`` shows the source's prose, 0 where markup was hidden; None: all prose.
     revealed: bytes | None = field(default=None, repr=False)
     # Segment-relative (start, end) runs where non-prose content stood (inline code, URLs,
-    # link targets, roles, templating): hidden as spaces in ``text``, but a boundary
-    # between the words on either side, never a space. Sorted, not overlapping.
+    # link targets, roles, templating, HTML tags, attributes): hidden as spaces in
+    # ``text``, but a boundary between the words on either side, never a space. Sorted,
+    # not overlapping (adjacent runs stay apart: each is one token).
     opaque: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @cached_property
