@@ -1016,17 +1016,25 @@ _FORMAT_NAMES = {"text": "plain text", "rst": "reStructuredText", "markdown": "M
 
 
 # -- ENC104 not UTF-8 ------------------------------------------------------------------
+# What textsieve.source calls a file it read as UTF-8 with its stray bytes as Windows-1252:
+# no encoding's name, so no command converts from it.
+_MIXED = "utf-8+windows-1252"
+# Windows-1252 leaves these bytes undefined; the reader shows them as the Latin-1 character.
+_CP1252_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
+
+
 def _not_utf8(document) -> list[Issue]:
     source = document.source
     if source.is_utf8:
         return []
     text = document.text
     encoding = source.encoding or ""
-    iconv = _iconv_name(encoding)
+    if encoding == _MIXED:
+        return [_stray_bytes(document)]
     if source.bad_byte_offset < 0:  # a UTF-16/32 file with its byte-order mark
         what = source.decode_note or f"encoded as {encoding}"
         return [Issue("ENC104", 0, min(1, len(text)),
-                      f"file is {what}, not UTF-8; convert it, e.g. `iconv -f {iconv} -t UTF-8`")]
+                      f"file is {what}, not UTF-8; convert it, {_convert(encoding)}")]
     # The reader stripped a UTF-8 byte-order mark before decoding; offsets count it.
     byte_offset = source.bad_byte_offset - (3 if source.bom else 0)
     offset, byte = _char_offset(text, encoding, byte_offset)
@@ -1048,10 +1056,40 @@ def _not_utf8(document) -> list[Issue]:
                       f"whole file as {encoding}{shown}, which garbles the UTF-8 parts: re-type "
                       f"those bytes as UTF-8 rather than converting the file")]
     read = (f"it was read as {encoding} (detected, a guess): check that the text reads right, "
-            f"then convert the file, e.g. `iconv -f {iconv} -t UTF-8`") if encoding else \
+            f"then convert the file, {_convert(encoding)}") if encoding else \
         "no encoding was recognised"
     return [Issue("ENC104", offset, min(offset + 1, len(text)),
                   f"file is not valid UTF-8{where}; {read}")]
+
+
+def _stray_bytes(document) -> Issue:
+    """A UTF-8 file with bytes that are not UTF-8, which the reader took as Windows-1252:
+    everything before the first of them is UTF-8, so its character offset is exact."""
+    source, text = document.source, document.text
+    byte_offset = source.bad_byte_offset - (3 if source.bom else 0)
+    offset, _ = _char_offset(text, "utf-8", byte_offset)
+    offset = min(offset, max(len(text) - 1, 0))
+    ch = text[offset] if text else ""
+    try:
+        byte = ord(ch) if ch in _CP1252_UNDEFINED else ch.encode("cp1252")[0]
+        what = f"byte 0x{byte:02X} at byte offset {source.bad_byte_offset}"
+    except (UnicodeEncodeError, IndexError):
+        what = f"the byte at byte offset {source.bad_byte_offset}"
+    return Issue("ENC104", offset, min(offset + 1, len(text)),
+                 f"file mixes encodings: it is UTF-8 except for bytes that are not ({what}, "
+                 f"shown here as '{_show(ch)}', its Windows-1252 reading), text pasted from "
+                 f"another encoding; re-type those characters as UTF-8 rather than converting "
+                 f"the whole file")
+
+
+def _convert(encoding: str) -> str:
+    """How to convert a file from ``encoding``: an iconv command where iconv knows it."""
+    name = _iconv_name(encoding)
+    if name:
+        return f"e.g. `iconv -f {name} -t UTF-8`"
+    return (f"e.g. with Python, which knows {encoding} (iconv does not): "
+            f"`python3 -c \"import sys; sys.stdout.write(open(sys.argv[1], encoding='{encoding}')"
+            f".read())\" FILE`")
 
 
 _UTF8_SEQUENCE = re.compile(
@@ -1078,19 +1116,34 @@ def _mixed_utf8(text: str, encoding: str, bom: bool) -> tuple[int, int, str] | N
     return valid, stray, byte.decode("cp1252", "replace")
 
 
-def _iconv_name(encoding: str) -> str:
-    """The name iconv knows for a Python codec name (cp1252 → CP1252, mac_roman → MACINTOSH)."""
+# Python codec names whose iconv (GNU libc) name is not the upper-cased one, and those
+# iconv does not know (None). The JIS X 0213:2004 codecs, which charset-normalizer names
+# for most EUC-JP and Shift-JIS files, get iconv's JIS X 0213 encodings. Checked against
+# `iconv -l` for every encoding charset-normalizer detects (tests/test_encoding.py).
+_ICONV_NAMES = {
+    "mac-roman": "MACINTOSH", "iso8859-1": "ISO-8859-1", "latin-1": "ISO-8859-1",
+    "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
+    "utf-32-be": "UTF-32BE", "iso2022_jp": "ISO-2022-JP", "iso2022_jp_2": "ISO-2022-JP-2",
+    "iso2022_jp_3": "ISO-2022-JP-3", "iso2022_jp_2004": "ISO-2022-JP-3",
+    "iso2022_kr": "ISO-2022-KR", "shift_jisx0213": "SHIFT_JISX0213",
+    "shift_jis_2004": "SHIFT_JISX0213", "euc_jis_2004": "EUC-JISX0213", "kz1048": "RK1048",
+    "ptcp154": "PT154", "mac-latin2": "MAC-CENTRALEUROPE", "mac-iceland": "MAC-IS",
+    "cp720": None, "cp1006": None, "hz": None, "iso2022_jp_1": None, "iso2022_jp_ext": None,
+    "mac-greek": None, "mac-turkish": None,
+}
+
+
+def _iconv_name(encoding: str) -> str | None:
+    """The name iconv knows for a Python codec name (cp1252 → CP1252, mac_roman →
+    MACINTOSH), or None where iconv has no such encoding."""
     import codecs
 
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        return encoding.upper()
-    special = {"mac-roman": "MACINTOSH", "iso8859-1": "ISO-8859-1", "latin-1": "ISO-8859-1",
-               "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE", "utf-32-le": "UTF-32LE",
-               "utf-32-be": "UTF-32BE"}
-    if name in special:
-        return special[name]
+        return None
+    if name in _ICONV_NAMES:
+        return _ICONV_NAMES[name]
     m = re.fullmatch(r"iso8859-(\d+)", name)
     if m:
         return f"ISO-8859-{m.group(1)}"
@@ -1250,7 +1303,10 @@ class NotUtf8(_EncodingRule):
     ## What it flags
     A file whose bytes are not valid UTF-8. The finding stands at the first
     invalid byte (as decoded) and names the encoding that charset-normalizer
-    detected, which the run used to read the file.
+    detected, which the run used to read the file, with a command that converts
+    from it (iconv's name for it; Python where iconv lacks it). A UTF-8 file with
+    a few stray bytes pasted in from another encoding is read as UTF-8 with those
+    bytes as Windows-1252, and the finding says to re-type them instead.
 
     ## Why it matters
     Tools that assume UTF-8 (most of them) will show or store this file as

@@ -18,9 +18,6 @@ from textsieve.rules.encoding import (BidiControl, ControlCharacter, HtmlEntity,
 from textsieve.testing import make_document, run_rule
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
 DATA = ROOT / "benchmarks" / "data" / "enc"
 
 
@@ -45,24 +42,33 @@ def apply(text: str, findings, unsafe: bool = True) -> str:
 
 
 # -- ENC101 mojibake ---------------------------------------------------------------
-def test_seed_mojibake_exact_position_and_fix():
-    path = SEEDS / "000_d3f49a42a575043f.txt"
-    text = path.read_text(encoding="utf-8")
-    findings = run_rule(Mojibake, text, str(path))
+ESSAY = ("Harbour Cooperation\n\n"
+         "The ports of the region share cranes, pilots and weather data.\n\n"
+         "In the end, the harbourâ€™s future depends on the trust between its partners.\n")
+
+
+def test_mojibake_exact_position_and_fix():
+    findings = run_rule(Mojibake, ESSAY, "essay.txt")
     assert len(findings) == 1
     f = findings[0]
-    assert where(f) == (25, 344, 25, 355)
-    assert f.text == "centuryâ€™s"
-    assert f.fix.replacement == "century’s" and f.fix.safe
+    assert where(f) == (5, 17, 5, 28)
+    assert f.text == "harbourâ€™s"
+    assert f.fix.replacement == "harbour’s" and f.fix.safe
     assert "UTF-8 bytes read as Windows-1252" in f.message
-    assert "'centuryâ€™s'" in f.message and "write 'century’s'" in f.message
+    assert "'harbourâ€™s'" in f.message and "write 'harbour’s'" in f.message
 
 
-def test_other_seeds_are_clean():
-    for path in sorted(SEEDS.glob("*.txt")):
-        if path.name.startswith("000_"):
-            continue
-        assert enc(path.read_text(encoding="utf-8"), str(path)) == [], path.name
+@pytest.mark.parametrize("text", [
+    "Curly “quotes”, an apostrophe’s place, an en dash – and an em dash — in prose.\n",
+    "Déjà vu: the naïve café serves crème brûlée, jalapeño and smørrebrød.\n",
+    "Zürich, Kraków, İstanbul, Ærøskøbing and Þingvellir are places.\n",
+    "Настройки хранятся в файле. 設定はファイルに保存されます。설정은 파일에 저장됩니다。\n",
+    "النص العربي يُكتب من اليمين إلى اليسار. טקסט בעברית. متن فارسی‌ با نیم‌فاصله.\n",
+    "हिन्दी में लिखा पाठ। বাংলা লেখা। 👩‍👩‍👧 and 🇯🇵 are emoji sequences.\n",
+    "Prices: 5 €, 3 £, 100 ¥; 20 °C; ½ cup; © 2024; x² + y² = z².\n",
+])
+def test_clean_text_in_many_scripts_gives_no_finding(text):
+    assert enc(text, "essay.txt") == []
 
 
 def test_mojibake_after_multibyte_characters_counts_characters():
@@ -317,6 +323,81 @@ def test_not_utf8_names_a_file_that_mixes_encodings():
     assert (f.span.line, f.span.column) == (1, 4)
     assert f.message.startswith("file mixes encodings: 7 UTF-8 characters and 1 byte that is "
                                 "not UTF-8 (the first at byte offset 3: 'é' in Windows-1252)")
+
+
+def test_not_utf8_in_a_mostly_utf8_file_names_no_made_up_encoding():
+    from textsieve.source import decode
+
+    data = "Café crème and a ".encode("utf-8") + b"\x93quote\x94 here.\n"
+    text, info = decode(data)
+    f = list(NotUtf8().check(Document("f.txt", text, "text", info)))[0]
+    assert text[f.span.start] == "“" and (f.span.line, f.span.column) == (1, 18)
+    assert "byte 0x93 at byte offset 19" in f.message and "re-type those characters" in f.message
+    assert "iconv" not in f.message and info.encoding.upper() not in f.message
+
+
+def test_not_utf8_advises_an_encoding_name_iconv_knows():
+    text = "日本語のテキストです。\n"
+    source = SourceInfo(encoding="cp932", is_utf8=False, bad_byte_offset=0)
+    f = list(NotUtf8().check(Document("f.txt", text, "text", source)))[0]
+    assert "read as cp932" in f.message and "`iconv -f CP932 -t UTF-8`" in f.message
+    source = SourceInfo(encoding="iso2022_jp", is_utf8=False, bad_byte_offset=0)
+    f = list(NotUtf8().check(Document("f.txt", text, "text", source)))[0]
+    assert "`iconv -f ISO-2022-JP -t UTF-8`" in f.message
+    # An encoding iconv lacks gets a command that works: Python's codec.
+    source = SourceInfo(encoding="mac_greek", is_utf8=False, bad_byte_offset=0)
+    f = list(NotUtf8().check(Document("f.txt", "Ελληνικά\n", "text", source)))[0]
+    assert "iconv -f" not in f.message and "encoding='mac_greek'" in f.message
+
+
+def _iconv_names() -> set[str]:
+    import shutil
+
+    if shutil.which("iconv") is None:
+        pytest.skip("no iconv on PATH")
+    out = subprocess.run(["iconv", "-l"], capture_output=True, text=True, check=True).stdout
+    return {name.upper() for item in out.split() for name in item.strip(",").split("//") if name}
+
+
+def test_every_detectable_encoding_has_a_name_iconv_knows_or_none():
+    from charset_normalizer.constant import IANA_SUPPORTED
+
+    known = _iconv_names()
+    unknown = {e: encoding._iconv_name(e) for e in IANA_SUPPORTED
+               if encoding._iconv_name(e) is not None and encoding._iconv_name(e) not in known}
+    assert unknown == {}
+
+
+@pytest.mark.parametrize("codec, text", [
+    ("cp932", "日本語のテキストです。設定を変更してください。"),
+    ("euc_jis_2004", "日本語のテキストです。設定を変更してください。"),
+    ("iso2022_jp", "日本語のテキストです。"),
+    ("gb18030", "这是一个中文文本。"),
+    ("cp949", "이것은 한국어 텍스트입니다."),
+    ("koi8_r", "Это русский текст."),
+    ("mac_roman", "Café crème"),
+])
+def test_the_advised_iconv_command_converts_the_file(codec, text):
+    _iconv_names()  # skips without iconv
+    name = encoding._iconv_name(codec)
+    done = subprocess.run(["iconv", "-f", name, "-t", "UTF-8"], input=text.encode(codec),
+                          capture_output=True, check=True)
+    assert done.stdout.decode("utf-8") == text
+
+
+@pytest.mark.xfail(strict=True, reason="needs linter/source.py to read a legacy multibyte file "
+                   "whose bytes only here and there look like UTF-8 with charset-normalizer "
+                   "(patch handed to the lead)")
+def test_a_shift_jis_file_is_read_as_shift_jis_and_the_advice_converts_it():
+    from textsieve.source import decode
+
+    text = "日本語のテキストです。設定ファイルを開いて、値を変更してください。\n"
+    decoded, info = decode(text.encode("shift_jis"))
+    findings = enc(decoded, "f.txt") if info.is_utf8 else [
+        f for rule in encoding.RULES for f in rule().check(Document("f.txt", decoded, "text", info))]
+    assert decoded == text and info.encoding in ("cp932", "shift_jis")
+    assert [f.code for f in findings] == ["ENC104"]
+    assert f"`iconv -f {encoding._iconv_name(info.encoding)} -t UTF-8`" in findings[0].message
 
 
 def test_utf8_files_are_fine_and_mojibake_fixes_are_unsafe_in_non_utf8_files():
