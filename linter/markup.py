@@ -1244,6 +1244,7 @@ _RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([A-Za-z0-9][\w:+.-]*?)::(?=[ \t]
 _ANONYMOUS_TARGET = re.compile(r"^[ \t]*__(?:[ \t]+|$)")  # "__ https://…"
 _RST_OPTION = re.compile(r"^[ \t]*:[\w][\w .+-]*:(?=[ \t]|$)")
 _RST_LIST = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)]|#\.|\(?[a-zA-Z0-9]\)|[a-zA-Z][.)])[ \t]+")
+_NESTED_BULLET = re.compile(r"[-*+•][ \t]+")
 _SIMPLE_TABLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)+[ \t]*$")
 _TABLE_RULE = re.compile(r"^[ \t]*[-=]+(?:[ \t]+[-=]+)*[ \t]*$")
 
@@ -1380,11 +1381,15 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
         item = None if first_start is not None else _RST_LIST.match(body)
         if first_start is not None:
             text_column = first_start - offsets[i]
+        elif item:  # "* - cell": a list opening an item (a list table's row), its text after both
+            text_column = item.end()
+            while nested := _NESTED_BULLET.match(body, text_column):
+                text_column = nested.end()
         else:
-            text_column = item.end() if item else ind
+            text_column = ind
         j = i
-        while j < n and not _blank(bodies[j]) and not (j > i and _RST_LIST.match(bodies[j])
-                                                      and _indent(bodies[j]) <= ind):
+        while j < n and not _blank(bodies[j]) and not (
+                j > i and _RST_LIST.match(bodies[j]) and _indent(bodies[j]) < max(ind + 1, text_column)):
             if j > i and (_indent(bodies[j]) > text_column
                           or first_start is not None and _indent(bodies[j]) <= ind):
                 break
@@ -1396,7 +1401,7 @@ def _parse_rst(text: str) -> tuple[list[Segment], list[Directive]]:
             if k == i and first_start is not None:
                 line_start = first_start
             elif k == i and item:
-                line_start = offsets[k] + item.end()
+                line_start = offsets[k] + text_column
             mask.reveal(line_start, offsets[k] + len(bodies[k]))
         last = bodies[j - 1].rstrip()
         literal = last.endswith("::")

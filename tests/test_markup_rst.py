@@ -121,3 +121,9 @@ def test_a_lone_carriage_return_ends_a_line(path):
     assert [s.text for s in doc.segments] == ["Read the\nthe guide.", "Next one."]
     doc = make_document("Read the\r\nthe guide.\r\n", path)
     assert [s.text for s in doc.segments] == ["Read the \nthe guide."]
+
+
+def test_list_table_rows_are_cells_not_bullets():
+    text = (".. list-table:: Deprecated\n   :header-rows: 1\n\n   * - Target\n     - Removed\n\n"
+            "   * - The ``x`` helper\n     - 4.0\n     - Use the other one.\n")
+    assert prose(text) == ["Target", "Removed", "The helper", "4.0", "Use the other one."]
