@@ -427,6 +427,22 @@ static int can_open(Py_UCS4 c)
         || (Py_UNICODE_ISALPHA(c) && !Py_UNICODE_ISLOWER(c));
 }
 
+/* sentences.caseless: a letter of a script without case. */
+static int caseless(Py_UCS4 c)
+{
+    return Py_UNICODE_ISALPHA(c) && !Py_UNICODE_ISLOWER(c) && !Py_UNICODE_ISUPPER(c)
+        && !Py_UNICODE_ISTITLE(c);
+}
+
+/* sentences._LOWER_CAMEL at k: [a-z]+[A-Z] (gRPC, iOS). */
+static int lower_camel(int kind, const void *data, Py_ssize_t k, Py_ssize_t n)
+{
+    Py_ssize_t j = k;
+    while (j < n && PyUnicode_READ(kind, data, j) >= 'a' && PyUnicode_READ(kind, data, j) <= 'z')
+        j++;
+    return j > k && j < n && PyUnicode_READ(kind, data, j) >= 'A' && PyUnicode_READ(kind, data, j) <= 'Z';
+}
+
 static int is_ascii_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 /* Whether the period at ``dot`` belongs to an abbreviation, an initial or a dotted
@@ -446,6 +462,8 @@ static int is_abbreviation(int kind, const void *data, Py_ssize_t dot, PyObject 
         q++;
     if (q == dot)
         return 0;  /* no word before the period */
+    if (q > 0 && PyUnicode_READ(kind, data, q - 1) >= '0' && PyUnicode_READ(kind, data, q - 1) <= '9')
+        return 0;  /* a unit after a number ("in 90ms. You") */
     char token[32];
     Py_ssize_t len = dot - q;  /* at most 24 */
     for (Py_ssize_t k = 0; k < len; k++) {
@@ -576,10 +594,12 @@ static PyObject *split_sentences(PyObject *self, PyObject *args)
         Py_ssize_t k = after;
         while (k < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
             k++;
-        if (k < n && !is_wide(last)) {  /* not only white space to the end: the next sentence must open */
+        /* Not only white space to the end, and not after a wide terminal or a letter of a
+         * script without case: the next sentence must open. */
+        if (k < n && !is_wide(last) && !(dot > 0 && caseless(PyUnicode_READ(kind, data, dot - 1)))) {
             while (k < n && is_opening_quote(PyUnicode_READ(kind, data, k)))
                 k++;
-            if (k == n || !can_open(PyUnicode_READ(kind, data, k))) {
+            if (k == n || !(can_open(PyUnicode_READ(kind, data, k)) || lower_camel(kind, data, k, n))) {
                 /* ... or start with markup that was hidden */
                 Py_ssize_t m = after;
                 if (shown)

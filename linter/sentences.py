@@ -4,10 +4,11 @@ Rule-based, in the manner of Punkt's heuristics but deterministic: a sentence
 ends at a sentence terminal (Unicode's Sentence_Terminal property: ``.``, ``!``,
 ``?``, ``。``, ``؟``, ``।``, ``۔``, ``։``, ``።``…, and ``…``), plus closing
 quotes and brackets, that is followed by white space and then something that
-can open a sentence: a capital, a digit, or a letter of a script without case
-(Han, kana, Hangul, Arabic, Hebrew, Devanagari…). A period that belongs to an
-abbreviation (Dr., e.g., U.S.), an initial (J. Smith) or a number does not end
-one. The full-width terminals of Chinese and Japanese (``。！？``) end a
+can open a sentence: a capital, a digit, a letter of a script without case
+(Han, kana, Hangul, Arabic, Hebrew, Devanagari…), or a name like gRPC or iOS;
+after a letter of a script without case, anything may follow. A period that
+belongs to an abbreviation (Dr., e.g., U.S.), an initial (J. Smith) or a number
+does not end one; one after a unit ("90ms.") does. The full-width terminals of Chinese and Japanese (``。！？``) end a
 sentence with no space after them. A segment (heading, list item, table cell,
 paragraph) always ends a sentence, because sentences are split inside one
 segment only.
@@ -84,6 +85,9 @@ OPENERS = "\"'“‘„‚«‹([「『（［｛【〔〖〘〚〈《｢〝＂�
 # alternation: the scan is three times faster).
 _CANDIDATE = re.compile(f"[{_TERMINAL_CLASS}]+[{re.escape(CLOSERS)}]*")
 _OPENING = re.compile(f"\\s+[{re.escape(OPENERS)}]*")
+# A name written lower case first with a capital inside (gRPC, iOS, eBPF, macOS)
+# opens a sentence too.
+_LOWER_CAMEL = re.compile(r"[a-z]+[A-Z]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _SPACE_TO_END = re.compile(r"\s*\Z")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
@@ -107,8 +111,13 @@ def _ends_sentence(text: str, match: re.Match, revealed: bytes | None) -> bool:
     # made long paragraphs quadratic.
     if _SPACE_TO_END.match(text, after) or last in WIDE_TERMINALS:
         return True
+    # After a letter of a script without case ("…습니다. locales는 …"): no abbreviation
+    # to wait for, and the next sentence may open with a Latin identifier.
+    if match.start() > 0 and caseless(text[match.start() - 1]):
+        return True
     k = _OPENING.match(text, after).end()
-    if not (k < len(text) and can_open(text[k])) and not _opens_with_markup(text, after, revealed):
+    opens = k < len(text) and (can_open(text[k]) or _LOWER_CAMEL.match(text, k))
+    if not opens and not _opens_with_markup(text, after, revealed):
         return False
     mark = match.group(0)
     if not mark.startswith(".") or mark.startswith("..."):
@@ -117,6 +126,9 @@ def _ends_sentence(text: str, match: re.Match, revealed: bytes | None) -> bool:
     word = _WORD_BEFORE.search(text[max(0, dot_end - 24):dot_end + 1])
     if not word:
         return True
+    first = max(0, dot_end - 24) + word.start(1)
+    if first > 0 and "0" <= text[first - 1] <= "9":
+        return True  # a unit after a number ("in 90ms. You"), not an abbreviation
     token = word.group(1).lower()
     if token.rstrip(".") in ABBREVIATIONS or token in ABBREVIATIONS:
         return False
@@ -127,6 +139,11 @@ def _ends_sentence(text: str, match: re.Match, revealed: bytes | None) -> bool:
     if _DOTTED_ACRONYM.fullmatch(bare):
         return False
     return True
+
+
+def caseless(char: str) -> bool:
+    """A letter of a script without case (Han, Hangul, Arabic, Devanagari…)."""
+    return char.isalpha() and not (char.islower() or char.isupper() or char.istitle())
 
 
 def can_open(char: str) -> bool:

@@ -55,6 +55,12 @@ def test_offsets_are_exact_and_shifted():
     ("Это первое. Ёлка стоит.", ["Это первое.", "Ёлка стоит."]),
     ("Це перше. Інше друге.", ["Це перше.", "Інше друге."]),
     ("Acesta e primul. Ștefan vine.", ["Acesta e primul.", "Ștefan vine."]),
+    # After a letter of a script without case, a Latin identifier may open the next sentence.
+    ("매핑할 수 있습니다. locales는 문자열입니다.", ["매핑할 수 있습니다.", "locales는 문자열입니다."]),
+    # A name written lower case first with a capital inside.
+    ("The CN is empty. gRPC-proxy stops. iOS works.", ["The CN is empty.", "gRPC-proxy stops.", "iOS works."]),
+    # A unit after a number is not an abbreviation ("ms" is one after a space: Ms. Smith).
+    ("Most are served in under 90ms. You can see it.", ["Most are served in under 90ms.", "You can see it."]),
     # German low opening quote.
     ('Er sagte es. „Komm mit", rief sie.', ["Er sagte es.", '„Komm mit", rief sie.']),
 ])
@@ -68,6 +74,8 @@ def test_sentence_boundaries_in_every_script(text, expected):
     "See Dr. 山田 for help.",              # an abbreviation, before a letter without case
     "Really? yes, really.",               # lower case after a mark
     "ایمیل بفرستید example.com را ببینید",  # a period inside a name
+    "Ask Ms. Smith, or Dr. Chen.",        # abbreviations after a space
+    "See the docs, e.g. gRPC or iOS.",    # an abbreviation before an identifier
 ])
 def test_no_boundary_where_none_is(text):
     assert texts(text) == [text]
