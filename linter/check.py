@@ -37,6 +37,7 @@ class CheckOptions:
     languagetool_url: str | None = None
     baseline: str | None = None
     write_baseline: str | None = None
+    compare: str | None = None
     color: str = "auto"
     output_file: str | None = None
 
@@ -192,6 +193,19 @@ def _run(opts: CheckOptions) -> int:
                              f"{exc.strerror or exc}") from None
         _err(f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {opts.write_baseline}")
         return EXIT_CLEAN
+    all_findings = findings  # before the baseline: the HTML report shows them all
+    if opts.compare and opts.fmt != "html":
+        raise UsageError("--compare needs --format html")
+    if opts.fmt == "html" and (opts.fix or opts.diff):
+        raise UsageError("--format html reports findings and fixes nothing: run --fix first, then the report")
+    compare_old = None
+    if opts.compare:
+        from textsieve.report_html import ReportError, load_findings_json
+
+        try:
+            compare_old = load_findings_json(opts.compare)
+        except ReportError as exc:
+            raise UsageError(str(exc)) from None
     if opts.baseline:
         from textsieve.baseline import apply_baseline
 
@@ -240,8 +254,24 @@ def _run(opts: CheckOptions) -> int:
                     fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable])
     colour = opts.color == "always" or (opts.color == "auto" and not opts.output_file
                                         and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    text = render(opts.fmt, report, colour=colour, statistics=opts.statistics) if opts.fmt == "text" \
-        else render(opts.fmt, report)
+    if opts.fmt == "html":
+        from textsieve.report_html import ReportError, render_html, summarise_documents
+
+        shown = all_findings
+        sources = {files[0]: stdin_data.decode("utf-8", "replace")} if stdin_data is not None else None
+        try:
+            documents, readability = summarise_documents(
+                [f.path for f in result.files if not f.skipped], shown,
+                read_settings=settings.get("READ", {}), sources=sources, cache=cache)
+            text = render_html(shown, documents, readability=readability,
+                               baseline_new=findings if opts.baseline else None,
+                               compare_old=compare_old, sources=sources, rules=ran)
+        except ReportError as exc:
+            raise UsageError(str(exc)) from None
+    elif opts.fmt == "text":
+        text = render(opts.fmt, report, colour=colour, statistics=opts.statistics)
+    else:
+        text = render(opts.fmt, report)
     if opts.output_file:
         try:
             with open(opts.output_file, "w", encoding="utf-8") as handle:

@@ -51,7 +51,7 @@ def cli() -> None:
 # readable=False: an unreadable file is the run's to report (TS002), not a usage error
 # that stops every other file from being checked.
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "html"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--select", help="Comma-separated codes or prefixes to run (replaces the configured set).")
 @click.option("--extend-select", help="Comma-separated codes or prefixes to run in addition.")
@@ -82,13 +82,16 @@ def cli() -> None:
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
               help="Record the current findings in this baseline file and exit 0.")
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False),
+              help="With --format html: a JSON findings file of an earlier run, to show what was "
+                   "fixed and what appeared.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in text output.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of standard output.")
 def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, exit_zero, statistics,
           fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, force_exclude, no_cache, cache_dir,
-          languagetool_url, baseline_path, write_baseline_path, color, output_file):
+          languagetool_url, baseline_path, write_baseline_path, compare_path, color, output_file):
     """Check PATHS (files or directories; default: the current directory)."""
     from textsieve.check import CheckOptions, run_check
 
@@ -99,7 +102,8 @@ def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, ex
         corpus=list(corpus), stdin_filename=stdin_filename, force_exclude=force_exclude,
         no_cache=no_cache,
         cache_dir=cache_dir, languagetool_url=languagetool_url, baseline=baseline_path,
-        write_baseline=write_baseline_path, color=color, output_file=output_file)
+        write_baseline=write_baseline_path, compare=compare_path, color=color,
+        output_file=output_file)
     sys.exit(run_check(options))
 
 

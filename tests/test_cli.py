@@ -459,3 +459,24 @@ def test_control_characters_in_a_file_name_are_escaped_in_messages(tmp_path):
     assert result.code == 2
     assert result.err.splitlines() == [
         "textsieve: error: bell\\x1b]0;TITLE\\x07\\x0afake.md:9:9: VAG101 forged.md: no such file or directory"]
+
+
+def test_html_report_is_one_file_and_compare_reads_an_earlier_run(project):
+    assert textsieve("check", "docs", "--format", "json", "-o", "old.json", cwd=project).code == 1
+    write(project / "docs" / "a.md", "# Title\n\nRead the guide, then the the map.\n")
+    result = textsieve("check", "docs", "--format", "html", "-o", "report.html",
+                       "--compare", "old.json", cwd=project)
+    assert result.code == 1, result.err
+    page = (project / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "docs/a.md" in page
+    assert "<script src" not in page and "<link" not in page  # nothing fetched
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--compare", "old.json"), "--compare needs --format html"),
+    (("--format", "html", "--fix"), "fixes nothing"),
+    (("--format", "html", "--compare", "missing.json"), "missing.json"),
+])
+def test_html_report_usage_errors(project, args, message):
+    result = textsieve("check", "docs", *args, cwd=project)
+    assert result.code == 2 and message in result.err and "internal error" not in result.err
