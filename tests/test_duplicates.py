@@ -550,3 +550,27 @@ def test_a_batch_of_documents_is_sketched_as_each_one_alone(allow):
                 assert value.dtype == other.dtype and np.array_equal(value, other), (document.path, name)
             else:
                 assert value == other, (document.path, name)
+
+
+# -- bad input ------------------------------------------------------------------------------
+def test_a_nul_character_in_a_document_is_not_a_sentence_separator():
+    # U+0000 reaches the rules from a UTF-16 file; it once split the batch of sentences
+    # into more parts than there were sentences (IndexError).
+    with_nul = SENTENCE.replace(" checks ", " checks \x00 ")
+    texts = {"a.md": f"{with_nul}\n\nA second paragraph with\x00 enough words to be compared.\n",
+             "b.md": f"{SENTENCE}\n\n{OTHER_A}\n"}
+    found = run_all(texts)
+    assert [(f.code, f.path) for f in found] == [("DUP102", "a.md"), ("DUP102", "b.md")]
+    assert sketch.normalise_sentences(["one\x00two", "three"]) == ["one two", "three"]
+
+
+def test_a_utf16_file_with_nul_is_checked(tmp_path):
+    from helpers import textsieve
+
+    text = SENTENCE.replace(" checks ", " checks \x00 ") + f"\n\n{OTHER_A}\n"
+    (tmp_path / "a.md").write_bytes(text.encode("utf-16"))
+    (tmp_path / "b.md").write_text(f"{SENTENCE}\n", encoding="utf-8")
+    result = textsieve("check", "--select", "DUP", "--no-cache", "--format", "json", str(tmp_path))
+    assert result.code == 1, result.err
+    assert "internal error" not in result.err
+    assert sorted(f["code"] for f in result.json()["findings"]) == ["DUP102", "DUP102"]
