@@ -242,6 +242,20 @@ _RULER = re.compile(r"(?:^|\s)[=\-+|_~*#:]{4,}(?=\s|$)")
 # have joined two sentences. Masked characters are spaces in the segment text,
 # so such a gap is two or more white-space characters.
 _MARK_GAP = re.compile(r"[.!?][\"'”’)\]]*(\s{2,})")
+LIST_ITEMS = 10
+LIST_ITEM_WORDS = 3
+
+
+def is_listing(text: str) -> bool:
+    """Whether folded sentence text is a list: LIST_ITEMS or more comma-separated
+    items, three quarters of them LIST_ITEM_WORDS words or fewer."""
+    if text.count(",") < LIST_ITEMS - 1:
+        return False
+    items = text.split(",")
+    short = sum(len(item.split()) <= LIST_ITEM_WORDS for item in items)
+    return 4 * short >= 3 * len(items)
+
+
 # Letters of scripts written without spaces between words: Han, kana, Thai, Lao,
 # Tibetan, Myanmar, Khmer.
 _UNSPACED = re.compile("[\u0E00-\u0FFF\u1000-\u109F\u1780-\u17FF\u19E0-\u19FF\u2E80-\u2FDF"
@@ -278,6 +292,10 @@ class ProseSentence(NamedTuple):
     # False when it has letters of a script written without spaces between words
     # (Chinese, Japanese, Thai…): its white-space-separated "words" are not words.
     spaced: bool = True
+    # True for a list written as a sentence (LIST_ITEMS or more comma-separated
+    # items, most of them a few words: contributors' names, option names): it is
+    # not prose to split or to grade.
+    listing: bool = False
 
 
 @dataclass(frozen=True)
@@ -323,7 +341,8 @@ def prose(document) -> tuple[ProseBlock, ...]:
                 continue
             certain = not doubtful or not any(s.start <= at < s.end for at in doubtful)
             spaced = text.isascii() or not _UNSPACED.search(text)
-            sentences.append(ProseSentence(s.start, s.end, text, words, certain, spaced))
+            sentences.append(ProseSentence(s.start, s.end, text, words, certain, spaced,
+                                           is_listing(text)))
         if sentences:
             blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
     result = tuple(blocks)
@@ -484,7 +503,9 @@ class DocumentGrade(Rule):
 
     Only prose counts: code, URLs and markup are left out, each heading, list
     item and table cell ends a sentence, fragments of one or two words (a name
-    in a list) are left out as textstat does not count them as sentences, and
+    in a list) are left out as textstat does not count them as sentences, so
+    is a list written as a sentence (ten or more comma-separated items, most of
+    them three words or fewer: a release's contributors), and
     a `snake_case` identifier written without code markup counts as one short
     word. A document with fewer than `min-words` words or `min-sentences`
     sentences gets no grade: the formulas were fitted on passages of 100 words
@@ -643,7 +664,9 @@ class DocumentGrade(Rule):
         # Fragments of one or two words (a name in a list, a one-word heading) are
         # left out: textstat would count their words but not them as sentences,
         # which inflates the words per sentence of a list of names to grade 15+.
-        sentences = [s for block in blocks for s in block.sentences if s.words > FRAGMENT_WORDS]
+        # So are lists written as sentences (a release's contributors).
+        sentences = [s for block in blocks for s in block.sentences
+                     if s.words > FRAGMENT_WORDS and not s.listing]
         words = sum(s.words for s in sentences)
         if words < self.settings["min-words"] or len(sentences) < self.settings["min-sentences"]:
             return
@@ -705,7 +728,9 @@ class LongSentence(Rule):
     ("… at that time. `npx` uses …"), the sentence is not flagged. Words are
     what white space separates, so a sentence with letters of a script written
     without spaces between words (Chinese, Japanese, Thai…) is not flagged;
-    sentences in Arabic, Hindi or Korean are counted like English ones.
+    sentences in Arabic, Hindi or Korean are counted like English ones. A list
+    written as a sentence (ten or more comma-separated items, most of them three
+    words or fewer, such as a list of contributors) is not flagged either.
 
     ## Why it matters
     Readers hold a sentence in working memory until its end; past 30 to 40
@@ -742,7 +767,7 @@ class LongSentence(Rule):
         limit = self.settings["max-sentence-words"]
         for block in prose(document):
             for s in block.sentences:
-                if s.words > limit and s.certain and s.spaced:
+                if s.words > limit and s.certain and s.spaced and not s.listing:
                     yield self.finding(
                         document, s.start, s.end,
                         f"sentence has {s.words} words (more than {limit}): "
@@ -768,7 +793,7 @@ def sentence_levels(document, min_words: int) -> list[tuple[ProseSentence, int]]
     if min_words not in memo:
         memo[min_words] = [(s, hemingway_level(s.words, count_letters(s.text)))
                            for block in prose(document) for s in block.sentences
-                           if s.words >= min_words and s.certain and s.spaced]
+                           if s.words >= min_words and s.certain and s.spaced and not s.listing]
     return memo[min_words]
 
 

@@ -653,3 +653,27 @@ def test_missing_library_makes_the_rule_unavailable_not_a_crash(missing):
     assert out.stdout.startswith("unavailable: the document grade needs ")
     assert missing in out.stdout.splitlines()[0]
     assert out.stdout.splitlines()[-1] == "1"  # the other READ rules need neither
+
+
+# -- lists written as sentences -------------------------------------------------------
+THANKS = ("Many thanks to the people who made this release possible: Ada Byron, Alan Kay, "
+          "Barbara Liskov, Brian Kernighan, Dennis Ritchie, Donald Knuth, Edsger Dijkstra, "
+          "Frances Allen, Grace Hopper, John Backus, Ken Thompson, Margaret Hamilton, "
+          "Niklaus Wirth, and Tony Hoare.")
+
+
+def test_a_list_of_names_is_not_a_long_sentence():
+    assert R.is_listing(" ".join(THANKS.split()))
+    assert run_rule(LongSentence, "# Thanks\n\n" + THANKS + "\n") == []
+    # A long sentence with a few commas is still one.
+    assert not R.is_listing(LONG) and len(run_rule(LongSentence, LONG + "\n")) == 1
+
+
+def test_a_list_of_names_does_not_raise_the_grade():
+    sentences = [s for b in R.prose(make_document(EASY_DOC + "\n" + THANKS + "\n"))
+                 for s in b.sentences]
+    assert sentences[-1].listing and not any(s.listing for s in sentences[:-1])
+    # The easy document alone reads at grade 1.9; counting the list would make it 4.2.
+    doc = EASY_DOC + "\n" + THANKS + "\n"
+    assert run_rule(DocumentGrade, doc, max_grade=3) == []
+    assert "grade 1.9," in run_rule(DocumentGrade, doc, max_grade=1)[0].message
