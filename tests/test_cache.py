@@ -134,3 +134,162 @@ def test_findings_made_before_a_rule_became_unavailable_are_kept_but_not_cached(
         assert [f.message for f in result.findings] == ["found before the server died"]
         assert [(r.code, why) for r, why in result.unavailable] == [("TSX002", "the server died")]
         assert DyingCorpusRule.calls == attempt  # asked again: a partial answer is never cached
+
+
+# -- the cache holds data only ---------------------------------------------------------------
+_PLANTED = """import pickle, sys
+class Payload:
+    def __reduce__(self):
+        return (exec, ("open(%r, 'w').write('ran')",))
+data = pickle.dumps(Payload())
+for path in sys.argv[2:]:
+    open(path, 'wb').write(data)
+"""
+
+
+def _entries(directory):
+    return [p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(".")]
+
+
+def test_a_planted_pickle_is_never_run(tmp_path):
+    """Whoever can write the cache directory must not run code in the next run."""
+    import subprocess
+    import sys
+
+    for i in range(3):
+        write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n")
+    first = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    cache_dir = tmp_path / ".textsieve_cache"
+    entries = _entries(cache_dir)
+    assert {p.relative_to(cache_dir).parts[0] for p in entries} >= {"files", "corpus", "dup"}
+    marker = tmp_path / "ran"
+    subprocess.run([sys.executable, "-c", _PLANTED, str(marker), *map(str, entries)], check=True)
+    second = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    assert not marker.exists()
+    assert second.code == first.code and second.out == first.out and "internal error" not in second.err
+    assert all(not p.read_bytes().startswith(b"\x80") for p in _entries(cache_dir))  # rewritten as data
+
+
+def test_entries_of_another_shape_version_or_length_are_misses(tmp_path):
+    from textsieve.cache import MAGIC, dumps
+    from textsieve.findings import Finding, Span
+
+    for i in range(3):
+        write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n")
+    first = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    span = Span("d0.md", 1, 1, 1, 2)
+    foreign = [
+        b"", b"\x00" * 40, b'{"valid": "json"}', MAGIC, MAGIC[:-2] + b"1\n" + dumps(1)[len(MAGIC):],
+        dumps([1, 2, 3]), dumps("text"), dumps(None), dumps({"a": 1}), dumps((1, 2, 3, 4)),
+        dumps(([span], {}, [], 3)),  # a Span where a Finding belongs
+        dumps(([Finding("TS003", "m", "bogus", span)], {}, [], 3)),  # no such severity
+        dumps(([], {"DUP101": 5}, [], 3))[:-1],
+    ]
+    cache_dir = tmp_path / ".textsieve_cache"
+    entries = _entries(cache_dir)
+    for variant in foreign:
+        for path in entries:
+            path.write_bytes(variant)
+        again = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+        assert (again.code, again.out) == (first.code, first.out), variant[:60]
+        assert "internal error" not in again.err
+    # A whole entry cut short at every length is a miss too.
+    cache = Cache(tmp_path / "c")
+    key = cache_key("x")
+    value = ([Finding("TS003", "m", "warning", span)], {}, [], 3)
+    cache.put("files", key, value)
+    path = tmp_path / "c" / "files" / key[:2] / key
+    whole = path.read_bytes()
+    assert cache.get("files", key) == value
+    for cut in range(len(whole)):
+        path.write_bytes(whole[:cut])
+        assert cache.get("files", key) is None
+
+
+def test_hostile_trees_are_misses(tmp_path):
+    from textsieve.cache import MAGIC, _LENGTH
+
+    cache = Cache(tmp_path)
+    key = cache_key("k")
+    path = tmp_path / "ns" / key[:2] / key
+    path.parent.mkdir(parents=True)
+
+    def plant(tree: str) -> None:
+        head = tree.encode()
+        path.write_bytes(MAGIC + _LENGTH.pack(len(head)) + head)
+
+    for tree in ('{"O": "os:system", "F": ["touch x"]}', '{"O": "Finding", "F": [1, 2]}',
+                 '{"O": "Span", "F": ["p", "1", 1, 1, 1, 0, 0]}', '{"A": [0, "|O", [1]]}',
+                 '{"A": [0, "<u4", [1000]]}', '{"A": [1, "<u4", [0]]}', '{"R": 0}',
+                 '{"N": ["|O", 1]}', '{"B": [0, 10]}', '{"X": 1}', '{"T": [1], "D": []}',
+                 "[" * 100_000 + "]" * 100_000, '{"D": [[1]]}', '{"D": [[[1], 2]]}'):
+        plant(tree)
+        assert cache.get("ns", key) is None, tree[:40]
+    plant('{"T": [1, {"S": [2]}]}')
+    assert cache.get("ns", key) == (1, {2})  # the planting itself is right
+    assert not (tmp_path / "x").exists()
+
+
+def test_values_come_back_as_they_went_in(tmp_path):
+    import math
+
+    import numpy as np
+    from textsieve.findings import Finding, Fix, Related, Span
+
+    span = Span("a\udcff.md", 1, 2, 3, 4, 5, 6)
+    finding = Finding("TS003", "repeated \x1b word", "warning", span, Fix("x", safe=False),
+                      (Related(span, "twin"),), text="the the")
+    array = np.arange(12, dtype=np.uint32).reshape(3, 4)
+    value = {"findings": [finding, finding], (1, "t"): {1.5, 2}, "nan": math.nan, "big": 10**30,
+             "arrays": [array, array[:, 1], np.zeros(0, np.int64), np.float64(0.25)],
+             "bytes": b"\x00\xff", "frozen": frozenset({"a"}), "list": [None, True, (), []]}
+    cache = Cache(tmp_path)
+    cache.put("ns", "k0", value)
+    back = cache.get("ns", "k0")
+    assert back["findings"] == [finding, finding] and back["findings"][0].text == "the the"
+    assert back["findings"][0] is back["findings"][1]  # one object twice stays one object
+    assert back[(1, "t")] == {1.5, 2} and math.isnan(back["nan"]) and back["big"] == 10**30
+    assert back["arrays"][0].dtype == np.uint32 and (back["arrays"][0] == array).all()
+    assert (back["arrays"][1] == array[:, 1]).all() and back["arrays"][2].shape == (0,)
+    assert type(back["arrays"][3]) is np.float64 and back["arrays"][0].flags.writeable
+    assert back["bytes"] == b"\x00\xff" and back["frozen"] == frozenset({"a"})
+    assert back["list"] == [None, True, (), []] and type(back["list"][2]) is tuple
+
+
+def test_values_that_are_not_data_are_not_cached(tmp_path):
+    cache = Cache(tmp_path)
+
+    class Unknown:
+        pass
+
+    cache.put("ns", "k1", [Unknown()])
+    cache.put("ns", "k2", {"f": len})
+    assert cache.get("ns", "k1") is None and cache.get("ns", "k2") is None
+
+
+def test_a_dup_sketch_survives_the_cache_and_a_broken_one_is_a_miss(tmp_path, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+    from textsieve.rules.duplicates import ExactDuplicatePassage, NearDuplicatePassage
+
+    monkeypatch.chdir(tmp_path)
+    text = "# Title of the page\n\n" + "".join(
+        f"Sentence number {i} says something about the cache and its entries here.\n\n" for i in range(20))
+    write(tmp_path / "a.md", text)
+    write(tmp_path / "b.md", text)
+    cache = Cache(tmp_path / "cache")
+    rules = [NearDuplicatePassage(), ExactDuplicatePassage()]
+    first = run(["a.md", "b.md"], rules, cache=cache, jobs=1)
+    entries = list((tmp_path / "cache" / "dup").rglob("*"))
+    key = next(p.name for p in entries if p.is_file())
+    sketch = cache.get("dup", key)
+    assert sketch is not None and sketch.p_bands.dtype == np.uint32 and len(sketch.p_first) > 0
+    cache.put("dup", key, dataclasses.replace(sketch, p_last=sketch.p_last[:-1]))
+    assert cache.get("dup", key) is None  # arrays that disagree on their length
+    import shutil
+
+    for namespace in ("files", "corpus"):  # so that the run reads the sketches
+        shutil.rmtree(tmp_path / "cache" / namespace)
+    again = run(["a.md", "b.md"], rules, cache=cache, jobs=1)
+    assert [f.sort_key() for f in again.findings] == [f.sort_key() for f in first.findings] != []
