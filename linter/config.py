@@ -8,6 +8,7 @@ key, bad value or unknown code is a ``ConfigError`` naming the file and key.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAMES = ("textsieve.toml", ".textsieve.toml", "pyproject.toml")
+MAX_FILE_SIZE_LIMIT = sys.maxsize - 1  # a read of max-file-size + 1 bytes must fit a C size
+INT_LIMIT = 2**63 - 1  # whole-number options go to numpy and C code as 64-bit integers
 
 
 class ConfigError(Exception):
@@ -75,6 +78,9 @@ def _load(path: str, required: bool = False) -> dict | None:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (a TOML file must be): byte 0x{exc.object[exc.start]:02x} "
+                          f"at byte {exc.start}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if os.path.basename(path) == "pyproject.toml":
@@ -131,7 +137,10 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
             config.fail_level = value
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{where} 'max-file-size' must be a positive number of bytes")
+                raise ConfigError(f"{where} 'max-file-size' must be a positive whole number of bytes")
+            if value > MAX_FILE_SIZE_LIMIT:
+                raise ConfigError(f"{where} 'max-file-size' must be at most {MAX_FILE_SIZE_LIMIT} bytes, "
+                                  f"got {value}")
             config.max_file_size = value
         elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
@@ -140,6 +149,9 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} 'cache-dir' must be a string")
+            if not value.strip():
+                raise ConfigError(f"{where} 'cache-dir' is empty: name a directory, or leave the key "
+                                  "out for the default (--no-cache turns the cache off)")
             config.cache_dir = value
     return config
 
@@ -157,6 +169,12 @@ def _rule_options(table: dict, family_rules: list[type[Rule]], where: str) -> di
             settings[key] = declared[key].validate(key, value)
         except OptionError as exc:
             raise ConfigError(f"{where} {exc}") from None
+        number = settings[key]
+        if isinstance(number, float) and not math.isfinite(number):
+            # nan passes every minimum and maximum (all comparisons with it are false).
+            raise ConfigError(f"{where} option '{key}' must be a finite number, got {value!r}")
+        if type(number) is int and not -INT_LIMIT <= number <= INT_LIMIT:
+            raise ConfigError(f"{where} option '{key}' is out of range, got {value!r}")
     return settings
 
 
