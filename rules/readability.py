@@ -247,13 +247,16 @@ LIST_ITEM_WORDS = 3
 
 
 def is_listing(text: str) -> bool:
-    """Whether folded sentence text is a list: LIST_ITEMS or more comma-separated
-    items, three quarters of them LIST_ITEM_WORDS words or fewer."""
+    """Whether folded sentence text is a list of names: LIST_ITEMS or more
+    comma-separated items, three quarters of them LIST_ITEM_WORDS words or fewer
+    that do not start with a lower-case letter (names, quoted values, code hidden
+    as spaces). A list of common words ("age, body size, disability, …") is prose."""
     if text.count(",") < LIST_ITEMS - 1:
         return False
     items = text.split(",")
-    short = sum(len(item.split()) <= LIST_ITEM_WORDS for item in items)
-    return 4 * short >= 3 * len(items)
+    names = sum(len(item.split()) <= LIST_ITEM_WORDS and not item.strip()[:1].islower()
+                for item in items)
+    return 4 * names >= 3 * len(items)
 
 
 # Letters of scripts written without spaces between words: Han, kana, Thai, Lao,
@@ -293,8 +296,8 @@ class ProseSentence(NamedTuple):
     # (Chinese, Japanese, Thai…): its white-space-separated "words" are not words.
     spaced: bool = True
     # True for a list written as a sentence (LIST_ITEMS or more comma-separated
-    # items, most of them a few words: contributors' names, option names): it is
-    # not prose to split or to grade.
+    # items, most of them a few words that do not start in lower case:
+    # contributors' names, option names, masked code): not prose to split or grade.
     listing: bool = False
 
 
@@ -504,8 +507,9 @@ class DocumentGrade(Rule):
     Only prose counts: code, URLs and markup are left out, each heading, list
     item and table cell ends a sentence, fragments of one or two words (a name
     in a list) are left out as textstat does not count them as sentences, so
-    is a list written as a sentence (ten or more comma-separated items, most of
-    them three words or fewer: a release's contributors), and
+    is a list of names written as a sentence (ten or more comma-separated items,
+    most of them three words or fewer, not in lower case: a release's
+    contributors), and
     a `snake_case` identifier written without code markup counts as one short
     word. A document with fewer than `min-words` words or `min-sentences`
     sentences gets no grade: the formulas were fitted on passages of 100 words
@@ -730,7 +734,8 @@ class LongSentence(Rule):
     without spaces between words (Chinese, Japanese, Thai…) is not flagged;
     sentences in Arabic, Hindi or Korean are counted like English ones. A list
     written as a sentence (ten or more comma-separated items, most of them three
-    words or fewer, such as a list of contributors) is not flagged either.
+    words or fewer and not in lower case, such as a list of contributors) is not
+    flagged either.
 
     ## Why it matters
     Readers hold a sentence in working memory until its end; past 30 to 40

@@ -665,8 +665,13 @@ THANKS = ("Many thanks to the people who made this release possible: Ada Byron, 
 def test_a_list_of_names_is_not_a_long_sentence():
     assert R.is_listing(" ".join(THANKS.split()))
     assert run_rule(LongSentence, "# Thanks\n\n" + THANKS + "\n") == []
-    # A long sentence with a few commas is still one.
+    # A long sentence with a few commas is still one, and so is one that lists common words.
     assert not R.is_listing(LONG) and len(run_rule(LongSentence, LONG + "\n")) == 1
+    pledge = ("We welcome everyone, whatever their age, body size, disability, ethnicity, "
+              "gender identity, level of experience, education, nationality, appearance, "
+              "race, religion, or sexual orientation, to take part in the project, its "
+              "meetings and its mailing lists, and to help us make it better every year.")
+    assert not R.is_listing(pledge) and len(run_rule(LongSentence, pledge + "\n")) == 1
 
 
 def test_a_list_of_names_does_not_raise_the_grade():
