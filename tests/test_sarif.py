@@ -1,12 +1,14 @@
 """SARIF 2.1.0 and GitHub output, in the flow CI uses them.
 
-The SARIF is validated against the official OASIS schema (shared/ beside the
-checkout) and, where it is installed, by Microsoft's SARIF Multitool, the
-official validator; the composite action's own scripts are run as a runner would.
+The SARIF is validated against the official OASIS schema (a copy in tests/data/,
+with its source and licence beside it) and, where it is installed, by Microsoft's
+SARIF Multitool, the official validator; the composite action's own scripts are
+run as a runner would.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -24,16 +26,21 @@ from textsieve.reporters import Report, render_sarif
 from textsieve.rules.core import RepeatedWord
 
 CHECKOUT = Path(__file__).resolve().parents[1]
+SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+# The official file, as tests/data/sarif-schema-2.1.0.NOTICE.md names it.
+SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 
 
 def _schema() -> dict:
-    candidates = [os.environ.get("TEXTSIEVE_SARIF_SCHEMA", ""),
-                  CHECKOUT.parent / "shared" / "sarif-schema-2.1.0.json"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return json.loads(Path(candidate).read_text(encoding="utf-8"))
-    pytest.fail("the SARIF 2.1.0 schema is missing: expected shared/sarif-schema-2.1.0.json beside "
-                "the checkout, or TEXTSIEVE_SARIF_SCHEMA")
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+def test_the_schema_is_the_official_copy_with_its_notice():
+    assert hashlib.sha256(SCHEMA.read_bytes()).hexdigest() == SCHEMA_SHA256
+    assert _schema()["id"] == ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+                               "sarif-schema-2.1.0.json")
+    notice = (SCHEMA.parent / "sarif-schema-2.1.0.NOTICE.md").read_text(encoding="utf-8")
+    assert SCHEMA_SHA256 in notice and "Copyright © OASIS Open" in notice
 
 
 def validate_schema(log: dict) -> None:
@@ -124,28 +131,62 @@ def test_cli_sarif_is_valid_with_exact_regions_fixes_and_uris(project):
     assert seen[far_uri][1] == {"startLine": 1, "startColumn": 3, "endLine": 1, "endColumn": 10}
 
 
-def _seeds() -> Path:
-    seeds = CHECKOUT.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.fail("shared/seeds is missing beside the checkout")
-    return seeds
+def write_corpus(root: Path) -> None:
+    """Documents that each rule family flags: duplicates across files and boilerplate, mojibake
+    and invisible characters, a file that is not UTF-8, vague claims, hard sentences, a
+    repeated word, and a binary file (TS002)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shared = ("The committee met on a cold Tuesday morning to review the harbour budget, and after three "
+              "hours of argument it agreed to repair the north pier before the winter storms arrived.")
+    footer = ("This page is part of the harbour handbook. Report mistakes to the harbour office by "
+              "letter or in person, and quote the page title so that we can find it quickly.")
+    long_sentence = "The pier " + "and the boats and the nets " * 12 + "were all repaired."
+    (root / "report.md").write_text(
+        "# How to Write a Good Report\n\n"
+        f"{shared}\n\n"
+        "Many experts agree that this is the best way to plan. Studies show it works.\n\n"
+        "This groundbreaking, world-class plan is truly revolutionary and unparalleled.\n\n"
+        "The cafÃ© on the quay served coffee in the the morning.\n\n"
+        "A lost character \ufffd stood here, a zero\u200bwidth space, a stray\ufeffmark, a bell \x07 "
+        "and a reversed \u202eword\u202c.\n\n"
+        f"{long_sentence}\n\n"
+        "The multidimensional institutionalisation of interdepartmental responsibilities necessitates "
+        "comprehensive organisational reconsideration notwithstanding considerable administrative "
+        "complexity.\n\n"
+        "At the end of the day, it is what it is, and somewhat a lot of things may perhaps change.\n\n"
+        f"{footer}\n", encoding="utf-8")
+    (root / "summary.md").write_text(f"# How to Write a Good Summary\n\n{shared}\n\n{footer}\n",
+                                     encoding="utf-8")
+    for name in ("tides", "nets", "boats"):
+        (root / f"{name}.md").write_text(
+            f"# About {name}\n\nA few plain words about {name} on the quay.\n\n{footer}\n", encoding="utf-8")
+    (root / "notes.txt").write_text("Tom &amp; Jerry met at the harbour.\n", encoding="utf-8")
+    (root / "old.txt").write_bytes("Le café du port était fermé, hélas.\n".encode("cp1252"))
+    (root / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
 
 
-def _seeds_sarif(cwd: Path) -> str:
-    """The user's essays with every rule but LanguageTool's (which needs its server)."""
-    done = textsieve("check", str(_seeds()), "--format", "sarif", "--extend-select", "ALL",
+def _corpus_sarif(tmp_path: Path) -> str:
+    """The corpus (outside the working directory) with every rule but LanguageTool's
+    (which needs its server)."""
+    corpus, cwd = tmp_path / "corpus", tmp_path / "cwd"
+    write_corpus(corpus)
+    cwd.mkdir()
+    done = textsieve("check", str(corpus), "--format", "sarif", "--extend-select", "ALL",
                      "--ignore", "LT", cwd=cwd)
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode == 1, done.stderr
     return done.stdout
 
 
-def test_sarif_of_the_real_corpus_with_every_rule(tmp_path):
-    log = json.loads(_seeds_sarif(tmp_path))
+def test_sarif_of_a_corpus_with_every_rule(tmp_path):
+    log = json.loads(_corpus_sarif(tmp_path))
     validate_schema(log)
     check_uris(log)
     results = log["runs"][0]["results"]
-    assert results and all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                           .startswith("file:///") for r in results)  # the seeds are outside the cwd
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")
+               for r in results)  # the corpus is outside the working directory
+    families = {re.match(r"[A-Z]+", r["ruleId"]).group() for r in results}
+    assert families == {"DUP", "ENC", "READ", "TS", "VAG"}
+    assert any(r.get("relatedLocations") for r in results) and any(r.get("fixes") for r in results)
 
 
 def _report_with_related(root: Path, outside: Path) -> Report:
@@ -215,11 +256,11 @@ def test_official_validator_finds_no_error(project, tmp_path, monkeypatch):
     monkeypatch.chdir(project[0])
     related_log = tmp_path / "related.sarif"
     related_log.write_text(render_sarif(_report_with_related(*project)), encoding="utf-8")
-    seeds_log = tmp_path / "seeds.sarif"
-    seeds_log.write_text(_seeds_sarif(tmp_path), encoding="utf-8")
+    corpus_log = tmp_path / "corpus.sarif"
+    corpus_log.write_text(_corpus_sarif(tmp_path / "every-rule"), encoding="utf-8")
     assert multitool_problems(cli_log, tmp_path) == []
     assert multitool_problems(related_log, tmp_path) == []
-    assert multitool_problems(seeds_log, tmp_path) == []
+    assert multitool_problems(corpus_log, tmp_path) == []
     # And it does report errors: a bare absolute path is one.
     broken = json.loads(cli_log.read_text(encoding="utf-8"))
     broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] = {
