@@ -52,7 +52,7 @@ def test_baseline_hides_old_findings_even_when_lines_move(corpus):
 
     # Unrelated edits move both findings down and right, and reflow one across a line break.
     (corpus / "docs" / "a.md").write_text(
-        "# A\n\nA new opening paragraph.\n\nAnother one.\n\nNow read The\nthe guide.\n\n> It it works.\n",
+        "# A\n\nA new opening paragraph.\n\nAnother one.\n\nNow read the\nthe guide.\n\n> It it works.\n",
         encoding="utf-8")
     done = textsieve("docs", "--select", "TS003", "--baseline", "b.json", cwd=corpus)
     assert done.returncode == 0 and _lines(done) == [], done.stdout + done.stderr
@@ -111,3 +111,47 @@ def test_a_broken_baseline_is_a_usage_error(corpus):
     assert done.returncode == 2 and "bad.json: not a textsieve baseline" in done.stderr
     done = textsieve("docs", "--baseline", "missing.json", cwd=corpus)
     assert done.returncode == 2 and "missing.json: baseline file not found" in done.stderr
+
+
+_GOOD = {"fingerprint": "0" * 32, "path": "docs/a.md", "code": "TS003", "text": "the the", "count": 1}
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({**_GOOD, "count": "abc"}, "entry 1 has a 'count' that is a string, not a whole number"),
+    ({**_GOOD, "count": 1.5}, "entry 1 has a 'count' that is the number 1.5"),
+    ({**_GOOD, "count": 0}, "entry 1 has a 'count' that is the number 0"),
+    ({**_GOOD, "count": True}, "entry 1 has a 'count' that is true"),
+    ({**_GOOD, "fingerprint": {"a": 1}}, "entry 1 has a 'fingerprint' that is an object, not a string"),
+    ({**_GOOD, "fingerprint": ["x"]}, "entry 1 has a 'fingerprint' that is a list"),
+    ({k: v for k, v in _GOOD.items() if k != "path"}, "entry 1 has no 'path'"),
+    ({k: v for k, v in _GOOD.items() if k != "fingerprint"}, "entry 1 has no 'fingerprint'"),
+    ({**_GOOD, "text": 12}, "entry 1 has a 'text' that is the number 12, not a string"),
+    ({**_GOOD, "code": None}, "entry 1 has a 'code' that is null"),
+    ("TS003", "entry 1 is a string, not an object"),
+])
+def test_a_baseline_entry_of_the_wrong_type_is_named(corpus, entry, message):
+    (corpus / "bad.json").write_text(json.dumps({"version": 1, "entries": [entry]}), encoding="utf-8")
+    done = textsieve("docs", "--select", "TS003", "--baseline", "bad.json", cwd=corpus)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("textsieve: error: bad.json: not a textsieve baseline: " + message), line
+
+
+def test_a_baseline_nested_too_deeply_is_named(corpus):
+    (corpus / "bad.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    done = textsieve("docs", "--baseline", "bad.json", cwd=corpus)
+    assert done.returncode == 2 and "internal error" not in done.stderr
+    assert "bad.json: not a textsieve baseline: nested too deeply" in done.stderr
+
+
+def test_baseline_entries_without_text_or_count_and_written_twice_still_apply(corpus):
+    assert textsieve("docs", "--select", "TS003", "--write-baseline", "b.json", cwd=corpus).returncode == 0
+    data = json.loads((corpus / "b.json").read_text(encoding="utf-8"))
+    the_the = next(e for e in data["entries"] if e["text"] == "the the")
+    del the_the["count"], the_the["text"]
+    data["entries"].append(dict(the_the))  # twice: counts add up to 2
+    (corpus / "b.json").write_text(json.dumps(data), encoding="utf-8")
+    with open(corpus / "docs" / "a.md", "a", encoding="utf-8") as handle:
+        handle.write("\nRead the the rest.\n\nAnd the the end.\n")
+    done = textsieve("docs", "--select", "TS003", "--baseline", "b.json", cwd=corpus)
+    assert done.returncode == 1 and len(_lines(done)) == 1, done.stdout + done.stderr
