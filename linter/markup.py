@@ -123,6 +123,8 @@ class _Mask:
         if self.pending:
             runs = [r for r in self.pending if r[0] < end and r[1] > start]
             self.pending = []
+        if 1 not in self.revealed[start:end]:  # no prose: a paragraph of code alone
+            return None
         if self.site:
             runs = self._site_runs(start, end, runs or [])
         chunk = self.text(start, end)
