@@ -14,7 +14,13 @@ Rust one cannot place a text, the document goes through markdown-it-py,
 which follows CommonMark 0.31 there. Plain text splits at blank
 lines and recognises ``#`` headings and list bullets, as text exported from
 Markdown has them. reStructuredText is scanned by lines: docutils keeps no
-character offsets for inline text.
+character offsets for inline text; the content of directives that hold prose
+(admonitions, versionadded, confval, domain directives…) is read, their
+arguments and options are not.
+
+Each parser records where non-prose content stood (code, URLs, link
+destinations, images, HTML, roles, templating and site-generator syntax, see
+_site_syntax) as the segments' opaque runs, the same in both Markdown backends.
 """
 
 from __future__ import annotations
@@ -1063,8 +1069,8 @@ class _Decline(Exception):
 # (markdown-it-py).
 _CHANGED_HTML = re.compile(r"<!(?:---?>|[a-z])")
 # CommonMark separates a tag's name and attributes by spaces, tabs and line breaks;
-# markdown-it.rs by any Unicode white space (no-break space, U+2028, U+3000...) too.
-# and a line of a tag followed by such a space opens an HTML block for it alone.
+# markdown-it.rs by any Unicode white space (no-break space, U+2028, U+3000...) too,
+# and for it a line of a tag followed by such a space opens an HTML block.
 _RS_WIDE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _RS_WIDE_RE = re.compile(f"[{_RS_WIDE}]")
 _WIDE_CHARS = "\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
