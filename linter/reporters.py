@@ -1,9 +1,17 @@
 """Reporters turn findings into output; they never decide what is a problem.
 
 ``text`` is one ``path:line:col: CODE message`` line per finding (flake8's
-shape, so editors' problem matchers read it); ``json`` is a stable schema
-(version 1); ``sarif`` is SARIF 2.1.0 for code scanning; ``github`` prints
-workflow commands that annotate pull requests.
+shape, so editors' problem matchers read it), with control characters in
+paths and messages shown as escapes (``\\x1b``, ``\\x0a``) so that a file name
+or a quoted sentence can neither drive the terminal nor forge a line; ``json``
+is a stable schema (version 1); ``sarif`` is SARIF 2.1.0 for code scanning;
+``github`` prints workflow commands that annotate pull requests. JSON and SARIF
+keep every character (JSON escapes controls itself).
+
+``--statistics`` prints counts per code instead of the findings, as ruff does:
+a table in ``text`` (``[*]`` marks a code whose every finding ``--fix``
+fixes), a JSON array of ``{code, name, count, fixable}`` in ``json``; the
+other formats have no statistics.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from textsieve.findings import Finding, Span
 from textsieve.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
+STATISTICS_FORMATS = ("text", "json")
 INFORMATION_URI = "https://pypi.org/project/textsieve/"
 
 
@@ -31,6 +40,7 @@ class Report:
     files_checked: int = 0
     fixed: int = 0
     skipped_rules: list[str] = field(default_factory=list)  # selected, but could not run
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as fixable
 
 
 def fingerprint(finding: Finding) -> str:
@@ -48,6 +58,34 @@ def summary(report: Report) -> dict:
             "fixed": report.fixed}
 
 
+# C0, DEL and C1 controls, and the line separators and bidirectional controls that
+# break or reorder a line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with its control characters as visible escapes (``\\x1b``, ``\\u202e``)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def code_statistics(report: Report) -> list[dict]:
+    """Findings per code, most first: code, rule name, count, and whether ``--fix``
+    (with ``--unsafe-fixes`` when given) fixes every one of them."""
+    by_code: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_code.setdefault(f.code, []).append(f)
+    rows = []
+    for code, found in by_code.items():
+        rule = report.rules.get(code)
+        fixable = all(f.fix is not None and (f.fix.safe or report.unsafe_fixes) for f in found)
+        rows.append({"code": code, "name": rule.name if rule else "", "count": len(found),
+                     "fixable": fixable})
+    return sorted(rows, key=lambda row: (-row["count"], row["code"]))
+
+
 # -- text ---------------------------------------------------------------------
 _COLOURS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -59,17 +97,17 @@ def render_text(report: Report, colour: bool = False, statistics: bool = False,
 
     lines = []
     if statistics:
-        counts = Counter(f.code for f in report.findings)
-        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            rule = report.rules.get(code)
-            fixable = "[*] " if rule is not None and rule.fixable else "    "
-            lines.append(f"{n:>6}  {paint('1', code):<8} {fixable}{rule.name if rule else ''}")
+        for row in code_statistics(report):
+            fixable = "[*] " if row["fixable"] else "    "
+            lines.append(f"{row['count']:>6}  {paint('1', escape_controls(row['code'])):<8} "
+                         f"{fixable}{escape_controls(row['name'])}")
     else:
         for f in report.findings:
             s = f.span
             mark = " [*]" if f.fix and f.fix.safe else ""
-            lines.append(f"{paint('1', s.path)}:{s.line}:{s.column}: "
-                         f"{paint(_COLOURS[f.severity], f.code)}{mark} {f.message}")
+            lines.append(f"{paint('1', escape_controls(s.path))}:{s.line}:{s.column}: "
+                         f"{paint(_COLOURS[f.severity], escape_controls(f.code))}{mark} "
+                         f"{escape_controls(f.message)}")
     if show_summary:
         info = summary(report)
         if info["findings"]:
@@ -222,11 +260,19 @@ def render_github(report: Report) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render(fmt: str, report: Report, **options) -> str:
+def render(fmt: str, report: Report, colour: bool = False, statistics: bool = False,
+           show_summary: bool = True) -> str:
+    """``report`` in the format ``fmt``; ``statistics`` only with STATISTICS_FORMATS
+    (ValueError otherwise)."""
+    if statistics and fmt not in STATISTICS_FORMATS:
+        raise ValueError(f"--statistics works with --format {' or '.join(STATISTICS_FORMATS)}, "
+                         f"not {fmt}")
     if fmt == "json":
+        if statistics:
+            return json.dumps(code_statistics(report), ensure_ascii=False, indent=2) + "\n"
         return render_json(report)
     if fmt == "sarif":
         return render_sarif(report)
     if fmt == "github":
         return render_github(report)
-    return render_text(report, **options)
+    return render_text(report, colour=colour, statistics=statistics, show_summary=show_summary)
