@@ -5,7 +5,9 @@ in walked directories and in their parents up to the repository root), the
 default excludes and the configured ``include``/``exclude`` globs (gitignore
 syntax, relative to the project root). A file named explicitly is always
 checked. Symbolic links to directories are followed once; a loop is reported
-and skipped.
+and skipped, as is a directory that cannot be read (a warning: its files are
+not checked). A file that cannot be read is still listed; reading it fails in
+the run, which reports it as TS002.
 """
 
 from __future__ import annotations
@@ -146,7 +148,12 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
         gitignore_top = git_top if git_top and top.startswith(git_top) else top
         visited: set[tuple[int, int]] = set()
         found: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(given, followlinks=True):
+
+        def unreadable(error: OSError) -> None:
+            why = (error.strerror or str(error)).lower()
+            result.warnings.append(f"{display_path(error.filename or given)}: skipped, {why}")
+
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=True, onerror=unreadable):
             st = os.stat(dirpath)
             if (st.st_dev, st.st_ino) in visited:
                 result.warnings.append(f"{display_path(dirpath)}: skipped, a symbolic-link loop")
@@ -162,8 +169,12 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
                     continue
                 try:
                     sub = os.stat(full)
-                except OSError:
+                except (FileNotFoundError, NotADirectoryError):
                     result.warnings.append(f"{display_path(full)}: skipped, a broken symbolic link")
+                    continue
+                except OSError as exc:
+                    result.warnings.append(f"{display_path(full)}: skipped, "
+                                           f"{(exc.strerror or str(exc)).lower()}")
                     continue
                 if (sub.st_dev, sub.st_ino) in visited:
                     result.warnings.append(f"{display_path(full)}: skipped, a symbolic-link loop")
