@@ -713,3 +713,12 @@ def test_a_request_after_shutdown_is_refused_not_left_unanswered(tmp_path, clien
     assert reply["error"]["code"] == -32600
     client.notify("exit", None)
     assert client.proc.wait(timeout=TIMEOUT) == 0
+
+
+def test_a_missing_editor_fails_under_ci_and_is_skipped_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no-such-editor-9f3 is not installed"):
+        need("no-such-editor-9f3", "apt-get install it")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no-such-editor-9f3 is not installed"):
+        need("no-such-editor-9f3", "apt-get install it")

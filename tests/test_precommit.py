@@ -101,6 +101,15 @@ def _tool(name: str) -> None:
     pytest.skip(message)
 
 
+def test_a_missing_tool_fails_under_ci_and_is_skipped_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no-such-tool-9f3 is not installed"):
+        _tool("no-such-tool-9f3")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no-such-tool-9f3 is not installed"):
+        _tool("no-such-tool-9f3")
+
+
 def _git(repo: Path, *args: str, env: dict | None = None, check: bool = True):
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
                           env=env, check=check)

@@ -237,6 +237,17 @@ def multitool() -> list[str]:
     pytest.skip(message)
 
 
+def test_a_missing_validator_fails_under_ci_and_is_skipped_elsewhere(monkeypatch, tmp_path):
+    monkeypatch.delenv("SARIF_MULTITOOL", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no validator on it
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="the SARIF Multitool is not installed"):
+        multitool()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="the SARIF Multitool is not installed"):
+        multitool()
+
+
 def multitool_problems(path: Path, tmp_path: Path) -> list[str]:
     out = tmp_path / f"{path.stem}.validation.sarif"
     done = subprocess.run([*multitool(), "validate", str(path), "--output", str(out),
