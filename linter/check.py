@@ -74,7 +74,7 @@ def _run(opts: CheckOptions) -> int:
     from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
     from textsieve.config import ConfigError, check_codes, load_config, selected_codes, split_codes
     from textsieve.discovery import DEFAULT_INCLUDE, discover, display_path
-    from textsieve.reporters import Report, render
+    from textsieve.reporters import STATISTICS_FORMATS, Report, render
     from textsieve.rule import OptionError, RegistryError, load_rules
     from textsieve.runner import filter_findings, run
     from textsieve.source import DEFAULT_MAX_FILE_SIZE
@@ -196,6 +196,9 @@ def _run(opts: CheckOptions) -> int:
     all_findings = findings  # before the baseline: the HTML report shows them all
     if opts.compare and opts.fmt != "html":
         raise UsageError("--compare needs --format html")
+    if opts.statistics and opts.fmt not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics works with --format {' or '.join(STATISTICS_FORMATS)}, "
+                         f"not {opts.fmt}")
     if opts.fmt == "html" and (opts.fix or opts.diff):
         raise UsageError("--format html reports findings and fixes nothing: run --fix first, then the report")
     compare_old = None
@@ -268,10 +271,8 @@ def _run(opts: CheckOptions) -> int:
                                compare_old=compare_old, sources=sources, rules=ran)
         except ReportError as exc:
             raise UsageError(str(exc)) from None
-    elif opts.fmt == "text":
-        text = render(opts.fmt, report, colour=colour, statistics=opts.statistics)
     else:
-        text = render(opts.fmt, report)
+        text = render(opts.fmt, report, colour=colour, statistics=opts.statistics)
     if opts.output_file:
         try:
             with open(opts.output_file, "w", encoding="utf-8") as handle:

@@ -165,10 +165,10 @@ def test_statistics_do_not_mark_a_code_whose_fixes_are_unsafe(tmp_path):
     assert result.out.splitlines()[0].split() == ["1", "TS003", "repeated-word"]
 
 
-@pytest.mark.xfail(strict=True, reason="linter/check.py renders json without statistics: the lead "
-                                       "passes statistics=opts.statistics for every format")
 def test_statistics_with_json_on_the_command_line(project):
     import json
 
     result = textsieve("check", "--statistics", "--format", "json", "docs", cwd=project)
     assert json.loads(result.out) == [{"code": "TS003", "name": "repeated-word", "count": 1, "fixable": True}]
+    sarif = textsieve("check", "--statistics", "--format", "sarif", "docs", cwd=project)
+    assert sarif.code == 2 and "--statistics works with" in sarif.err and "internal" not in sarif.err
