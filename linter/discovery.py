@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 
-DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.txt", "*.rst"]
+DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.mdx", "*.txt", "*.rst"]
 DEFAULT_EXCLUDE = [
     ".git/", ".hg/", ".svn/", ".bzr/", "node_modules/", ".venv/", "venv/", ".tox/", ".nox/",
     "__pycache__/", "build/", "dist/", "_build/", "site-packages/", "*.egg-info/", ".eggs/",

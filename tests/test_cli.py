@@ -480,3 +480,10 @@ def test_html_report_is_one_file_and_compare_reads_an_earlier_run(project):
 def test_html_report_usage_errors(project, args, message):
     result = textsieve("check", "docs", *args, cwd=project)
     assert result.code == 2 and message in result.err and "internal error" not in result.err
+
+
+def test_mdx_files_are_read_by_default_and_their_imports_are_not_prose(tmp_path):
+    write(tmp_path / "docs" / "page.mdx",
+          "import Tabs from '@theme/Tabs';\nimport Tabs from '@theme/Tabs';\n\n# Page\n\nRead the the guide.\n")
+    result = textsieve("check", "docs", "--select", "TS003", cwd=tmp_path)
+    assert lines(result) == ["docs/page.mdx:6:6: TS003 [*] 'the' is repeated"]
