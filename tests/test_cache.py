@@ -151,32 +151,55 @@ def _entries(directory):
     return [p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
-def test_a_planted_pickle_is_never_run(tmp_path):
+def _check_corpus(tmp_path, monkeypatch):
+    """Three documents checked by TS003 and the DUP rules, with this code's fingerprint held
+    still (other work in the tree must not change the keys between two runs); the
+    findings, and the cache directory."""
+    from textsieve import runner
+    from textsieve.rules.duplicates import (BoilerplatePassage, ExactDuplicatePassage,
+                                            NearDuplicatePassage, NearIdenticalTitle)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "_digest_paths", lambda paths: "this code")
+    for i in range(3):
+        write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n\n"
+                                     "A paragraph every document repeats word for word here.\n")
+    rules = [RepeatedWord(), NearDuplicatePassage(), ExactDuplicatePassage(), NearIdenticalTitle(),
+             BoilerplatePassage()]
+    cache = Cache(tmp_path / "cache")
+
+    def check():
+        result = run(["d0.md", "d1.md", "d2.md"], rules, cache=cache, jobs=1)
+        assert not result.errors
+        return [(f.sort_key(), f.fix, f.related) for f in result.findings]
+
+    return check, tmp_path / "cache"
+
+
+def test_a_planted_pickle_is_never_run(tmp_path, monkeypatch):
     """Whoever can write the cache directory must not run code in the next run."""
     import subprocess
     import sys
 
-    for i in range(3):
-        write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n")
-    first = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
-    cache_dir = tmp_path / ".textsieve_cache"
+    check, cache_dir = _check_corpus(tmp_path, monkeypatch)
+    first = check()
+    assert any(key[0][3] == "DUP102" for key in first)
     entries = _entries(cache_dir)
-    assert {p.relative_to(cache_dir).parts[0] for p in entries} >= {"files", "corpus", "dup"}
+    assert {p.relative_to(cache_dir).parts[0] for p in entries} == {"files", "corpus", "dup"}
     marker = tmp_path / "ran"
     subprocess.run([sys.executable, "-c", _PLANTED, str(marker), *map(str, entries)], check=True)
-    second = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    assert check() == first
     assert not marker.exists()
-    assert second.code == first.code and second.out == first.out and "internal error" not in second.err
-    assert all(not p.read_bytes().startswith(b"\x80") for p in _entries(cache_dir))  # rewritten as data
+    assert sorted(_entries(cache_dir)) == sorted(entries)  # the same keys were read...
+    assert [p for p in entries if p.read_bytes().startswith(b"\x80")] == []  # ...and written again
 
 
-def test_entries_of_another_shape_version_or_length_are_misses(tmp_path):
+def test_entries_of_another_shape_version_or_length_are_misses(tmp_path, monkeypatch):
     from textsieve.cache import MAGIC, dumps
     from textsieve.findings import Finding, Span
 
-    for i in range(3):
-        write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n")
-    first = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    check, cache_dir = _check_corpus(tmp_path, monkeypatch)
+    first = check()
     span = Span("d0.md", 1, 1, 1, 2)
     foreign = [
         b"", b"\x00" * 40, b'{"valid": "json"}', MAGIC, MAGIC[:-2] + b"1\n" + dumps(1)[len(MAGIC):],
@@ -185,14 +208,19 @@ def test_entries_of_another_shape_version_or_length_are_misses(tmp_path):
         dumps(([Finding("TS003", "m", "bogus", span)], {}, [], 3)),  # no such severity
         dumps(([], {"DUP101": 5}, [], 3))[:-1],
     ]
-    cache_dir = tmp_path / ".textsieve_cache"
     entries = _entries(cache_dir)
     for variant in foreign:
         for path in entries:
             path.write_bytes(variant)
-        again = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
-        assert (again.code, again.out) == (first.code, first.out), variant[:60]
-        assert "internal error" not in again.err
+        assert check() == first, variant[:60]
+        assert all(path.read_bytes() != variant for path in entries), variant[:60]
+    # Through the command line too: a run over foreign entries is the run without them.
+    cli_first = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    for path in _entries(tmp_path / ".textsieve_cache"):
+        path.write_bytes(dumps({"not": "an entry"}))
+    cli_again = textsieve("check", "--format", "json", "--select", "TS003,DUP", ".", cwd=tmp_path)
+    assert (cli_again.code, cli_again.out) == (cli_first.code, cli_first.out)
+    assert "internal error" not in cli_again.err
     # A whole entry cut short at every length is a miss too.
     cache = Cache(tmp_path / "c")
     key = cache_key("x")
