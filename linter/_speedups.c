@@ -443,6 +443,29 @@ static int lower_camel(int kind, const void *data, Py_ssize_t k, Py_ssize_t n)
     return j > k && j < n && PyUnicode_READ(kind, data, j) >= 'A' && PyUnicode_READ(kind, data, j) <= 'Z';
 }
 
+/* sentences._after_long_word: the period at dot follows a lower-case ASCII word of five
+ * letters or more, not after a letter, digit or dot, that is not an abbreviation.
+ * Returns 1, 0, or -1 on error. */
+static int after_long_word(int kind, const void *data, Py_ssize_t dot, PyObject *abbreviations)
+{
+    Py_ssize_t q = dot;
+    while (q > 0 && PyUnicode_READ(kind, data, q - 1) >= 'a' && PyUnicode_READ(kind, data, q - 1) <= 'z')
+        q--;
+    if (dot - q < 5)
+        return 0;
+    if (q > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q - 1);
+        if (Py_UNICODE_ISALNUM(c) || c == '.')
+            return 0;
+    }
+    PyObject *word = PyUnicode_FromKindAndData(kind, (const char *)data + q * kind, dot - q);
+    if (!word)
+        return -1;
+    int found = PySet_Contains(abbreviations, word);
+    Py_DECREF(word);
+    return found < 0 ? -1 : !found;
+}
+
 static int is_ascii_letter(Py_UCS4 c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 /* Whether the period at ``dot`` belongs to an abbreviation, an initial or a dotted
@@ -599,7 +622,14 @@ static PyObject *split_sentences(PyObject *self, PyObject *args)
         if (k < n && !is_wide(last) && !(dot > 0 && caseless(PyUnicode_READ(kind, data, dot - 1)))) {
             while (k < n && is_opening_quote(PyUnicode_READ(kind, data, k)))
                 k++;
-            if (k == n || !(can_open(PyUnicode_READ(kind, data, k)) || lower_camel(kind, data, k, n))) {
+            int opens = k < n && (can_open(PyUnicode_READ(kind, data, k)) || lower_camel(kind, data, k, n));
+            if (!opens && k < n && Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, k)) && after - dot == 1
+                && PyUnicode_READ(kind, data, dot) == '.') {
+                opens = after_long_word(kind, data, dot, abbreviations);
+                if (opens < 0)
+                    goto fail;
+            }
+            if (!opens) {
                 /* ... or start with markup that was hidden */
                 Py_ssize_t m = after;
                 if (shown)

@@ -5,8 +5,10 @@ ends at a sentence terminal (Unicode's Sentence_Terminal property: ``.``, ``!``,
 ``?``, ``。``, ``؟``, ``।``, ``۔``, ``։``, ``።``…, and ``…``), plus closing
 quotes and brackets, that is followed by white space and then something that
 can open a sentence: a capital, a digit, a letter of a script without case
-(Han, kana, Hangul, Arabic, Hebrew, Devanagari…), or a name like gRPC or iOS;
-after a letter of a script without case, anything may follow. A period that
+(Han, kana, Hangul, Arabic, Hebrew, Devanagari…), a name like gRPC or iOS, or
+any lower-case word after a lower-case word of five letters or more (etcd's
+"… the cluster. etcd rejects …"); after a letter of a script without case,
+anything may follow. A period that
 belongs to an abbreviation (Dr., e.g., U.S.), an initial (J. Smith) or a number
 does not end one; one after a unit ("90ms.") does. The full-width terminals of Chinese and Japanese (``。！？``) end a
 sentence with no space after them. A segment (heading, list item, table cell,
@@ -32,6 +34,7 @@ ABBREVIATIONS = frozenset(
     dept univ assn bros inc ltd co corp est ed eds trans repr
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     u.s u.k u.n e.u u.s.a a.m p.m ph.d b.a m.a b.sc m.sc
+    equiv assoc abbrev illus transl
     """.split()
 )
 
@@ -116,7 +119,8 @@ def _ends_sentence(text: str, match: re.Match, revealed: bytes | None) -> bool:
     if match.start() > 0 and caseless(text[match.start() - 1]):
         return True
     k = _OPENING.match(text, after).end()
-    opens = k < len(text) and (can_open(text[k]) or _LOWER_CAMEL.match(text, k))
+    opens = k < len(text) and (can_open(text[k]) or _LOWER_CAMEL.match(text, k) or (
+        text[k].islower() and match.group(0) == "." and _after_long_word(text, match.start())))
     if not opens and not _opens_with_markup(text, after, revealed):
         return False
     mark = match.group(0)
@@ -139,6 +143,18 @@ def _ends_sentence(text: str, match: re.Match, revealed: bytes | None) -> bool:
     if _DOTTED_ACRONYM.fullmatch(bare):
         return False
     return True
+
+
+def _after_long_word(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` follows a lower-case word of five letters or more
+    that is not an abbreviation: then a lower-case word after it opens a sentence
+    ("… the cluster. etcd rejects …"), as no unknown abbreviation is that long."""
+    q = dot
+    while q > 0 and "a" <= text[q - 1] <= "z":
+        q -= 1
+    if dot - q < 5 or (q > 0 and (text[q - 1].isalnum() or text[q - 1] == ".")):
+        return False
+    return text[q:dot] not in ABBREVIATIONS
 
 
 def caseless(char: str) -> bool:

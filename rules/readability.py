@@ -248,15 +248,18 @@ LIST_ITEM_WORDS = 3
 
 def is_listing(text: str) -> bool:
     """Whether folded sentence text is a list of names: LIST_ITEMS or more
-    comma-separated items, three quarters of them LIST_ITEM_WORDS words or fewer
+    comma-separated items, two thirds of them LIST_ITEM_WORDS words or fewer
     that do not start with a lower-case letter (names, quoted values, code hidden
     as spaces). A list of common words ("age, body size, disability, …") is prose."""
     if text.count(",") < LIST_ITEMS - 1:
         return False
-    items = text.split(",")
-    names = sum(len(item.split()) <= LIST_ITEM_WORDS and not item.strip()[:1].islower()
-                for item in items)
-    return 4 * names >= 3 * len(items)
+    items = [item.split() for item in text.split(",")]
+    names = 0
+    for words in items:
+        if words and words[0] in ("and", "or"):  # "…, and Tony Hoare."
+            words = words[1:]
+        names += len(words) <= LIST_ITEM_WORDS and not (words and words[0][0].islower())
+    return 3 * names >= 2 * len(items)
 
 
 # Letters of scripts written without spaces between words: Han, kana, Thai, Lao,

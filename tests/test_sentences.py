@@ -59,6 +59,8 @@ def test_offsets_are_exact_and_shifted():
     ("매핑할 수 있습니다. locales는 문자열입니다.", ["매핑할 수 있습니다.", "locales는 문자열입니다."]),
     # A name written lower case first with a capital inside.
     ("The CN is empty. gRPC-proxy stops. iOS works.", ["The CN is empty.", "gRPC-proxy stops.", "iOS works."]),
+    # A lower-case word after a lower-case word of five letters or more and a period.
+    ("It reached the member. etcd may abort it.", ["It reached the member.", "etcd may abort it."]),
     # A unit after a number is not an abbreviation ("ms" is one after a space: Ms. Smith).
     ("Most are served in under 90ms. You can see it.", ["Most are served in under 90ms.", "You can see it."]),
     # German low opening quote.
@@ -76,6 +78,9 @@ def test_sentence_boundaries_in_every_script(text, expected):
     "ایمیل بفرستید example.com را ببینید",  # a period inside a name
     "Ask Ms. Smith, or Dr. Chen.",        # abbreviations after a space
     "See the docs, e.g. gRPC or iOS.",    # an abbreviation before an identifier
+    "It is about approx. three times as big, equiv. to four.",  # long abbreviations
+    "Use Kubernetes. etcd is not split after a capitalised word.",
+    "Keep one, two, etc. and more.",      # an abbreviation of three letters
 ])
 def test_no_boundary_where_none_is(text):
     assert texts(text) == [text]

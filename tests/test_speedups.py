@@ -189,7 +189,8 @@ _PIECES = (list(".!?…\"'”’»)]“‘«([ \t\n\u00a0\u2003#*_-,;:") + list(
            + ["Dr", "e.g", "U.S", "i.e", "Fig", "A", "J", "x", "The", "no", "...", "etc", " ", " ", " ",
               "abcdefghijklmnopqrstuvw", "a.b.c.d.e.f.g.h.i.j.k.l"]  # near the 24-character window
            + list("。！？．﹒｡؟۔।॥։።‼⁇\U00011047」』）》›「『（《„‹") + list("中あア한بשक１٣ЁІȘǅªʰー")
-           + ["。」", "１．２", "Ⅰ", "gRPC", "iOS", "eB", "90ms", "5", "ms", "습니다", "كلمة"])
+           + ["。」", "１．２", "Ⅰ", "gRPC", "iOS", "eB", "90ms", "5", "ms", "습니다", "كلمة",
+              "member", "etcd", "approx", "equiv", "abcde"])
 
 def _random_segment(rng) -> tuple[str, bytes | None]:
     text = "".join(rng.choice(_PIECES) for _ in range(rng.randrange(0, 40)))
