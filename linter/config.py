@@ -48,12 +48,13 @@ class Config:
     respect_gitignore: bool = True
     force_exclude: bool = False
     cache_dir: str | None = None
+    max_findings_per_code: int | None = None  # per document; 0: no bound; None: the runner's default
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # family → options
 
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude", "corpus")
 _KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "fail-level", "max-file-size", "respect-gitignore",
-                            "force-exclude", "cache-dir"}
+                            "force-exclude", "cache-dir", "max-findings-per-code"}
 
 
 def find_config(start: str) -> tuple[str, dict] | None:
@@ -142,6 +143,11 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
                 raise ConfigError(f"{where} 'max-file-size' must be at most {MAX_FILE_SIZE_LIMIT} bytes, "
                                   f"got {value}")
             config.max_file_size = value
+        elif key == "max-findings-per-code":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= INT_LIMIT:
+                raise ConfigError(f"{where} 'max-findings-per-code' must be a whole number of findings "
+                                  "a document shows per code (0: all of them)")
+            config.max_findings_per_code = value
         elif key in ("respect-gitignore", "force-exclude"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} '{key}' must be true or false")

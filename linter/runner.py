@@ -5,15 +5,25 @@ process (``--jobs``); corpus rules collect their per-document data there too,
 then check the whole corpus once in this process. Per-file results are cached
 by path, content hash and rule settings. Results are ordered by input, then
 sorted, so output is identical for any number of jobs.
+
+A document gets at most ``max-findings-per-code`` findings of one code (a 50 MB
+line once gave 10 million); the rest are counted in one finding. Workers die
+with the run: on SIGTERM, Ctrl-C or any error the run stops them before it ends,
+and on Linux a worker whose parent dies is sent SIGTERM by the kernel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,18 +61,67 @@ class RunResult:
     unavailable: list[tuple[Rule, str]] = field(default_factory=list)
 
 
+DEFAULT_MAX_FINDINGS = 1000  # per document and code; 0: no bound
+
 # Worker state, set once per process by the pool initializer.
 _RULES: list[Rule] = []
 _CACHE: Cache = NO_CACHE
 _MAX_SIZE = DEFAULT_MAX_FILE_SIZE
 _SIGNATURE = ""
+_MAX_FINDINGS = DEFAULT_MAX_FINDINGS
 
 
-def init_worker(rules: list[Rule], cache: Cache, max_size: int, signature: str) -> None:
-    global _RULES, _CACHE, _MAX_SIZE, _SIGNATURE
+def init_worker(rules: list[Rule], cache: Cache, max_size: int, signature: str,
+                max_findings: int = DEFAULT_MAX_FINDINGS) -> None:
+    global _RULES, _CACHE, _MAX_SIZE, _SIGNATURE, _MAX_FINDINGS
     _RULES, _CACHE, _MAX_SIZE, _SIGNATURE = rules, cache, max_size, signature
+    _MAX_FINDINGS = max_findings
     for rule in rules:
         rule.cache = cache
+
+
+def _init_pool_worker(*args) -> None:
+    """A pool worker: stopped by its parent (SIGTERM, the default action) and never by a
+    terminal's Ctrl-C, which the parent handles; on Linux, told to end when the parent dies."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() == 1:  # the parent died before the line above: nobody reads our results
+        os._exit(1)
+    init_worker(*args)
+
+
+def bounded(findings: Iterable[Finding], limit: int) -> list[Finding]:
+    """At most ``limit`` findings of each code, in the order given, and for each code
+    with more, one finding at the first one left out that counts them (its fingerprint
+    does not depend on the count, so a baseline keeps matching it)."""
+    if limit <= 0:
+        return list(findings)
+    kept: list[Finding] = []
+    shown: Counter = Counter()
+    hidden: Counter = Counter()
+    first_hidden: dict[str, Finding] = {}
+    for finding in findings:
+        if shown[finding.code] < limit:
+            shown[finding.code] += 1
+            kept.append(finding)
+        else:
+            hidden[finding.code] += 1
+            first_hidden.setdefault(finding.code, finding)
+    for code, count in hidden.items():
+        first = first_hidden[code]
+        kept.append(Finding(
+            code, f"and {count:,} more {code} finding{'s' if count != 1 else ''} in this document, "
+                  f"not shown (max-findings-per-code = {limit})",
+            first.severity, first.span, text=f"{code} findings not shown"))
+    return kept
 
 
 def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
@@ -140,7 +199,7 @@ def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Docume
         return result, None, ""
     result.digest = content_hash(data)
     result.info = info
-    key = cache_key("file", path, result.digest, report, _SIGNATURE)
+    key = cache_key("file", path, result.digest, report, _SIGNATURE, _MAX_FINDINGS)
     hit = _CACHE.get("files", key)
     if hit is not None:
         result.findings, result.collected, result.directives, result.line_count = hit
@@ -154,7 +213,7 @@ def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Docume
             if rule.is_corpus_rule() or not rule.applies_to(document):
                 continue
             try:
-                result.findings.extend(rule.check(document))
+                result.findings.extend(bounded(rule.check(document), _MAX_FINDINGS))
             except RuleUnavailable as exc:
                 result.unavailable.append((rule.code, str(exc)))
             except Exception:
@@ -226,15 +285,17 @@ def _digest_paths(paths: tuple[str, ...]) -> str:
 
 def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jobs: int = 0,
         cache: Cache = NO_CACHE, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-        stdin: bytes | None = None) -> RunResult:
-    """Check ``paths`` (reporting on them) with ``corpus_paths`` as extra corpus context."""
+        stdin: bytes | None = None, max_findings: int | None = None) -> RunResult:
+    """Check ``paths`` (reporting on them) with ``corpus_paths`` as extra corpus context.
+    ``max_findings``: findings of one code a document shows (None: DEFAULT_MAX_FINDINGS)."""
+    max_findings = DEFAULT_MAX_FINDINGS if max_findings is None else max_findings
     signature = settings_signature(rules)
     named = set(paths)
     tasks = [(p, True, stdin if stdin is not None else None) for p in paths]
     if any(r.is_corpus_rule() for r in rules):
         tasks += [(p, False, None) for p in corpus_paths if p not in named]
     jobs = jobs or os.cpu_count() or 1
-    init_worker(rules, cache, max_file_size, signature)
+    init_worker(rules, cache, max_file_size, signature, max_findings)
     for rule in rules:
         rule.jobs = jobs
     if jobs == 1 or len(tasks) < 4:
@@ -243,16 +304,56 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
     else:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         batches = _batches(tasks, max(1, min(64, len(tasks) // (jobs * 8))))
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=init_worker,
-                                 initargs=(rules, cache, max_file_size, signature)) as pool:
-            results = [r for batch in pool.map(check_files, batches) for r in batch]
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool_worker,
+                                 initargs=(rules, cache, max_file_size, signature, max_findings)) as pool:
+            futures = [pool.submit(check_files, batch) for batch in batches]
+            # Inside the pool's block, whose end waits for every queued batch; and not
+            # pool.map, whose futures are cancelled on an exception, and then the pool's
+            # thread fails on them (InvalidStateError) once the workers are stopped.
+            with _workers_end_with_the_run():
+                results = [r for future in futures for r in future.result()]
 
     with cyclic_gc_paused():  # the corpus step makes millions of objects, none in cycles
-        return _gather_and_check_corpus(results, rules, named, signature, cache)
+        return _gather_and_check_corpus(results, rules, named, signature, cache, max_findings)
+
+
+def _stop_workers() -> None:
+    """End this process's worker processes: SIGTERM, then SIGKILL for any still there."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(2)
+        if child.is_alive():
+            child.kill()
+            child.join(1)
+
+
+@contextlib.contextmanager
+def _workers_end_with_the_run():
+    """While the pool runs: SIGTERM stops the workers, then ends this process as SIGTERM
+    would have (exit status 143 in a shell); an exception (Ctrl-C's KeyboardInterrupt)
+    stops them before it goes on, instead of waiting for every queued batch."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def on_sigterm(signum, frame):
+            _stop_workers()
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    except BaseException:
+        _stop_workers()
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signature: str,
-                             cache: Cache) -> RunResult:
+                             cache: Cache, max_findings: int = DEFAULT_MAX_FINDINGS) -> RunResult:
     """The per-document results put together, and the corpus rules run on them."""
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
@@ -278,7 +379,12 @@ def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signat
             except Exception:
                 detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
                 errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
-        findings.extend(f for f in corpus_findings if f.path in named)
+        by_path: dict[str, list[Finding]] = {}
+        for finding in corpus_findings:
+            if finding.path in named:
+                by_path.setdefault(finding.path, []).append(finding)
+        for path_findings in by_path.values():
+            findings.extend(bounded(path_findings, max_findings))
     for rule in rules:
         close = getattr(rule, "close", None)
         if close:

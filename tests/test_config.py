@@ -61,3 +61,15 @@ def test_the_command_line_reports_the_overflowing_size_and_nan(tmp_path):
     write(tmp_path / "textsieve.toml", "[dup]\nthreshold = nan\n")
     result = textsieve("check", "a.md", cwd=tmp_path)
     assert result.code == 2 and "finite number" in result.err
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "true", '"10"'])
+def test_max_findings_per_code_is_a_whole_number(tmp_path, value):
+    with pytest.raises(ConfigError, match="'max-findings-per-code' must be a whole number"):
+        _load(tmp_path, f"max-findings-per-code = {value}\n")
+
+
+def test_max_findings_per_code_loads(tmp_path):
+    assert _load(tmp_path, "max-findings-per-code = 0\n").max_findings_per_code == 0
+    assert _load(tmp_path, "max-findings-per-code = 50\n").max_findings_per_code == 50
+    assert _load(tmp_path, "").max_findings_per_code is None

@@ -167,3 +167,183 @@ def test_unreadable_files_and_directories_found_in_a_walk_are_reported():
     assert answer["files"] == [[os.path.join("d", "a.md"), "", 1],
                                [os.path.join("d", "locked.md"), "permission denied", 0]]
     assert answer["warnings"] == [f"{os.path.join('d', 'closed')}: skipped, permission denied"]
+
+
+# -- a bound on the findings one document shows ----------------------------------------------
+class ManyCorpusFindings(Rule):
+    """A corpus rule with 30 findings in every document."""
+
+    code = "ZZ902"
+    name = "many"
+
+    def collect(self, document):
+        return document.path
+
+    def check_corpus(self, collected):
+        from textsieve.findings import Span
+
+        for path, _ in collected:
+            for n in range(30):
+                yield self.finding_at(Span(path, 1, n + 1, 1, n + 2, n, n + 1), f"number {n}", text=f"t{n}")
+
+
+def test_a_document_shows_at_most_max_findings_of_a_code_and_counts_the_rest(tmp_path, monkeypatch):
+    from textsieve.cache import Cache
+    from textsieve.findings import Span
+    from textsieve.rules.core import RepeatedWord
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.md").write_text("Read the the guide. " * 2500 + "\n", encoding="utf-8")
+    (tmp_path / "short.md").write_text("Read the the guide.\n", encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+    result = runner.run(["long.md", "short.md"], [RepeatedWord()], cache=cache, jobs=1)
+    long = [f for f in result.findings if f.path == "long.md"]
+    assert len(long) == 1001 and [f.path for f in result.findings].count("short.md") == 1
+    overflow = long[-1]
+    assert overflow.message == ("and 1,500 more TS003 findings in this document, not shown "
+                                "(max-findings-per-code = 1000)")
+    # At the first finding left out: the 1001st "the the", 20 characters a sentence.
+    assert overflow.fix is None and overflow.span == Span("long.md", 1, 20006, 1, 20013, 20005, 20012)
+    # The bound is part of the cache key: another bound, another answer.
+    small = runner.run(["long.md"], [RepeatedWord()], cache=cache, jobs=1, max_findings=10)
+    assert len(small.findings) == 11 and "and 2,490 more" in small.findings[-1].message
+    assert len(runner.run(["long.md"], [RepeatedWord()], cache=cache, jobs=1, max_findings=0).findings) == 2500
+    # Corpus rules are bounded per document too.
+    corpus = runner.run(["long.md", "short.md"], [ManyCorpusFindings()], jobs=1, max_findings=25)
+    assert [f.message for f in corpus.findings if f.path == "short.md"][-2:] == [
+        "number 24", "and 5 more ZZ902 findings in this document, not shown (max-findings-per-code = 25)"]
+
+
+def test_the_bound_keeps_baselines_matching(tmp_path, monkeypatch):
+    from textsieve.baseline import apply_baseline, write_baseline
+    from textsieve.rules.core import RepeatedWord
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "long.md").write_text("Read the the guide. " * 30 + "\n", encoding="utf-8")
+    first = runner.run(["long.md"], [RepeatedWord()], jobs=1, max_findings=10).findings
+    write_baseline("baseline.json", first)
+    assert apply_baseline("baseline.json", first, ["long.md"]) == ([], [])
+    # More of the same: still the one overflow finding, with a new count, and still baselined.
+    (tmp_path / "long.md").write_text("Read the the guide. " * 45 + "\n", encoding="utf-8")
+    again = runner.run(["long.md"], [RepeatedWord()], jobs=1, max_findings=10).findings
+    assert "and 35 more" in again[-1].message
+    assert apply_baseline("baseline.json", again, ["long.md"]) == ([], [])
+
+
+def test_bounded_keeps_the_first_of_each_code_in_order():
+    from textsieve.findings import Finding, Span
+
+    def finding(code, n):
+        return Finding(code, f"m{n}", "info", Span("a.md", 1, n, 1, n + 1), text=str(n))
+
+    given = [finding("A", 1), finding("B", 2), finding("A", 3), finding("A", 4), finding("B", 5)]
+    kept = runner.bounded(given, 2)
+    assert [(f.code, f.message) for f in kept] == [
+        ("A", "m1"), ("B", "m2"), ("A", "m3"), ("B", "m5"),
+        ("A", "and 1 more A finding in this document, not shown (max-findings-per-code = 2)")]
+    assert kept[-1].span == given[3].span and kept[-1].severity == "info"
+    assert runner.bounded(given, 0) == given
+
+
+# -- workers end with the run ------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (/proc/PID/task/*/children where the kernel
+    has it, else every /proc/*/stat's parent field)."""
+    import glob
+
+    found: set[int] = set()
+    lists = glob.glob(f"/proc/{pid}/task/*/children")
+    if lists:
+        for name in lists:
+            with open(name) as handle:
+                found.update(int(p) for p in handle.read().split())
+        return found
+    for name in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(name) as handle:
+                fields = handle.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(name.split("/")[2]))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, or stopped: a zombie waiting for a reaper counts as ended."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def _running_check(tmp_path):
+    """``textsieve check --jobs 2`` on a corpus that takes it a while, once its two
+    workers are there; the process and the workers' pids."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    sentences = [f"Sentence {i} of the corpus tells the reader about item {i % 97} in some detail."
+                 for i in range(400)]
+    for n in range(400):
+        (tmp_path / f"doc{n:03}.md").write_text(
+            f"# Document {n}\n\n" + "\n\n".join(sentences[n % 7::3]) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "TEXTSIEVE_CACHE_DIR"}
+    process = subprocess.Popen([sys.executable, "-m", "textsieve", "check", "--no-cache", "--jobs", "2",
+                                "--exit-zero", "."], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert len(workers) >= 2 and process.poll() is None, "the check ended before it could be stopped"
+    return process, workers
+
+
+def _outlive(process, workers, stop_signal) -> list[int]:
+    """Sends ``stop_signal`` to the check; the workers still running once it has ended and
+    its output pipes are closed (killed then, so that none is left behind)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    os.kill(process.pid, stop_signal)
+    try:
+        process.communicate(timeout=60)  # returns once no process holds the pipes
+    except subprocess.TimeoutExpired:
+        pass
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sorted(pid for pid in workers if _alive(pid))
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    process.kill()
+    process.wait()
+    return left
+
+
+def test_sigterm_stops_the_workers_and_ends_as_sigterm(tmp_path):
+    import signal
+
+    process, workers = _running_check(tmp_path)
+    assert _outlive(process, workers, signal.SIGTERM) == []
+    assert process.returncode == -signal.SIGTERM  # 143 in a shell
+
+
+def test_workers_end_when_the_run_is_killed(tmp_path):
+    """SIGKILL cannot be handled: the kernel tells each worker that its parent died."""
+    import signal
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    process, workers = _running_check(tmp_path)
+    assert _outlive(process, workers, signal.SIGKILL) == []
