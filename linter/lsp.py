@@ -414,7 +414,8 @@ class AnsweringProtocol(LanguageServerProtocol):
         except Exception as exc:  # params of the wrong shape: cattrs says where
             detail = "; ".join(cattrs.transform_error(exc)[:3]) \
                 if isinstance(exc, cattrs.ClassValidationError) else str(exc)
-            why = JsonRpcInvalidParams(f"invalid params for {method}: {detail}"[:1000])
+            what = f"params for {method}" if "method" in message else "response"
+            why = JsonRpcInvalidParams(f"invalid {what}: {detail}"[:1000])
             if request:
                 self.refuse(msg_id, why)
             else:
