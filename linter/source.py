@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import os
 import re
+import sys
 
 from textsieve.document import SourceInfo
 
@@ -36,7 +37,8 @@ def read_file(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes, 
                 f"too large ({st.st_size / 1e6:.1f} MB; the limit is {max_size / 1e6:.1f} MB, "
                 "raise max-file-size to check it)")
         with open(path, "rb") as handle:
-            data = handle.read(max_size + 1)
+            # One byte past the limit tells a file that grew since the stat (a read's size is a C size).
+            data = handle.read(min(max_size, sys.maxsize - 1) + 1)
     except SourceError:
         raise
     except PermissionError:
@@ -75,7 +77,7 @@ def decode(data: bytes) -> tuple[str, SourceInfo]:
     info.is_utf8 = False
     bad = data[info.bad_byte_offset - (3 if info.bom else 0)]
     where = f"byte 0x{bad:02x} at byte {info.bad_byte_offset}"
-    if _UTF8_MULTIBYTE.search(data):
+    if _mostly_utf8(data):
         # Mostly UTF-8 with stray bytes pasted in: keep the UTF-8, read the strays as
         # Windows-1252 (charset-normalizer often gives up on such files).
         info.encoding = MIXED
@@ -94,6 +96,17 @@ def decode(data: bytes) -> tuple[str, SourceInfo]:
 MIXED = "utf-8+windows-1252"
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _STRAY_HANDLER = "textsieve-stray-cp1252"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few stray bytes, not a legacy multibyte encoding (Shift-JIS, GBK, EUC-KR)
+    whose byte pairs here and there happen to look like UTF-8: more valid multibyte
+    sequences than bytes that are not UTF-8."""
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    if not valid:
+        return False
+    strays = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
+    return valid > strays
 
 
 def _read_strays_as_cp1252(error: UnicodeDecodeError):

@@ -347,3 +347,11 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
         pytest.skip("PR_SET_PDEATHSIG is Linux's")
     process, workers = _running_check(tmp_path)
     assert _outlive(process, workers, signal.SIGKILL) == []
+
+
+def test_a_size_limit_beyond_any_file_is_no_overflow(tmp_path):
+    from textsieve.rules.core import RepeatedWord
+
+    [path] = _files(tmp_path, ["Read the the guide.\n"])
+    result = runner.run([path], [RepeatedWord()], jobs=1, max_file_size=10**30)
+    assert not result.errors and [f.code for f in result.findings] == ["TS003"]
