@@ -12,7 +12,6 @@ import codecs
 import hashlib
 import os
 import re
-import sys
 
 from textsieve.document import SourceInfo
 
@@ -37,8 +36,7 @@ def read_file(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes, 
                 f"too large ({st.st_size / 1e6:.1f} MB; the limit is {max_size / 1e6:.1f} MB, "
                 "raise max-file-size to check it)")
         with open(path, "rb") as handle:
-            # One byte past the limit tells a file that grew since the stat (a read's size is a C size).
-            data = handle.read(min(max_size, sys.maxsize - 1) + 1)
+            data = _read_up_to(handle, max_size + 1, st.st_size + 1)
     except SourceError:
         raise
     except PermissionError:
@@ -49,6 +47,24 @@ def read_file(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> tuple[bytes, 
         raise SourceError(f"too large (over {max_size / 1e6:.1f} MB; raise max-file-size to check it)")
     text, info = decode(data)
     return data, text, info
+
+
+def _read_up_to(handle, limit: int, expected: int) -> bytes:
+    """At most ``limit`` bytes: the size the stat gave and one more first, then (the file
+    grew) in pieces. A read allocates the size it is asked for, so never ``limit`` at once:
+    max-file-size may be far above any memory."""
+    data = handle.read(min(limit, expected))
+    if len(data) < min(limit, expected):
+        return data
+    pieces = [data]
+    total = len(data)
+    while total < limit:
+        piece = handle.read(min(limit - total, 1 << 20))
+        if not piece:
+            break
+        pieces.append(piece)
+        total += len(piece)
+    return b"".join(pieces)
 
 
 def decode(data: bytes) -> tuple[str, SourceInfo]:
@@ -100,13 +116,13 @@ _STRAY_HANDLER = "textsieve-stray-cp1252"
 
 def _mostly_utf8(data: bytes) -> bool:
     """UTF-8 with a few stray bytes, not a legacy multibyte encoding (Shift-JIS, GBK, EUC-KR)
-    whose byte pairs here and there happen to look like UTF-8: more valid multibyte
-    sequences than bytes that are not UTF-8."""
+    whose byte pairs here and there happen to look like UTF-8: at least as many valid multibyte
+    sequences as bytes that are not UTF-8."""
     valid = len(_UTF8_MULTIBYTE.findall(data))
     if not valid:
         return False
     strays = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
-    return valid > strays
+    return valid >= strays
 
 
 def _read_strays_as_cp1252(error: UnicodeDecodeError):

@@ -287,6 +287,25 @@ def test_entities_in_rst_and_not_in_literals():
     assert [where(f) for f in findings] == [(4, 6, 4, 14)]
 
 
+@pytest.mark.parametrize("text", [
+    "Starte den Entwicklungs\u00adserver neu.\n",  # a hyphenation point in a German compound
+    "Se eksempel\u00adprogrammet.\n",
+])
+def test_a_soft_hyphen_where_a_compound_may_break_is_not_reported(text):
+    assert run_rule(InvisibleCharacter, text) == []
+
+
+@pytest.mark.parametrize("text, count", [
+    ("If pkg\u00adng is not installed, install it.\n", 1),  # a short word cut
+    ("The Categori\u00ada page.\n", 1),  # one letter after it
+    ("Saint-Barthélemy is Сент\u00adБартелеми.\n", 1),  # a name with a hyphen
+    ("Edit the con\u00adfig\u00adu\u00adra\u00adtion file.\n", 4),  # hyphenation copied from a page
+    ("A manage\u00adment\u00adsystem.\n", 2),
+])
+def test_soft_hyphens_cut_into_words_are_still_reported(text, count):
+    assert len(run_rule(InvisibleCharacter, text)) == count
+
+
 # -- ENC104 not UTF-8 ---------------------------------------------------------------------
 def test_not_utf8_names_the_encoding_at_the_first_bad_byte():
     from textsieve.source import decode
@@ -385,9 +404,6 @@ def test_the_advised_iconv_command_converts_the_file(codec, text):
     assert done.stdout.decode("utf-8") == text
 
 
-@pytest.mark.xfail(strict=True, reason="needs linter/source.py to read a legacy multibyte file "
-                   "whose bytes only here and there look like UTF-8 with charset-normalizer "
-                   "(patch handed to the lead)")
 def test_a_shift_jis_file_is_read_as_shift_jis_and_the_advice_converts_it():
     from textsieve.source import decode
 
