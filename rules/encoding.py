@@ -914,6 +914,8 @@ def _invisible(document, prose, start, end) -> Issue | None:
     chars = text[start:end]
     always = all(re.match(f"[{_ALWAYS_INVISIBLE}]", c) for c in chars)
     in_word = _is_spaced_letter(before) and _is_spaced_letter(after)
+    if in_word and chars == "\u00ad" and _hyphenation_point(seg.text, start - seg.start):
+        return None
     gate = ""
     if not (always or in_word):
         # Reported with invisible-anywhere, except beside a script or an emoji sequence
@@ -927,6 +929,22 @@ def _invisible(document, prose, start, end) -> Issue | None:
     return Issue("ENC202", start, end,
                  f"invisible character {names}{where}: it breaks search, spelling and "
                  f"copy-paste; delete it", "", True, gate)
+
+
+def _hyphenation_point(text: str, i: int) -> bool:
+    """Whether the soft hyphen at ``i`` marks where a compound may break, as writers of
+    German and Norwegian place them ("Entwicklungs\u00adserver"): the only one in its word,
+    between two parts of four letters or more, the second in lower case. Not a soft hyphen
+    cut into a short word or name ("pkg\u00adng", "Categori\u00ada", "Сент\u00adБартелеми")."""
+    s = i
+    while s > 0 and text[s - 1].isalpha():
+        s -= 1
+    e = i + 1
+    while e < len(text) and text[e].isalpha():
+        e += 1
+    head, tail = text[s:i], text[i + 1:e]
+    return len(head) >= 4 and len(tail) >= 4 and tail[0].islower() and \
+        (s == 0 or text[s - 1] not in _WORD_INVISIBLE) and (e == len(text) or text[e] not in _WORD_INVISIBLE)
 
 
 def _word_around(text: str, start: int, end: int) -> str:
@@ -1375,7 +1393,10 @@ class InvisibleCharacter(_EncodingRule):
     Cyrillic or Armenian text; deprecated format characters anywhere; and
     Unicode tag characters outside an emoji flag sequence (hidden text). Never
     the joiners a script or an emoji sequence needs (ZWNJ in Persian, ZWJ in
-    Indic scripts and in 👩‍💻), nor zero-width spaces in Thai, Khmer or Japanese.
+    Indic scripts and in 👩‍💻), nor zero-width spaces in Thai, Khmer or Japanese,
+    nor a soft hyphen placed where a compound may break, as German and
+    Norwegian writers place them ("Entwicklungs\u00adserver": the only one in
+    its word, between parts of four letters or more, the second in lower case).
 
     ## Why it matters
     An invisible character splits a word for search, spell checking and
