@@ -355,3 +355,16 @@ def test_a_size_limit_beyond_any_file_is_no_overflow(tmp_path):
     [path] = _files(tmp_path, ["Read the the guide.\n"])
     result = runner.run([path], [RepeatedWord()], jobs=1, max_file_size=10**30)
     assert not result.errors and [f.code for f in result.findings] == ["TS003"]
+
+
+def test_a_file_read_in_pieces_past_its_stat_size_keeps_the_limit(tmp_path):
+    """A file that grows between the stat and the read is read to the limit, no further."""
+    import io
+
+    from textsieve.source import _read_up_to
+
+    assert _read_up_to(io.BytesIO(b"abcdef"), 10**30, 3) == b"abcdef"
+    assert _read_up_to(io.BytesIO(b"abcdef"), 4, 3) == b"abcd"
+    assert _read_up_to(io.BytesIO(b"abcdef"), 4, 100) == b"abcd"
+    assert _read_up_to(io.BytesIO(b"ab"), 4, 1) == b"ab"
+    assert _read_up_to(io.BytesIO(b"x" * (3 << 20)), 10**30, 1) == b"x" * (3 << 20)
