@@ -86,6 +86,7 @@ class _Mask:
         self.codes = bytearray(_utf32("\n".join(" " * len(line) for line in src.split("\n"))))
         self.revealed = bytearray(len(src))
         self.pending: list[tuple[int, int, bool]] = []  # met since the last segment
+        self.code_tags = False  # an HTML code element's tag is pending (see _code_elements)
         self.site = site or []
         self.site_starts = [run[0] for run in self.site]
 
@@ -122,6 +123,12 @@ class _Mask:
         if start < end:
             self.pending.append((start, end, content))
 
+    def mark_html(self, start: int, end: int) -> None:
+        """Record an inline HTML tag at ``start``..``end`` (markup, or a code element's end)."""
+        self.pending.append((start, end, False))
+        if not self.code_tags and _CODE_ELEMENT.match(self.src, start, end):
+            self.code_tags = True
+
     def segment(self, kind: str, start: int, end: int, level: int = 0) -> Segment | None:
         """The segment over ``start``..``end``: its revealed characters, and the content
         runs before and after them, with the opaque runs inside."""
@@ -152,7 +159,8 @@ class _Mask:
         opaque: tuple[tuple[int, int], ...] = ()
         if runs:
             runs.sort()
-            if any(not content and self.src.startswith("<", a) for a, _, content in runs):
+            if self.code_tags:
+                self.code_tags = False
                 runs = self._code_elements(runs)
                 chunk = self.text(start, end)
                 text = chunk.strip(ASCII_SPACE)
@@ -725,7 +733,7 @@ def _reveal_inline(src, children, cursor, limit, mask, directives, text) -> int:
             at = src.find(child.content, cursor, limit)
             if at >= 0:
                 cursor = at + len(child.content)
-                mask.mark(at, cursor, False)
+                mask.mark_html(at, cursor)
                 directives.extend(_directive(m, 0, text)  # in the source's own characters
                                   for m in DIRECTIVE_RE.finditer(mask.src, at, cursor))
         elif t == "link_open":
@@ -993,7 +1001,8 @@ class _RsWalk:
             name = node.name
             if name in _RS_SKIP:
                 if name in _RS_OPAQUE:
-                    start, end = char(node.srcmap[0]), char(node.srcmap[1])
+                    start, end = node.srcmap
+                    start, end = char(start), char(end)
                     if start < self.cursor or not _RS_OPAQUE[name](src, start, end):
                         raise _Decline  # a wrong source map
                     mask.mark(start, end)
@@ -1044,7 +1053,7 @@ class _RsWalk:
                 raise _Decline  # a wrong source map
             end = self.cursor = at + len(found)
             if name == "html_inline":
-                mask.mark(at, end, False)
+                mask.mark_html(at, end)
                 if end > self.floor:  # a closing </code> may end the code element
                     self.floor = end
                 self.directives.extend(_directive(m, 0, self.text)
