@@ -1,0 +1,103 @@
+"""Run the fuzz suite's properties at length, on every core.
+
+Each worker runs tests/test_fuzz.py's checks on documents drawn from its strategies
+(Hypothesis, no example database, no shrinking, a seed per worker) and counts the
+documents tried per category and the failures; the first failures are printed with
+their document.
+
+    python benchmarks/fuzz.py --documents 1000000 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+CATEGORIES = ("markdown", "rst", "text", "arbitrary", "corpus")
+BATCH = 500  # documents per Hypothesis run: one given() call in a worker
+
+
+def _work(args):
+    category, count, seed = args
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    import test_fuzz as fz
+
+    tried, failures = 0, []
+    if category == "corpus":
+        strategy = fz.corpus_documents()
+    elif category == "arbitrary":
+        strategy = st.tuples(st.sampled_from(["doc.md", "doc.rst", "doc.txt"]), st.text(max_size=300))
+    else:
+        strategy = fz.named_document(category)
+
+    def check(value):
+        nonlocal tried
+        tried += 1
+        try:
+            if category == "corpus":
+                fz.check_corpus(value)
+            else:
+                path, text = value
+                fz.check_fixes(path, text, fz.check_document(path, text))
+        except Exception as exc:  # a failure is counted and kept, the run goes on
+            if len(failures) < 5:
+                failures.append((repr(value)[:2000], "".join(traceback.format_exception_only(exc)).strip()[:2000]))
+            else:
+                failures.append(None)
+
+    run = settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
+                   suppress_health_check=list(HealthCheck))(given(strategy)(check))
+    hseed(seed)(run)()
+    return category, tried, failures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=1_000_000, help="documents to try in all")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=0)
+    opts = parser.parse_args(argv)
+    per_category = max(1, opts.documents // len(CATEGORIES))
+    tasks, k = [], 0
+    for category in CATEGORIES:
+        left = per_category
+        while left > 0:
+            n = min(BATCH, left)
+            tasks.append((category, n, opts.seed * 1_000_003 + k))
+            left -= n
+            k += 1
+    tasks.sort(key=lambda t: t[2] % len(CATEGORIES))  # interleave the categories
+    tried, failed, shown = Counter(), Counter(), []
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(opts.jobs) as pool:
+        try:
+            for category, n, failures in pool.imap_unordered(_work, tasks):
+                tried[category] += n
+                failed[category] += len(failures)
+                shown.extend((category, f) for f in failures if f is not None)
+        except KeyboardInterrupt:
+            pool.terminate()
+            print("interrupted; figures so far:")
+    elapsed = time.perf_counter() - started
+    for category in CATEGORIES:
+        print(f"{category:10s} documents tried {tried[category]:>9,d}  failures {failed[category]:,d}")
+    print(f"{'total':10s} documents tried {sum(tried.values()):>9,d}  failures {sum(failed.values()):,d}"
+          f"  in {elapsed:.0f} s, {opts.jobs} processes")
+    for category, (value, error) in shown[:20]:
+        print(f"\n--- {category}: {error}\n{value}")
+    return 1 if sum(failed.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
