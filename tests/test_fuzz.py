@@ -190,14 +190,19 @@ def check_spans(document: Document, findings) -> None:
         assert (s.end_line, s.end_column) == document.position(s.end), f
         if f.fix is None:
             continue
-        seg = _segment_at(document, s.start, s.end)
-        if seg is not None and seg.is_prose(s.start - seg.start, s.end - seg.start):
-            continue
-        raw = document.text[s.start:s.end]
-        # ENC rules fix invisible and control characters where a segment's white space was
-        # trimmed (U+00A0, U+0085 count as white space) and a stray BOM at the very start.
-        assert f.code.startswith("ENC") and (not raw.strip() or raw == "\ufeff"), (
-            f"fix outside prose: {f.code} {raw!r} at {s.start}..{s.end}")
+        for i in range(s.start, s.end):
+            seg = _segment_at(document, i, i + 1)
+            ch = document.text[i]
+            if seg is None:
+                # ENC rules fix characters in white space trimmed from a segment's edge
+                # (U+000B, U+00A0, U+0085 count as white space) and a stray BOM at the start.
+                assert f.code.startswith("ENC") and (ch.isspace() or ch == "\ufeff"), (
+                    f"fix outside prose: {f.code} {ch!r} at {i} in {s.start}..{s.end}")
+                continue
+            k = i - seg.start
+            # A line break is hidden (revealed 0) but is prose: a fix may join two lines.
+            assert not seg.opaque_between(k, k + 1) and (seg.is_prose(k, k + 1) or ch in "\r\n"), (
+                f"fix outside prose: {f.code} {ch!r} at {i} in {s.start}..{s.end}")
 
 
 def check_document(path: str, text: str) -> list:
