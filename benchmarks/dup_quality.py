@@ -2,6 +2,7 @@
 
     python benchmarks/dup_quality.py [--documents 250] [--copies 800] [--seed 5]
                                      [--threshold 0.6] [--shingles word-2] [--write DIR]
+                                     [--frames]
     python benchmarks/dup_quality.py --shingle-study
 
 1. **Base corpus**: real paragraphs on every machine with Python (the language
@@ -258,6 +259,8 @@ def evaluate(args) -> dict:
     # All twins in ``related``, so that a copy found inside a big cluster can be checked
     # against its source (the default lists five).
     settings = {"threshold": args.threshold, "shingles": args.shingles, "max-related": 100_000}
+    if args.frames:
+        settings["frames"] = True
     kind, size = sketch.parse_shingles(args.shingles)
 
     def span_of(sents):
@@ -377,7 +380,7 @@ def evaluate(args) -> dict:
         "command": "python benchmarks/dup_quality.py " + " ".join(sys.argv[1:]),
         "settings": {"threshold": args.threshold, "shingles": args.shingles,
                      "bands": bands, "rows": rules[0]._sketch_params().rows,
-                     "num_perm": rules[0].settings["num-perm"]},
+                     "num_perm": rules[0].settings["num-perm"], "frames": args.frames},
         "corpus": {"documents": len(docs), "megabytes": round(sum(map(len, texts)) / 1e6, 2),
                    "passages": corpus.n, "unique_passages": len(reps),
                    "injected_copies": len(injections), "copies_at_or_above_threshold": len(above)},
@@ -388,6 +391,13 @@ def evaluate(args) -> dict:
             "by similarity (all copies)": by_bin,
             "by edit (copies >= threshold)": by_edit,
             "by unit (copies >= threshold)": {k: _rate(v) for k, v in sorted(by_unit.items())},
+            # Which copies were missed, by their number in the (seeded) injection order:
+            # two versions of the rules are compared on the same copies.
+            "missed copies >= threshold": [
+                {"copy": injections.index(r[0]), "edit": r[0]["edit"],
+                 "similarity": round(r[0]["similarity"], 3),
+                 "text": " ".join(s.text for s in r[0]["copy"])[:160]}
+                for r in above if not r[1]],
         },
         "precision": {
             "findings": len(findings),
@@ -466,6 +476,9 @@ def main() -> None:
                         default=NearDuplicatePassage.options["threshold"].default)
     parser.add_argument("--shingles", default=NearDuplicatePassage.options["shingles"].default)
     parser.add_argument("--write", help="also write the corpus to this directory")
+    parser.add_argument("--frames", action="store_true",
+                        help="report parallel phrasing too (the DUP option frames = true): random "
+                             "one-word edits of a short sentence look like it")
     parser.add_argument("--shingle-study", action="store_true",
                         help="compare shingle kinds on edited sentences instead")
     args = parser.parse_args()

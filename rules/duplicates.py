@@ -48,6 +48,15 @@ OPTIONS = {
     "boilerplate-min-documents": Option(
         5, "A passage repeated in at least this many documents is one DUP104 boilerplate cluster.",
         minimum=2),
+    "frames": Option(
+        False, "Also report passages that differ only as parallel phrasing does: one sentence "
+               "frame with other names, code or numbers in it, a short line with a word or two "
+               "changed, or lines under 14 words."),
+    "untranslated": Option(
+        False, "Report (as DUP102) passages of a translation left word for word as in its "
+               "source document (same path under the source language's folder)."),
+    "table-cells": Option(
+        False, "Compare table cells too (cells of one table are never compared with each other)."),
     "title-levels": Option(1, "Headings of this level or above are titles for DUP103 (0: none).",
                            minimum=0, maximum=6),
     "title-min-shared-words": Option(
@@ -65,13 +74,30 @@ times the hashing cost. The LSH banding follows from `threshold` and `num-perm`,
 at the threshold is proposed with probability at least 0.995. `scope` limits the
 pairs to other files or to the same file; `allow` takes regular expressions for
 intended boilerplate. `textsieve check --corpus DIR FILE…` compares the named files
-against the whole corpus and reports on the named files only."""
+against the whole corpus and reports on the named files only.
+
+What is compared: prose, with each inline code span, URL or template expression as one
+word of its own (so "available as ``self.env``" and "available as ``self.config``"
+differ); not link targets, table cells (`table-cells = true` compares them, but never
+cells of one table with each other), lists of links (a table of contents, a SUMMARY.md,
+an index of "[page](page.md) - description" entries) or a short sentence ending in a
+colon that leads in to a listing ("When we compile this code, we get this error:").
+The languages and versions of one set of documents (folders such as content/en and
+content/ja, or docs/v3.4 and docs/v3.5, or `lang` in front matter) are compared each
+within itself: a translation repeats its source by design. `untranslated = true`
+reports a translation's passages left word for word as in its source (DUP102,
+"untranslated copy of …"). Parallel phrasing is not a near-duplicate unless `frames =
+true`: passages under 14 words, one sentence frame with other names, code or numbers in
+it ("Next, we'll extract the `hosting` module…" / "First, we'll extract the `x`
+module…"), or up to 25 words (40 for one sentence) with one word or phrase changed.
+Boilerplate needs 12 words; shorter lines that many pages share are stock phrases."""
 
 
 @dataclass(frozen=True)
 class TitleSketch:
     titles: list
     line_starts: object
+    lang: str = ""  # the language the document's front matter declares
 
 
 class _DupRule(Rule):
@@ -92,7 +118,7 @@ class _DupRule(Rule):
         bands, rows = choose_bands(self.settings["threshold"], self.settings["num-perm"])
         return SketchParams(kind, size, self.settings["num-perm"], bands, rows,
                             self.settings["min-words"], tuple(self.settings["allow"]),
-                            self.settings["title-levels"])
+                            self.settings["title-levels"], self.settings["table-cells"])
 
     def _sketch_key(self, document) -> str:
         """What a document's passage sketch depends on: its text, format and the settings.
@@ -111,7 +137,8 @@ class _DupRule(Rule):
         kind, size = parse_shingles(self.settings["shingles"])
         return MatchParams(self.settings["threshold"], kind, size, self.settings["scope"],
                            self.settings["max-related"], self.settings["boilerplate-min-documents"],
-                           self.settings["title-min-shared-words"])
+                           self.settings["title-min-shared-words"], self.settings["untranslated"],
+                           self.settings["frames"])
 
 
 class _PassageRule(_DupRule):
@@ -246,6 +273,12 @@ class NearIdenticalTitle(_DupRule):
     Defense Diplomacy" and "Strategic Alliances: Fundamental Pillar of Islamic
     Nation's Defense Diplomacy". Every title of such a group gets one finding.
 
+    Titles are compared as written, "+" and "#" included ("The C Domain", "The C++ Domain"
+    and "The C# Domain" are three titles), with the text of their inline code; the
+    message says "identical title" when the words are the same and "near-identical" when
+    not. Titles of a document that is mostly links (a SUMMARY.md) are not titles, and the
+    languages and versions of one set of documents are compared each within itself.
+
     ## Why it matters
     Titles name pages in navigation, search results, tabs and links; pages
     whose titles differ only in a word or two are hard to tell apart, and a
@@ -273,14 +306,17 @@ class NearIdenticalTitle(_DupRule):
     severity = "warning"
 
     def collect(self, document):
-        from textsieve.rules.duplicates_sketch import line_starts_of, sketch_titles
+        from textsieve.rules.duplicates_sketch import (declared_language, line_starts_of,
+                                                       sketch_titles)
 
         # When the passage rules run too, their sketch of this document has the titles.
         sketch = _MEMO_SKETCH.get(self._sketch_key(document))
         if sketch is not None:
-            return TitleSketch(sketch.titles, sketch.line_starts if sketch.titles else None)
+            return TitleSketch(sketch.titles, sketch.line_starts if sketch.titles else None,
+                               sketch.lang)
         titles, _ = sketch_titles(document, self.settings["title-levels"])
-        return TitleSketch(titles, line_starts_of(document.text) if titles else None)
+        return TitleSketch(titles, line_starts_of(document.text) if titles else None,
+                           declared_language(document.text))
 
     def check_corpus(self, collected):
         from textsieve.rules.duplicates_match import analyse_titles

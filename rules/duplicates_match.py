@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import sys
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -44,7 +46,8 @@ import numpy as np
 
 from textsieve.findings import Related, Span
 from textsieve.rule import cyclic_gc_paused
-from textsieve.rules.duplicates_sketch import DocSketch, _speedups, sentence_shingles
+from textsieve.rules.duplicates_sketch import (DocSketch, _speedups, sentence_shingles,
+                                               without_tokens)
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
@@ -65,6 +68,8 @@ class MatchParams:
     max_related: int
     boilerplate_min_documents: int
     title_min_shared_words: int = 4
+    untranslated: bool = False  # report a translation's passages left as in its source
+    frames: bool = False  # report parallel phrasing (see parallel_frame) as near-duplicates
 
 
 @dataclass
@@ -76,6 +81,86 @@ class Reported:
     message: str
     text: str
     related: list[Related] = field(default_factory=list)
+
+
+# -- variants: the languages and versions of one set of documents -------------------
+# ISO 639-1 codes, as language folders name them ("ja", "pt-br", "zh_CN", "zh-Hant").
+_LANGUAGES = frozenset("""
+    af am ar as az be bg bn bo bs ca cs cy da de dv el en eo es et eu fa fi fil fr fy ga gd gl
+    gu ha he hi hr ht hu hy id ig is it ja jv ka kk km kn ko ku ky la lb lo lt lv mg mi mk ml mn
+    mr ms mt my nb ne nl nn no or pa pl ps pt qu ro ru rw sa sd si sk sl so sq sr su sv sw ta te
+    tg th tk tl tr tt ug uk ur uz vi xh yi yo zh zu""".split())
+# A language axis needs one of these among its folders ("it" and "id" beside "is" are not one).
+_COMMON_LANGUAGES = frozenset("en ja zh ko fr de es pt ru it".split())
+_LANGUAGE_FOLDER = re.compile(r"([a-z]{2,3})(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?")
+_VERSION_FOLDER = re.compile(r"v\d+(?:\.\d+)*(?:\.x)?|\d+\.(?:\d+|x)(?:\.\d+)*")
+
+
+@dataclass
+class Variants:
+    """Which documents are languages or versions of one another: a corpus with folders
+    content/en and content/ja, or docs/v3.4 and docs/v3.5 (two or more such folders
+    under one parent), or front matter declaring two or more languages. Passages of
+    different variants are never compared: a translation, or the next version, repeats
+    its source by design."""
+
+    variant: list[int]  # per document: its variant (language and versions), numbered
+    lang: list[str]  # per document: its language ("" where the corpus has one)
+    key: list[str]  # per document: its path with the variant folders taken out
+    source: str  # the language translations are made from ("en" when there is one)
+
+    @property
+    def count(self) -> int:
+        return len(set(self.variant))
+
+
+def _folder_label(part: str) -> tuple[str, str] | None:
+    folded = part.casefold()
+    m = _LANGUAGE_FOLDER.fullmatch(folded)
+    if m and m.group(1) in _LANGUAGES:
+        return "lang", folded.replace("_", "-")
+    if _VERSION_FOLDER.fullmatch(folded):
+        return "version", folded
+    return None
+
+
+def corpus_variants(paths: list[str], declared: list[str]) -> Variants:
+    """The variants of a corpus, from its paths and the languages its documents declare."""
+    split = [re.split(r"[\\/]", path) for path in paths]
+    labels: dict[tuple, set[str]] = {}  # (parent folders, kind) -> labels seen there
+    for parts in split:
+        for i, part in enumerate(parts[:-1]):
+            found = _folder_label(part)
+            if found:
+                labels.setdefault((tuple(parts[:i]), found[0]), set()).add(found[1])
+    axes = {slot for slot, seen in labels.items()
+            if len(seen) >= 2 and (slot[1] == "version" or seen & _COMMON_LANGUAGES
+                                   or {label.split("-")[0] for label in seen} & _COMMON_LANGUAGES)}
+    languages_declared = {lang for lang in declared if lang}
+    usual = max(sorted(languages_declared), key=declared.count) if languages_declared else ""
+    numbers: dict[tuple, int] = {}
+    variant, langs, keys = [], [], []
+    for parts, lang in zip(split, declared):
+        folder_lang, versions, key = "", [], list(parts)
+        for i, part in enumerate(parts[:-1]):
+            found = _folder_label(part)
+            if found and (tuple(parts[:i]), found[0]) in axes:
+                if found[0] == "lang":
+                    folder_lang, key[i] = found[1], "*"
+                else:
+                    versions.append(found[1])
+        if folder_lang:
+            lang = folder_lang
+        elif len(languages_declared) >= 2:
+            lang = lang or usual
+        else:
+            lang = ""
+        langs.append(lang)
+        keys.append("/".join(key))
+        variant.append(numbers.setdefault((lang, tuple(versions)), len(numbers)))
+    present = set(langs) - {""}
+    source = "en" if "en" in present else (max(sorted(present), key=langs.count) if present else "")
+    return Variants(variant, langs, keys, source)
 
 
 # -- the corpus as flat arrays ------------------------------------------------
@@ -114,6 +199,14 @@ class Corpus:
             new_segment[1:] = (self.p_doc[1:] != self.p_doc[:-1]) | (segment[1:] != segment[:-1])
         del segment
         self.p_segid = (np.cumsum(new_segment, dtype=np.int64) - 1).astype(np.int32)
+        # The table of each passage (-1: none), when table cells are compared.
+        self.p_table = None
+        if any(len(doc.seg_table) for doc in self.docs):
+            self.p_table = np.full(self.n, -1, dtype=np.int32)
+            for d, doc in enumerate(self.docs):
+                lo, hi = self.base[d], self.base[d + 1]
+                if hi > lo and len(doc.seg_table):
+                    self.p_table[lo:hi] = doc.seg_table[doc.sent_seg[doc.p_first]]
 
     def _gather(self) -> tuple[np.ndarray, np.ndarray]:
         """Every document's estimators (passages by row) and band keys (one row per
@@ -164,8 +257,12 @@ class Corpus:
         """The start of a passage for messages: normalised text (words only), as
         the original is not kept for millions of sentences."""
         doc = self.docs[d]
-        s = int(doc.sent_norm[first, 0])
-        text = doc.norm[s:min(int(doc.sent_norm[last - 1, 1]), s + limit + 20)]
+        s, e = int(doc.sent_norm[first, 0]), int(doc.sent_norm[last - 1, 1])
+        end = min(e, s + limit + 20)
+        text = without_tokens(doc.norm[s:end])
+        while len(text) <= limit + 1 and end < e:  # tokens took the room: read on
+            end = min(e, end + limit + 20)
+            text = without_tokens(doc.norm[s:end])
         return text[:1].upper() + text[1:]
 
 
@@ -200,14 +297,20 @@ def location(span: Span) -> str:
 
 
 # -- 1. exact groups -----------------------------------------------------------
-def exact_groups(corpus: Corpus) -> np.ndarray:
-    """``group[p]``: the first passage with the same normalised text as ``p``."""
+def exact_groups(corpus: Corpus, doc_variant: np.ndarray | None = None) -> np.ndarray:
+    """``group[p]``: the first passage with the same normalised text as ``p`` (in the
+    same variant of the corpus, ``doc_variant`` numbering each document's)."""
     n = corpus.n
     group = np.arange(n, dtype=np.int64 if n >= 2 ** 31 else np.int32)
     if n == 0:
         return group
     exact = (np.concatenate([d.p_exact for d in corpus.docs]) if corpus.docs
              else np.zeros(0, dtype=np.uint64))
+    variant = None
+    if doc_variant is not None:
+        variant = doc_variant[corpus.p_doc]
+        with np.errstate(over="ignore"):
+            exact = exact ^ ((variant.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))
     order = np.argsort(exact)  # not stable (2.5 times faster): each group is sorted below
     keys = exact[order]
     del exact
@@ -216,9 +319,10 @@ def exact_groups(corpus: Corpus) -> np.ndarray:
     for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
         members = np.sort(order[s:e])  # the first passage of a group represents it
         # The hash is 64 bits; the string comparison makes "exact" exact.
-        by_text: dict[str, int] = {}
+        by_text: dict[tuple, int] = {}
         for p in members:
-            group[p] = by_text.setdefault(corpus.passage_text(int(p)), int(p))
+            key = (corpus.passage_text(int(p)), -1 if variant is None else int(variant[p]))
+            group[p] = by_text.setdefault(key, int(p))
     return group
 
 
@@ -533,11 +637,14 @@ def analyse_passages(collected, params: MatchParams, bands: int, threads: int = 
 def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) -> Analysis:
     corpus = Corpus(collected)
     stats = {"documents": len(corpus.docs), "passages": corpus.n}
-    group = exact_groups(corpus)
+    variants = corpus_variants(corpus.paths, [doc.lang for doc in corpus.docs])
+    doc_variant = np.array(variants.variant, dtype=np.int64) if variants.count > 1 else None
+    group = exact_groups(corpus, doc_variant)
     reps = np.flatnonzero(group == np.arange(corpus.n))
     stats["unique_passages"] = len(reps)
     pairs = lsh_candidates(corpus, reps, bands, params.scope, params.threshold, stats,
                            threads=threads)
+    pairs = _comparable(corpus, pairs, doc_variant)
     stats["candidates"] = len(pairs)
     sets = ShingleCache(corpus, params.kind, params.size)
     edges = verify(corpus, pairs, params.threshold, sets)
@@ -545,8 +652,144 @@ def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) 
     del pairs
     sets.sentences.clear()
     reported = _places(corpus, group, edges, params, sets)
+    if params.untranslated and variants.source:
+        reported["DUP102"] += untranslated(corpus, variants)
     stats.update({code: len(items) for code, items in reported.items()})
     return Analysis(reported, stats)
+
+
+# Boilerplate shorter than this (in words) is a stock line of documentation, not reported.
+BOILERPLATE_MIN_WORDS = 12
+FRAME = {"LEAD": 14, "SHORT": 25, "SENTENCE": 40, "LONG": 60, "OPS": 1, "WIDTH": 4}
+# English function words: an edit made of these alone rewords a sentence ("store values
+# that are of the same type"); one that changes another word, or a negation, changes what
+# it is about.
+_FUNCTION_WORDS = frozenset("""
+    a an the this that these those it its they them their there here we our us you your i me my
+    he she his her him is are was were be been being am do does did done have has had having
+    will would shall should can could may might must and or but if then else so than
+    too very also just only even still yet both either neither each every all any some such
+    of in on at to for from by with without into onto about above below over under after before
+    between through during as like until while when where which who whom whose what why how
+    again further once more most other own same few much many up down out off
+    """.split())
+_NAMED = re.compile(r"zq[0-9a-f]{8}|.*\d.*")
+
+
+def _is_frame(corpus, edge) -> bool:
+    i, j, _similarity = edge
+    di, dj = int(corpus.p_doc[i]), int(corpus.p_doc[j])
+    names = (corpus.docs[di].names, corpus.docs[dj].names)
+
+    def named(word: str) -> bool:
+        if _NAMED.fullmatch(word):
+            return True
+        h = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        return any(len(a) and a[min(int(np.searchsorted(a, h)), len(a) - 1)] == h for a in names)
+
+    single = corpus.p_last[i] - corpus.p_first[i] == 1 and corpus.p_last[j] - corpus.p_first[j] == 1
+    return parallel_frame(corpus.passage_text(i).split(), corpus.passage_text(j).split(), named,
+                          bool(single))
+
+
+def parallel_frame(a: list[str], b: list[str], named=lambda w: bool(_NAMED.fullmatch(w)),
+                   single: bool = False) -> bool:
+    """Whether two similar passages are one sentence frame with different named things,
+    not a copy ("Next, we'll extract the `x` module…" / "First, we'll extract the `y`
+    module…"): shorter than FRAME["LEAD"] words (a line such as "When we compile this
+    code, we get this error:" is a stock phrase); or differing only where names are
+    (code, numbers, words written as names) in up to FRAME["LONG"] words; or, in up to
+    FRAME["SHORT"] words, in a head or tail one has and the other has not, or (up to
+    FRAME["SENTENCE"] words when both are one sentence) in at most FRAME["OPS"] other
+    places of at most FRAME["WIDTH"] words (the same change twice counts once), each
+    changing a word that is not a function word. Longer passages that differ so, or
+    that differ in more places, are copies of a paragraph."""
+    n = min(len(a), len(b))
+    if n < FRAME["LEAD"]:
+        return True
+    if n > max(FRAME["LONG"], FRAME["SHORT"], FRAME["SENTENCE"]):
+        return False
+    ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not ops:
+        return False
+    others = [(i1, i2, j1, j2) for _t, i1, i2, j1, j2 in ops
+              if not all(named(w) for w in a[i1:i2] + b[j1:j2])]
+    if not others:
+        return n <= FRAME["LONG"]
+    if (n <= FRAME["SHORT"] and len(others) == 1 and (others[0][0] == others[0][2] == 0 or (
+            others[0][1] == len(a) and others[0][3] == len(b)))
+            and any(w not in _FUNCTION_WORDS for w in a[others[0][0]:others[0][1]]
+                    + b[others[0][2]:others[0][3]])):
+        return True  # one line extended by a clause ("…prefixed with `foo`, limiting…")
+    distinct = {(tuple(a[i1:i2]), tuple(b[j1:j2])) for i1, i2, j1, j2 in others}
+    return (n <= (FRAME["SENTENCE"] if single else FRAME["SHORT"]) and len(distinct) <= FRAME["OPS"]
+            and all(i2 - i1 <= FRAME["WIDTH"] and j2 - j1 <= FRAME["WIDTH"]
+                    and any(w not in _FUNCTION_WORDS for w in a[i1:i2] + b[j1:j2])
+                    for i1, i2, j1, j2 in others))
+
+
+def untranslated(corpus: Corpus, variants: Variants) -> list[Reported]:
+    """Passages of a translation that are word for word passages of its source (the
+    document at the same path in the source language, same version): text left
+    untranslated, reported as DUP102 with a message of its own when the ``untranslated``
+    option asks for it. One finding per place (overlapping passages merge)."""
+    source_of: dict[tuple, int] = {}
+    for d, (lang, key) in enumerate(zip(variants.lang, variants.key)):
+        if lang == variants.source:
+            source_of[key] = d
+    out: list[Reported] = []
+    for d, (lang, key) in enumerate(zip(variants.lang, variants.key)):
+        s = source_of.get(key)
+        if lang == variants.source or not lang or s is None:
+            continue
+        lo, hi = int(corpus.base[d]), int(corpus.base[d + 1])
+        slo, shi = int(corpus.base[s]), int(corpus.base[s + 1])
+        if hi == lo or shi == slo:
+            continue
+        theirs: dict[int, list[int]] = {}
+        for p, h in zip(range(slo, shi), corpus.docs[s].p_exact.tolist()):
+            theirs.setdefault(h, []).append(p)
+        places: list[list] = []  # [first, last, twin passage]
+        for p, h in zip(range(lo, hi), corpus.docs[d].p_exact.tolist()):
+            twins = theirs.get(h)
+            if not twins:
+                continue
+            text = corpus.passage_text(p)
+            twin = next((t for t in twins if corpus.passage_text(t) == text), None)
+            if twin is None:
+                continue
+            first, last = int(corpus.p_first[p]), int(corpus.p_last[p])
+            if places and first < places[-1][1]:  # passages come sorted by (first, last)
+                places[-1][1] = max(places[-1][1], last)
+            else:
+                places.append([first, last, twin])
+        for first, last, twin in places:
+            span = corpus.span(d, first, last)
+            ref = _passage_span(corpus, twin)
+            quoted = _quote(corpus.excerpt(d, first, last))
+            message = (f"untranslated copy of {location(ref)} ({variants.source}): {quoted}; "
+                       f"translate it, or disable DUP102 here if it stays in {variants.source}")
+            out.append(Reported("DUP102", span, message, without_tokens(corpus.text(d, first, last)),
+                                [Related(ref, f"the source ({variants.source})")]))
+    return out
+
+
+def _comparable(corpus: Corpus, pairs: np.ndarray, doc_variant: np.ndarray | None) -> np.ndarray:
+    """The candidate pairs of one variant of the corpus, and not of one table."""
+    if len(pairs) == 0:
+        return pairs
+    keep = np.ones(len(pairs), dtype=bool)
+    if doc_variant is not None:
+        keep &= doc_variant[corpus.p_doc[pairs[:, 0]]] == doc_variant[corpus.p_doc[pairs[:, 1]]]
+    if corpus.p_table is not None:
+        keep &= ~same_table(corpus, pairs[:, 0], pairs[:, 1])
+    return pairs[keep]
+
+
+def same_table(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether passages ``a`` and ``b`` are cells of one table."""
+    table = corpus.p_table
+    return (corpus.p_doc[a] == corpus.p_doc[b]) & (table[a] == table[b]) & (table[a] >= 0)
 
 
 def _members_by_group(group: np.ndarray, wanted: np.ndarray) -> dict[int, np.ndarray]:
@@ -617,6 +860,8 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
             sets: ShingleCache) -> dict[str, list[Reported]]:
     out: dict[str, list[Reported]] = {"DUP101": [], "DUP102": [], "DUP104": []}
     edges = undominated(corpus, group, edges)
+    if not params.frames:  # after undominated: a frame inside a window still outranks it
+        edges = [edge for edge in edges if not _is_frame(corpus, edge)]
     sizes = np.bincount(group, minlength=corpus.n)
     edge_groups = np.array(sorted({g for i, j, _ in edges for g in (int(group[i]), int(group[j]))}),
                            dtype=np.int64)
@@ -641,6 +886,9 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     pl_doc = doc[new]
     pl_first = first[new]
     pl_last = np.maximum.reduceat(last, np.flatnonzero(new))
+    # A place lies in one segment: its table is its first passage's (-1: none).
+    pl_table = (corpus.p_table[hits[new]].tolist() if corpus.p_table is not None
+                else [-1] * len(pl_doc))
     # Read one by one from here on: as lists (numpy scalars are slow to index and compare).
     pl_doc, pl_first, pl_last = pl_doc.tolist(), pl_first.tolist(), pl_last.tolist()
     place_of = np.full(corpus.n, -1, dtype=np.int32)
@@ -651,6 +899,8 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
         if a == b:
             return False
         same = pl_doc[a] == pl_doc[b]
+        if same and pl_table[a] >= 0 and pl_table[a] == pl_table[b]:
+            return False  # cells of one table
         return not same if params.scope == "cross-file" else (same if params.scope == "within-file"
                                                               else True)
 
@@ -710,14 +960,23 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
             continue
         cluster.sort(key=lambda q: (int(pl_doc[q]), int(pl_first[q])))
         per_doc: dict[int, int] = {}
+        per_table: dict[tuple, int] = {}
         for q in cluster:
             per_doc[int(pl_doc[q])] = per_doc.get(int(pl_doc[q]), 0) + 1
+            if pl_table[q] >= 0:
+                per_table[pl_doc[q], pl_table[q]] = per_table.get((pl_doc[q], pl_table[q]), 0) + 1
         documents = len(per_doc)
         boilerplate = documents >= params.boilerplate_min_documents and params.scope != "within-file"
+        if boilerplate and max(len(without_tokens(corpus.text(int(pl_doc[q]), int(pl_first[q]),
+                                                              int(pl_last[q]))).split())
+                               for q in cluster[:ANCHORS]) < BOILERPLATE_MIN_WORDS:
+            continue  # a short line many pages have ("Adjust the privacy settings…"): stock
         for q in cluster:
             same_doc = per_doc[int(pl_doc[q])]
-            count = {"both": len(cluster) - 1, "cross-file": len(cluster) - same_doc,
-                     "within-file": same_doc - 1}[params.scope]
+            # Other cells of its own table are not twins.
+            same_table = per_table[pl_doc[q], pl_table[q]] - 1 if pl_table[q] >= 0 else 0
+            count = {"both": len(cluster) - 1 - same_table, "cross-file": len(cluster) - same_doc,
+                     "within-file": same_doc - 1 - same_table}[params.scope]
             if count == 0:
                 continue
             eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
@@ -797,7 +1056,7 @@ def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first
         else:
             related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last),
                                    "repeats it through the other copies"))
-    return Reported(code, span, message, corpus.text(d, first, last), related)
+    return Reported(code, span, message, without_tokens(corpus.text(d, first, last)), related)
 
 
 def _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc, pl_first,
@@ -822,7 +1081,7 @@ def _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
             sim, exact, _, _ = links[q][t]
             note += f" ({_link_note(sim, exact)})"
         related.append(Related(_place_span(corpus, t, pl_doc, pl_first, pl_last), note))
-    return Reported("DUP104", span, message, corpus.text(d, first, last), related)
+    return Reported("DUP104", span, message, without_tokens(corpus.text(d, first, last)), related)
 
 
 def _link_note(similarity: float, exact: bool) -> str:
@@ -843,8 +1102,13 @@ def analyse_titles(collected, params: MatchParams) -> list[Reported]:
 
 def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
     entries = []  # (path, line_starts, start, end, words, display text, word spans)
-    for path, sketch in sorted(((p, d) for p, d in collected if getattr(d, "titles", None)),
-                               key=lambda pd: pd[0]):
+    documents = sorted(((p, d) for p, d in collected if getattr(d, "titles", None) is not None),
+                       key=lambda pd: pd[0])
+    # Titles of one variant only: a translation or another version repeats them by design.
+    variants = corpus_variants([p for p, _ in documents], [getattr(d, "lang", "") for _, d in documents])
+    variant_of: dict[str, int] = {}
+    for (path, sketch), variant in zip(documents, variants.variant):
+        variant_of[path] = variant
         for start, end, words, text, spans, _level in sketch.titles:
             entries.append((path, sketch.line_starts, start, end, words, text, spans))
     k = params.title_min_shared_words
@@ -862,7 +1126,8 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
             continue
         for a in members[:ANCHORS]:
             for b in members:
-                if a == b or entries[a][0] == entries[b][0] or (min(a, b), max(a, b)) in checked:
+                if (a == b or entries[a][0] == entries[b][0] or (min(a, b), max(a, b)) in checked
+                        or variant_of[entries[a][0]] != variant_of[entries[b][0]]):
                     continue
                 checked.add((min(a, b), max(a, b)))
                 shared = _shared_run(entries[a][4], entries[b][4], k)
@@ -896,9 +1161,9 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
             more = count - 1
             tail = f" and {more} more" if more else ""
             if words == entries[ref][4]:
-                message = (f'duplicate title "{text}": also the title of {location(ref_span)}'
+                message = (f'identical title "{text}": also the title of {location(ref_span)}'
                            f"{tail}; give each document a title of its own")
-                note = "same title"
+                note = "identical title"
             else:
                 a0, a1, _b0, _b1, length = direct.get(ref) or _shared_run(words, entries[ref][4], 1)
                 phrase = text[spans[a0][0]:spans[a1 - 1][1]]

@@ -33,8 +33,10 @@ at run time (it imports scipy: half a second for every worker process).
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -45,7 +47,7 @@ except ImportError:  # built without a C compiler
     _speedups = None
 
 # Bump when what ``sketch_document`` returns changes: it is part of the cache key.
-SKETCH_VERSION = 4
+SKETCH_VERSION = 5
 SEED = 1  # datasketch MinHash seed of the permutations
 CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
@@ -72,10 +74,11 @@ class SketchParams:
     min_words: int
     allow: tuple[str, ...] = ()
     title_levels: int = 1
+    table_cells: bool = False
 
     def key(self) -> tuple:
         return (SKETCH_VERSION, self.kind, self.size, self.num_perm, self.bands, self.rows,
-                self.min_words, self.allow, self.title_levels)
+                self.min_words, self.allow, self.title_levels, self.table_cells)
 
 
 def parse_shingles(choice: str) -> tuple[str, int]:
@@ -306,6 +309,207 @@ def sentence_shingles(sentence: str, kind: str, size: int) -> set[str]:
     return set(map(" ".join, zip(*[words[i:] for i in range(size)])))
 
 
+# -- what is compared -----------------------------------------------------------
+# An opaque run (inline code, a URL, templating...) takes part in comparisons as one
+# word, TOKEN_PREFIX and eight hex digits of a hash of its text: normalisation keeps it
+# as it is (ASCII letters and digits), the minimum of words does not count it, and
+# messages leave it out (``without_tokens``).
+TOKEN_PREFIX = "zq"
+_TOKEN_RE = re.compile(r"(?<![^\W_])zq[0-9a-f]{8}(?![^\W_])")
+_CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.S)
+_ROLE = re.compile(r":[\w:.+-]+:`(.*)`", re.S)
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][\w+.-]*:|[^\s<>@]+@)[^<>\s]*>")
+# Runs a reader does not see as text: HTML comments and tags, template statements,
+# a role's markup left around text that stays prose, reST's reference underscores.
+_UNSEEN = re.compile(r"<!--.*|</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|\{%.*%\}|:[\w:.+-]+:`|`?_{1,2}",
+                     re.S)
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def opaque_token(raw: str, before: str) -> str | None:
+    """The word an opaque run stands for when passages are compared, so that "available
+    as `self.env`" and "available as `self.config`" differ; None for a run no reader
+    sees as text: a link's target or reference label (it follows "]"), a reST target
+    (`` <target>``), a role's markup, an HTML tag or comment, a template statement.
+    Code spans count by their content (`x` and ``x`` alike), roles by their text."""
+    text = raw.strip()
+    if not text or before == "]" or (raw[0].isspace() and text[0] == "<" and text[-1] == ">"):
+        return None
+    code = _CODE_SPAN.fullmatch(text) or _ROLE.fullmatch(text)
+    if code is not None:
+        text = " ".join(code.group(code.lastindex).split()).lstrip("~!")
+    elif _AUTOLINK.fullmatch(text) is None and (_UNSEEN.fullmatch(text) or not _ALNUM.search(text)):
+        return None
+    if not text:
+        return None
+    return f"{TOKEN_PREFIX}{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def without_tokens(norm: str) -> str:
+    """Normalised text as words only, for messages."""
+    if TOKEN_PREFIX not in norm:
+        return norm
+    return " ".join(_TOKEN_RE.sub(" ", norm).split())
+
+
+def _token_sentences(text: str, segment) -> tuple[list, list[int]]:
+    """The segment's sentences with the token of each opaque run where the run stood
+    (a run after a sentence's last word goes with that sentence, one before the first
+    sentence with the first), and how many tokens each holds."""
+    sentences = segment.sentences
+    starts = [s for s, _e, _t in sentences]
+    inserts: list[list] = [[] for _ in sentences]
+    for a, b in segment.opaque:
+        at = segment.start + a
+        token = opaque_token(text[at:segment.start + b], text[at - 1] if at else "")
+        if token is None:
+            continue
+        k = max(bisect.bisect_right(starts, at) - 1, 0)
+        s0, e0, _t = sentences[k]
+        inserts[k].append((min(max(at - s0, 0), e0 - s0), token))
+    out, counts = [], []
+    for (s0, e0, t), found in zip(sentences, inserts):
+        if found:
+            pieces, last = [], 0
+            for position, token in found:
+                pieces += [t[last:position], " ", token, " "]
+                last = position
+            pieces.append(t[last:])
+            t = "".join(pieces)
+        out.append((s0, e0, t))
+        counts.append(len(found))
+    return out, counts
+
+
+# Links whose text is all a segment says make it navigation (a table of contents,
+# mdBook's SUMMARY.md, "Translations: [..], [..]"), not a passage. Markdown inline,
+# reference and autolinks, HTML anchors, reST cross-references and hyperlinks.
+_LINK = re.compile(r"""
+    !?\[(?!\s*[xX ]?\s*\])(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*\]
+        (?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\[\]\n]*\])?
+  | <(?:https?|ftp|mailto):[^>\s]+>
+  | <a\s[^>]*>.*?</a>
+  | :(?:doc|ref|any|term|numref|download|std:doc|std:ref):`[^`]+`
+  | `[^`\n]+`__?
+""", re.X | re.S)
+_LEADING_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + ")", re.X | re.S)
+# An index entry: a link, then a dash or colon and its description ("[Crates](crates.md) -
+# A crate is…", "[hugo convert](/commands/hugo_convert/)	 - Convert…").
+_DESCRIBED_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + r")[*_]*[ \t]*(?:[-–—:|]|\t)", re.X | re.S)
+# A sentence ending in a colon with fewer words than this is a lead-in (see sketch_documents).
+LEADIN_WORDS = 20
+# Most words outside links that a navigation segment may have ("Translations:").
+NAV_MAX_WORDS = 2
+
+
+def _link_source(text: str, segment) -> tuple[int, str]:
+    """The segment's source, from the start of its line's content when what comes
+    before its first word is link or emphasis syntax (a segment starts at its first
+    word, after a leading "[")."""
+    start = segment.start
+    while start > 0 and text[start - 1] in "[*_<!`":
+        start -= 1
+    return start, text[start:segment.end]
+
+
+def _link_led(text: str, segment) -> tuple[bool, bool]:
+    """(navigation: its words are link text but for NAV_MAX_WORDS, led: it opens with a link)."""
+    start, source = _link_source(text, segment)
+    links = list(_LINK.finditer(source))
+    if not links:
+        return False, False
+    shown = list(segment.text)
+    for m in links:
+        a, b = max(m.start() + start - segment.start, 0), m.end() + start - segment.start
+        shown[a:b] = " " * (b - a)
+    outside = len(WORD_RE.findall("".join(shown)))
+    led = _LEADING_LINK.match(source) is not None
+    return outside <= NAV_MAX_WORDS, led
+
+
+def navigation_segments(document) -> set[int]:
+    """Segments that are navigation, not passages: those whose words are link text
+    (but for a label), and list items that open with a link beside another such item
+    (an index whose entries are a link and a line of description)."""
+    text = document.text
+    marks = {}
+    for index, segment in enumerate(document.segments):
+        if segment.kind != "heading" and ("[" in text[max(segment.start - 1, 0):segment.end]
+                                          or "`" in text[segment.start:segment.end]
+                                          or "<" in text[segment.start:segment.end]):
+            marks[index] = _link_led(text, segment)
+    nav = {i for i, (only_links, _led) in marks.items() if only_links}
+    segments = document.segments
+    for i, (_only, led) in marks.items():
+        if led and segments[i].kind == "list_item" and (_DESCRIBED_LINK.match(
+                text, *_link_bounds(text, segments[i])) or any(
+                j in marks and marks[j][1] and segments[j].kind == "list_item" for j in (i - 1, i + 1))):
+            nav.add(i)
+    return nav
+
+
+def _link_bounds(text: str, segment) -> tuple[int, int]:
+    start, _source = _link_source(text, segment)
+    return start, segment.end
+
+
+def is_navigation_document(document, nav: set[int]) -> bool:
+    """Mostly navigation (a SUMMARY.md, an index page): its title is not a document's title."""
+    prose = sum(1 for segment in document.segments if segment.kind != "heading")
+    return len(nav) >= 3 and 2 * len(nav) >= prose
+
+
+def table_numbers(document) -> list[int]:
+    """Each segment's table (runs of table cells, numbered from 0), -1 outside tables."""
+    out, number, previous = [], -1, False
+    for segment in document.segments:
+        cell = segment.kind == "table_cell"
+        if cell and not previous:
+            number += 1
+        out.append(number if cell else -1)
+        previous = cell
+    return out
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def name_hashes(document, skip: set[int]) -> np.ndarray:
+    """32-bit hashes (sorted, unique) of the words a document writes as names: with a
+    capital letter other than at the start of a sentence ("Vercel", "JavaScript",
+    "SDK"), or in Latin letters inside a sentence of another script ("Docusaurus 문서").
+    Headings are left out (title case capitalises every word). Parallel phrasing
+    substitutes names: "Cloudflare will rebuild and deploy your site" / "Vercel will…"."""
+    found: set[int] = set()
+    for index, segment in enumerate(document.segments):
+        if segment.kind == "heading" or index in skip:
+            continue
+        for _s, _e, text in segment.sentences:
+            words = WORD_RE.findall(text)
+            foreign = not text.isascii() and sum(map(str.isascii, words)) * 2 < len(words)
+            for k, word in enumerate(words):
+                if (k and not word.islower() and not word.isdigit()) or (
+                        foreign and _LATIN_WORD.fullmatch(word)):
+                    found.add(zlib.crc32(word.casefold().translate(_APOSTROPHES).encode(
+                        "utf-8", "surrogatepass")))
+    return np.array(sorted(found), dtype=U32)
+
+
+_FENCE_END = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*\r?$", re.M)
+_LANG_KEY = re.compile(r"^(?:lang|language|locale)[ \t]*[:=][ \t]*[\"']?"
+                       r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)[\"']?[ \t]*\r?$", re.M)
+
+
+def declared_language(text: str) -> str:
+    """The language a document's front matter declares (``lang: ja``, top level), folded, or ""."""
+    first = text.find("\n")
+    if first < 0 or text[:first].strip() not in ("---", "+++"):
+        return ""
+    end = _FENCE_END.search(text, first + 1, first + 1 + 8000)
+    found = _LANG_KEY.search(text, first + 1, end.start()) if end else None
+    return found.group(1).casefold().replace("_", "-") if found else ""
+
+
 # -- the per-document sketch --------------------------------------------------
 # Batches of whole segments of about this many normalised characters bound the
 # memory of one (shingles x permutations) matrix, whatever the document size.
@@ -335,6 +539,10 @@ class DocSketch:
     key: str = ""  # the cache key: document text, format and parameters
     num_perm: int = 0  # signature size and band height, for the estimator
     rows: int = 0
+    lang: str = ""  # the language its front matter declares
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=U32))  # name_hashes
+    # Table of each segment (-1: none), when table cells are compared (``table-cells``).
+    seg_table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     def __getstate__(self):
         # Band keys and estimators travel as one buffer and come back as two views
@@ -363,9 +571,38 @@ def line_starts_of(text: str) -> np.ndarray:
     return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
 
 
-def sketch_titles(document, title_levels: int) -> tuple[list, set[int]]:
+# Title words keep a "+" or "#" written on them: "C", "C++" and "C#" are three titles.
+TITLE_WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*(?:\+\+|[+#])?")
+
+
+def title_words(text: str) -> list[str]:
+    return [w.translate(_APOSTROPHES) for w in TITLE_WORD_RE.findall(text.casefold())]
+
+
+def _heading_text(text: str, segment) -> str:
+    """A heading as it reads: its prose, with the text of its code spans and roles
+    (so "The `env` attribute" and "The `config` attribute" are two titles)."""
+    if not segment.opaque:
+        return segment.compact()
+    shown, last = [], 0
+    for a, b in segment.opaque:
+        raw = text[segment.start + a:segment.start + b]
+        shown.append(segment.text[last:a])
+        if opaque_token(raw, text[segment.start + a - 1] if segment.start + a else ""):
+            code = _CODE_SPAN.fullmatch(raw.strip()) or _ROLE.fullmatch(raw.strip())
+            shown.append(f" {code.group(code.lastindex).strip().lstrip('~!') if code else raw.strip()} ")
+        else:
+            shown.append(" ")
+        last = b
+    shown.append(segment.text[last:])
+    return " ".join("".join(shown).split())
+
+
+def sketch_titles(document, title_levels: int, nav: set[int] | None = None) -> tuple[list, set[int]]:
     """Title headings (level <= ``title_levels``; in reStructuredText, whose
-    parser gives every section level 1, only the first heading)."""
+    parser gives every section level 1, only the first heading). A document that is
+    mostly navigation (``nav``: its navigation segments) has no title: a SUMMARY.md
+    repeats the book's and its chapters' titles."""
     titles = []
     title_segments: set[int] = set()
     for index, segment in enumerate(document.segments):
@@ -373,17 +610,20 @@ def sketch_titles(document, title_levels: int) -> tuple[list, set[int]]:
             continue
         if document.format == "rst" and titles:
             break
-        text = segment.compact()
-        words = words_of(text)
+        text = _heading_text(document.text, segment)
+        words = title_words(text)
         if not words:
             continue
-        spans = [m.span() for m in WORD_RE.finditer(text)]
+        spans = [m.span() for m in TITLE_WORD_RE.finditer(text)]
         if len(spans) != len(words):  # case folding split a word: show the folded form
             text = " ".join(words)
             spans = [m.span() for m in re.finditer(r"\S+", text)]
         titles.append((segment.start, segment.end, tuple(words), text, tuple(spans),
                        segment.level))
         title_segments.add(index)
+    if titles and is_navigation_document(document, navigation_segments(document) if nav is None
+                                         else nav):
+        titles = []
     return titles, title_segments
 
 
@@ -447,14 +687,27 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     if params.allow and len(documents) > 1:
         return [sketch_documents([document], params)[0] for document in documents]
     titles_of, texts, starts, ends, segs, doc_of, seg_base = [], [], [], [], [], [], [0]
+    tokens, tables_of, names_of = [], [], []
     for d, document in enumerate(documents):
-        titles, title_segments = sketch_titles(document, params.title_levels)
+        nav = navigation_segments(document)
+        names_of.append(name_hashes(document, nav))
+        titles, title_segments = sketch_titles(document, params.title_levels, nav)
         titles_of.append(titles)
+        tables_of.append(np.array(table_numbers(document) if params.table_cells else [],
+                                  dtype=np.int32))
+        skip = title_segments | nav
         base = seg_base[-1]
         for index, segment in enumerate(document.segments):
-            if index in title_segments or not segment.sentences:
+            if (index in skip or not segment.sentences
+                    or (segment.kind == "table_cell" and not params.table_cells)):
                 continue
-            s_starts, s_ends, s_texts = zip(*segment.sentences)
+            if segment.opaque:
+                sentences, counts = _token_sentences(document.text, segment)
+                tokens += counts
+            else:
+                sentences = segment.sentences
+                tokens += [0] * len(sentences)
+            s_starts, s_ends, s_texts = zip(*sentences)
             texts += s_texts
             starts += s_starts
             ends += s_ends
@@ -472,13 +725,24 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     sent_src = np.stack((np.array(starts, dtype=np.int64)[kept],
                          np.array(ends, dtype=np.int64)[kept]), axis=1).reshape(-1, 2)
     sent_seg = np.array(segs, dtype=np.int64)[kept]
-    n_words = np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
+    # Words of each sentence, its tokens not counted (they are not prose).
+    n_words = (np.array([n.count(" ") + 1 for n in norm_parts], dtype=np.int64)
+               - np.array(tokens, dtype=np.int64)[kept])
     norm = " ".join(norm_parts)
     # Each document's first kept sentence (and one past the last document's).
     sent_base = np.searchsorted(np.array(doc_of, dtype=np.int64)[kept],
                                 np.arange(len(documents) + 1), side="left")
 
-    p_first, p_last = _passages(sent_seg, n_words, params.min_words)
+    # A short sentence that ends in a colon leads in to a listing or a list ("When we
+    # compile this code, we get this error:"): a stock phrase of documentation, not a
+    # passage of its own.
+    ends = np.array(ends, dtype=np.int64)[kept].tolist()
+    leadin = np.zeros(len(kept), dtype=bool)
+    if len(kept):
+        text_of = [documents[d].text for d in np.array(doc_of, dtype=np.int64)[kept].tolist()]
+        leadin = np.array([n < LEADIN_WORDS and t[e - 1:e] in (":", "：")
+                           for n, t, e in zip(n_words.tolist(), text_of, ends)], dtype=bool)
+    p_first, p_last = _passages(sent_seg, n_words, params.min_words, leadin)
     if params.allow and len(p_first):  # one document: see above
         p_first, p_last = _allowed(documents[0].text, norm, sent_src, sent_norm, p_first, p_last,
                                    params.allow)
@@ -506,13 +770,16 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
             p_first=(p_first[q0:q1] - s0).astype(small), p_last=(p_last[q0:q1] - s0).astype(small),
             p_exact=p_exact[q0:q1].copy(), p_bands=bands, p_bits=bits,
             line_starts=line_starts_of(document.text).astype(small), titles=titles_of[d],
-            num_perm=params.num_perm, rows=params.rows))
+            num_perm=params.num_perm, rows=params.rows, lang=declared_language(document.text),
+            seg_table=tables_of[d], names=names_of[d]))
     return out
 
 
-def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int):
+def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int,
+              leadin: np.ndarray | None = None):
     """Windows of 1-3 sentences inside a segment and whole segments of more than
-    three, with at least ``min_words`` words, sorted by (first, last)."""
+    three, with at least ``min_words`` words, sorted by (first, last); a lead-in
+    sentence (``leadin``) is no window on its own."""
     n = len(sent_seg)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -530,6 +797,8 @@ def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int):
     last = np.concatenate(lasts + [seg_end[whole]])
     cum = np.concatenate(([0], np.cumsum(n_words)))
     keep = (cum[last] - cum[first]) >= min_words
+    if leadin is not None and leadin.any():
+        keep &= ~((last - first == 1) & leadin[first])
     first, last = first[keep], last[keep]
     order = np.lexsort((last, first))
     return first[order], last[order]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import random
 import subprocess
@@ -20,9 +19,6 @@ from textsieve.rules import duplicates_sketch as sketch
 from textsieve.rules.duplicates import (BoilerplatePassage, ExactDuplicatePassage,
                                         NearDuplicatePassage, NearIdenticalTitle)
 from textsieve.testing import make_document, run_corpus_rule
-
-SEEDS = sorted(glob.glob("/work/shared/seeds/*.txt")) or sorted(
-    glob.glob(str(Path(__file__).resolve().parents[2] / "shared" / "seeds" / "*.txt")))
 
 # A 25-word sentence, and the same with three words substituted.
 SENTENCE = ("The release manager checks that every migration has been applied to the staging "
@@ -245,7 +241,7 @@ def test_positions_after_multibyte_text_and_in_lists_tables_and_quotes():
     b = (f"- item one\n- 日本語のテキスト. {EDITED}\n\n"
          f"| col | text |\n|-----|------|\n| x | {EDITED} |\n\n"
          f"> Quoted. {EDITED}\n")
-    found = run_all({"a.md": a, "b.md": b})
+    found = run_all({"a.md": a, "b.md": b}, table_cells=True)
     assert [(f.code, pos(f)) for f in found] == [
         ("DUP101", ("a.md", 1, 25, 1, 25 + len(SENTENCE))),
         ("DUP102", ("b.md", 2, 13, 2, 13 + len(EDITED))),
@@ -425,27 +421,51 @@ def test_text_and_rst_documents():
 
 
 # -- DUP103: titles ------------------------------------------------------------------------
-def test_seed_titles_follow_one_template():
-    texts = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in SEEDS}
-    found = run_corpus_rule(NearIdenticalTitle, texts)
-    assert [pos(f) for f in found] == [
-        ("000_d3f49a42a575043f.txt", 1, 3, 1, 71),
-        ("001_7101155820cc071a.txt", 1, 3, 1, 76),
-        ("003_7cd301a21105d8f4.txt", 1, 3, 1, 80),
-    ]
+# Five short essays written for this test that restate each other in new words (as the
+# person who asked for the tool wrote theirs), under titles built on one template.
+ESSAYS = {
+    "000.txt": ("Harbour Pilots: A Pillar of Coastal Towns' Maritime Safety",
+                "Pilots who board arriving ships know every sandbank of the estuary. Their "
+                "knowledge passes from one generation to the next through long apprenticeships. "
+                "Without them, the port would close whenever the fog rolls in."),
+    "001.txt": ("Lighthouse Keepers: A Pillar of Coastal Towns' Maritime Heritage",
+                "The keepers who tended the lamps kept logbooks that historians still read. "
+                "Each tower was a small household with its own routines and its own garden. "
+                "Automation ended the trade, but the buildings remain as museums."),
+    "002.txt": ("Why Tides Matter to Fishing Fleets",
+                "Crews plan their departures around the height of the water over the bar. A "
+                "missed tide can cost a day of work and a market for the catch. Modern tables "
+                "help, yet older skippers trust the colour of the sea."),
+    "003.txt": ("Lifeboat Crews: Fundamental Pillar of Coastal Towns' Maritime Safety",
+                "Volunteers leave their jobs the moment the pager sounds. They train every week "
+                "in all weathers and pay for much of their own equipment through local "
+                "donations. Many rescues happen within sight of the harbour wall."),
+    "004.txt": ("Shipyards and the Shape of the Waterfront",
+                "Slipways once lined the river where apartments stand today. The cranes that "
+                "survive are listed structures, repainted every few summers by the council. "
+                "Some yards now repair yachts instead of building trawlers."),
+}
+
+
+def _essays() -> dict[str, str]:
+    return {name: f"# {title}\n\n{body}\n" for name, (title, body) in ESSAYS.items()}
+
+
+def test_titles_on_one_template_are_near_identical():
+    found = run_corpus_rule(NearIdenticalTitle, _essays())
+    assert [pos(f) for f in found] == [("000.txt", 1, 3, 1, 61), ("001.txt", 1, 3, 1, 67),
+                                       ("003.txt", 1, 3, 1, 71)]
     assert found[2].message == (
-        'near-identical title: "Strategic Alliances: Fundamental Pillar of Islamic Nation\'s '
-        'Defense Diplomacy" shares "Pillar of Islamic Nation\'s Defense Diplomacy" (6 of 9 words) '
-        "with the title of 000_d3f49a42a575043f.txt:1:3 and 1 more; give each document a title "
-        "that says what is specific to it")
+        'near-identical title: "Lifeboat Crews: Fundamental Pillar of Coastal Towns\' Maritime '
+        'Safety" shares "Pillar of Coastal Towns\' Maritime Safety" (6 of 9 words) with the '
+        "title of 000.txt:1:3 and 1 more; give each document a title that says what is "
+        "specific to it")
 
 
-def test_seeds_have_no_duplicate_passages():
-    # The seeds paraphrase each other; surface similarity finds no copied passage.
-    texts = {Path(p).name: Path(p).read_text(encoding="utf-8") for p in SEEDS}
-    assert len(texts) == 5
+def test_paraphrases_are_not_duplicate_passages():
+    # The essays restate each other in new words; surface similarity finds no copied passage.
     for rule in (NearDuplicatePassage, ExactDuplicatePassage, BoilerplatePassage):
-        assert run_corpus_rule(rule, texts) == []
+        assert run_corpus_rule(rule, _essays()) == []
 
 
 def test_titles_exact_short_and_same_document():
@@ -454,7 +474,7 @@ def test_titles_exact_short_and_same_document():
              "e.md": "# Install the command line tool\n\n# Install the command line tool\n"}
     found = run_corpus_rule(NearIdenticalTitle, texts)
     assert [pos(f) for f in found] == [("a.md", 1, 3, 1, 18), ("b.md", 1, 3, 1, 19)]
-    assert found[1].message == ('duplicate title "Getting started!": also the title of a.md:1:3; '
+    assert found[1].message == ('identical title "Getting started!": also the title of a.md:1:3; '
                                 "give each document a title of its own")
     assert run_corpus_rule(NearIdenticalTitle, texts, title_levels=0) == []
 
@@ -574,3 +594,162 @@ def test_a_utf16_file_with_nul_is_checked(tmp_path):
     assert result.code == 1, result.err
     assert "internal error" not in result.err
     assert sorted(f["code"] for f in result.json()["findings"]) == ["DUP102", "DUP102"]
+
+
+# -- what is compared: code, tables, navigation -----------------------------------------------
+ENV = ("Each directive that runs during a build can read the settings of the project, which "
+       "are available as ``self.{}`` on the directive object itself.")
+
+
+def test_inline_code_takes_part_in_the_comparison():
+    # Masked code once vanished before comparing: the two sentences were exact duplicates.
+    texts = {"a.rst": ENV.format("env") + "\n", "b.rst": ENV.format("config") + "\n"}
+    assert run_all(texts) == []
+    # Differing only in the code, they are parallel phrasing (reported when frames are on),
+    # and never exact duplicates.
+    assert [f.code for f in run_all(texts, frames=True)] == ["DUP101", "DUP101"]
+    same = {"a.rst": ENV.format("env") + "\n", "b.rst": ENV.format("env") + "\n"}
+    assert [f.code for f in run_all(same)] == ["DUP102", "DUP102"]
+    # Markdown code spans count by their content: `x` and ``x`` are one token.
+    md = {"a.md": ENV.replace("``", "`").format("env") + "\n", "b.rst": ENV.format("env") + "\n"}
+    assert [f.code for f in run_all(md)] == ["DUP102", "DUP102"]
+
+
+def test_link_targets_are_not_compared_but_code_in_messages_is_left_out():
+    one = "Hugo determines a match using a case-insensitive [glob pattern][] and the `path` of the page."
+    two = "Hugo determines a match using a case-insensitive [glob pattern](g) and the `path` of the page."
+    found = run_all({"a.md": one + "\n", "b.md": two + "\n"})
+    assert [f.code for f in found] == ["DUP102", "DUP102"]
+    assert '"Hugo determines a match using a case…"' in found[0].message
+    assert "zq" not in found[0].text and found[0].text.startswith("hugo determines a match")
+
+
+def test_table_cells_are_not_passages_unless_asked_and_never_twins_in_one_table():
+    cell = "The build fails when the lock file is older than the manifest it was made from."
+    table = f"| Option | Meaning |\n|---|---|\n| a | {cell} |\n| b | {cell} |\n"
+    assert run_all({"a.md": table}) == []
+    assert run_all({"a.md": table}, table_cells=True) == []  # rows of one table
+    found = run_all({"a.md": table, "b.md": f"{cell}\n"}, table_cells=True)
+    assert [(f.code, f.path, f.span.line) for f in found] == [
+        ("DUP102", "a.md", 3), ("DUP102", "a.md", 4), ("DUP102", "b.md", 1)]
+    assert found[0].message.startswith("exact duplicate of b.md:1:1:")  # not of row 4
+
+
+def test_lists_of_links_are_navigation():
+    chapters = {f"ch{i}.md": f"# {title}\n\n{body}\n" for i, (title, body) in enumerate([
+        ("How the Build Cache Decides What to Rebuild Next",
+         "A crate is a compilation unit that the build compiles and caches as one piece."),
+        ("Publishing Your Packages to the Shared Registry Safely",
+         "Publishing uploads the package and its metadata so that other teams can depend on it."),
+    ])}
+    summary = ("# Summary\n\n"
+               "- [How the Build Cache Decides What to Rebuild Next](ch0.md)\n"
+               "- [Publishing Your Packages to the Shared Registry Safely](ch1.md)\n"
+               "- [Appendix: every option of the command line tool explained](ch2.md)\n")
+    index = ("# Index\n\n"
+             "- [Crates](ch0.md) - A crate is a compilation unit that the build compiles and caches as one piece.\n"
+             "* [Publishing](ch1.md): Publishing uploads the package and its metadata so that other teams can depend on it.\n")
+    translations = ("Translations: [日本語](https://ja.example.org/), [Español](https://es.example.org/), "
+                    "[Português](https://pt.example.org/), [한국어](https://ko.example.org/)\n")
+    texts = dict(chapters, **{"SUMMARY.md": summary, "index.md": index,
+                              "news1.md": translations, "news2.md": translations})
+    assert run_all(texts, min_words=4) == []
+
+
+# -- parallel phrasing, stock lines and templating ----------------------------------------------
+def test_one_sentence_frame_with_other_names_is_not_a_near_duplicate():
+    texts = {
+        "a.md": "First, we'll extract the `front_of_house` module to its own file and move its code there.\n",
+        "b.md": "Next, we'll extract the `hosting` module to its own file and move its code there.\n",
+        "c.md": "Path to the peer server TLS key file, used both for server and client traffic alike.\n",
+        "d.md": "Path to the peer server TLS cert file, used both for server and client traffic alike.\n",
+        "e.md": "In the future, whenever you push a change from your local repository, Cloudflare will "
+                "rebuild and deploy your site.\n",
+        "f.md": "In the future, whenever you push a change from your local repository, Vercel will "
+                "rebuild and deploy your site. Vercel runs on Linux.\n",
+    }
+    assert run_all(texts) == []
+    assert len(run_all(texts, frames=True)) == 6
+    # A copied paragraph with a word changed is a near-duplicate all the same.
+    paragraph = (f"{SENTENCE} {OTHER_A} Each team keeps its own runbook in the wiki and reviews "
+                 "it after every incident.")
+    copied = {"a.md": paragraph + "\n", "b.md": paragraph.replace("wiki", "handbook") + "\n"}
+    assert [f.code for f in run_all(copied)] == ["DUP101", "DUP101"]
+
+
+def test_stock_lead_ins_and_short_lines_are_no_boilerplate():
+    topics = ["soup", "parking", "holidays", "printers", "badges", "plants"]
+    pages = {f"p{i}.md": (f"# Chapter {i} on {topic}\n\nThis page explains how {topic} work in the "
+                          f"office on day {i}.\n\n"
+                          "When we compile this code, we get this error:\n\n```\nerror\n```\n\n"
+                          "Adjust the relevant privacy settings in your project configuration.\n")
+             for i, topic in enumerate(topics)}
+    assert run_all(pages) == []
+    # A real paragraph repeated in six pages is boilerplate.
+    footer = ("This page is part of the operations handbook, and the platform team reviews it "
+              "every quarter before the planning meeting.")
+    found = run_all({p: t + f"\n{footer}\n" for p, t in pages.items()})
+    assert {f.code for f in found} == {"DUP104"} and len(found) == 6
+
+
+def test_include_shortcodes_are_not_boilerplate():
+    include = '{{% include "/_common/installation/prerequisites.md" %}}\n'
+    pages = {f"install{i}.md": f"# Install on system {i}\n\n{include}\nSteps for system {i} only.\n"
+             for i in range(6)}
+    assert run_all(pages, min_words=2) == []
+
+
+# -- languages and versions of one set of documents ---------------------------------------------
+def test_a_translation_is_not_compared_with_its_source():
+    english = f"# Guide\n\n{SENTENCE}\n\n{OTHER_A}\n"
+    texts = {"content/en/guide.md": english, "content/ja/guide.md": f"# ガイド\n\n{SENTENCE}\n",
+             "content/fr/guide.md": f"# Guide\n\n{EDITED}\n"}
+    assert run_all(texts) == []
+    found = run_all(texts, untranslated=True)
+    assert [(f.code, f.path) for f in found] == [("DUP102", "content/ja/guide.md")]
+    assert found[0].message.startswith(
+        "untranslated copy of content/en/guide.md:3:1 (en): \"The release manager checks that "
+        "every…\"; translate it, or disable DUP102 here if it stays in en")
+    # Passages of one language are compared as ever.
+    texts["content/ja/other.md"] = f"{SENTENCE}\n"
+    assert [(f.code, f.path) for f in run_all(texts)] == [
+        ("DUP102", "content/ja/guide.md"), ("DUP102", "content/ja/other.md")]
+
+
+def test_languages_declared_in_front_matter_are_not_compared():
+    texts = {"a.md": f"---\nlang: en\n---\n{SENTENCE}\n", "b.md": f"---\nlang: fr\n---\n{SENTENCE}\n",
+             "c.md": f"---\ntitle: x\n---\n{OTHER_A}\n"}
+    assert run_all(texts) == []
+    texts["d.md"] = f"{SENTENCE}\n"  # no language: the corpus's usual one (en)
+    assert [f.path for f in run_all(texts)] == ["a.md", "d.md"]
+
+
+def test_versions_of_the_docs_are_compared_within_their_version():
+    texts = {f"docs/v3.{k}/faq.md": f"# FAQ\n\n{SENTENCE}\n\n{OTHER_A}\n" for k in range(4, 7)}
+    assert run_all(texts) == []
+    texts["docs/v3.6/guide.md"] = f"# Guide for 3.6\n\n{SENTENCE}\n"
+    assert [f.path for f in run_all(texts)] == ["docs/v3.6/faq.md", "docs/v3.6/guide.md"]
+    # Titles too: each version's FAQ has the same title by design.
+    assert run_corpus_rule(NearIdenticalTitle, texts) == []
+
+
+# -- DUP103 --------------------------------------------------------------------------------------
+def test_titles_keep_plus_and_hash_and_code():
+    texts = {"c.rst": "The C Domain\n============\n\nText.\n",
+             "cpp.rst": "The C++ Domain\n==============\n\nText.\n",
+             "cs.md": "# The C# Domain\n", "env.md": "# The `env` attribute of a directive\n",
+             "config.md": "# The `config` attribute of a directive\n"}
+    assert run_corpus_rule(NearIdenticalTitle, texts, title_min_shared_words=5) == []
+    texts["cpp2.md"] = "# The C++ Domain\n"
+    found = run_corpus_rule(NearIdenticalTitle, texts, title_min_shared_words=5)
+    assert [f.path for f in found] == ["cpp.rst", "cpp2.md"]
+    assert found[0].message == ('identical title "The C++ Domain": also the title of cpp2.md:1:3; '
+                                "give each document a title of its own")
+    assert found[0].related[0].message == "identical title"
+
+
+def test_a_navigation_document_has_no_title():
+    book = "# The Rust Programming Language\n\n[Foreword](foreword.md)\n"
+    summary = ("# The Rust Programming Language\n\n- [Foreword](foreword.md)\n"
+               "- [Introduction](intro.md)\n- [Getting Started](start.md)\n")
+    assert run_corpus_rule(NearIdenticalTitle, {"title-page.md": book, "SUMMARY.md": summary}) == []
