@@ -116,7 +116,6 @@ class StaticModel:
 
     def __init__(self, name: str, tokenizer_file: str, weights_file: str, fingerprint: str):
         import numpy as np
-        import numpy as np
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -139,7 +138,6 @@ class StaticModel:
         self.fingerprint = fingerprint
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        import numpy as np
         import numpy as np
         out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
         if not texts:
@@ -181,7 +179,6 @@ class E5Model:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         import numpy as np
-        import numpy as np
         if not texts:
             return np.zeros((0, self.model.dim), dtype=np.float32)
         return _normalise(np.asarray(self.model.query(list(texts)), dtype=np.float32))
@@ -202,7 +199,6 @@ def _limit_openmp(package_dir: str, threads: int) -> None:
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
-    import numpy as np
     import numpy as np
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.maximum(norms, 1e-12)
@@ -368,7 +364,6 @@ class Collected:
 
 
 def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
-    import numpy as np
     line = int(line_starts.searchsorted(start, side="right"))
     end_line = int(line_starts.searchsorted(end, side="right"))
     return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
@@ -426,7 +421,7 @@ class RestatedPassage(Rule):
     def collect_many(self, documents):
         """Passages and fast-model vectors of a batch of documents (cached by text)."""
         import numpy as np
-        import numpy as np
+
         from textsieve.rules.duplicates_sketch import declared_language
 
         model = load_model(self.settings["model"])
@@ -492,7 +487,6 @@ def candidate_pairs(vectors: np.ndarray, threshold: float, block_cells: int = 1 
     """Every pair ``i < j`` whose cosine is at least ``threshold``: an exact blocked search
     (rows against the rows after them), as ``(i, j, score)`` arrays."""
     import numpy as np
-    import numpy as np
     n = len(vectors)
     found_i, found_j, found_s = [], [], []
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -556,7 +550,6 @@ def content_outside(words: list[str], stock: set) -> int:
 def confirm_vectors(model, texts: list[str], cache) -> np.ndarray:
     """The confirming model's vectors of ``texts``, from the cache where it has them."""
     import numpy as np
-    import numpy as np
     out = [None] * len(texts)
     keys = [cache_key("SEM-confirm", model.fingerprint, t) for t in texts]
     if cache is not None:
@@ -606,7 +599,7 @@ def mutual_best(links: list[Link], place_of, k: int = 1) -> list[Link]:
 def find_restatements(rule, collected, stats: dict | None = None):
     """SEM101 findings of the whole corpus (see the module's docstring for the steps)."""
     import numpy as np
-    import numpy as np
+
     from textsieve.rules.duplicates_match import corpus_variants
 
     settings = rule.settings
@@ -668,6 +661,7 @@ def find_restatements(rule, collected, stats: dict | None = None):
                        if k == 0 or d.sentence[k] != d.sentence[k - 1]] for _, d in docs]
     stock = stock_grams(sentence_lists, settings["stock-min-documents"])
     enough = {p: content_outside(words_at(p), stock) >= settings["min-words"] for p in involved}
+    stats["too_little_content"] = sum(1 for ok in enough.values() if not ok)
     links = []
     for a, b, s in zip(i.tolist(), j.tolist(), score.tolist()):
         if not (enough[a] and enough[b]):

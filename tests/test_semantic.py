@@ -158,9 +158,19 @@ def test_copied_text_is_left_to_dup(model_dir):
     # A lighter edit is a copy too (most word pairs shared): still not SEM's.
     edited = CLAIM_A.replace("Our nightly", "The nightly").replace("a month", "one month")
     assert run_corpus_rule(RestatedPassage, docs(a=CLAIM_A, b=edited), **settings(model_dir)) == []
-    # ...unless max-overlap says otherwise.
+    # ...and one sentence frame with a word or two changed, whatever max-overlap says.
     assert run_corpus_rule(RestatedPassage, docs(a=CLAIM_A, b=edited),
-                           **settings(model_dir, max_overlap=1.0)) != []
+                           **settings(model_dir, max_overlap=1.0)) == []
+
+
+def test_one_frame_with_a_slot_filled_differently():
+    words = semantic.words_of
+    assert semantic.one_frame(words("autodoc: Failed to resolve struct.Struct type annotation"),
+                              words("autodoc: Failed to resolve types.TracebackType type annotation"))
+    assert not semantic.one_frame(
+        words("Islamic nations commonly undertake joint military exercises with other countries."),
+        words("Moreover, many Islamic nations also engage in joint military exercises with a "
+              "variety of countries."))
 
 
 def test_restatement_later_in_the_same_document_and_scope(model_dir):
@@ -220,10 +230,17 @@ def test_stock_phrases_recurring_in_many_documents_are_not_content(model_dir):
               ("d", "is the weather"))}
     flagged = run_corpus_rule(RestatedPassage, texts, **settings(model_dir, threshold=0.6))
     assert flagged == []
-    # With the phrase not counted as stock, the same sentences are compared (and at a low
-    # threshold, with copies allowed, paired).
-    assert run_corpus_rule(RestatedPassage, texts, **settings(
-        model_dir, threshold=0.3, max_overlap=1.0, stock_min_documents=10)) != []
+    # With the phrase not counted as stock, the same passages have content enough.
+    def short_of_content(**extra):
+        rule = RestatedPassage({k.replace("_", "-"): v for k, v in
+                                settings(model_dir, threshold=0.3, **extra).items()})
+        collected = [(p, rule.collect(make_document(t, p))) for p, t in texts.items()]
+        stats = {}
+        list(semantic.find_restatements(rule, collected, stats))
+        return stats["too_little_content"]
+
+    assert short_of_content() == 4
+    assert short_of_content(stock_min_documents=10) == 0
 
 
 def test_stock_grams_and_the_content_outside_them():
