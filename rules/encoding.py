@@ -869,7 +869,10 @@ def _c0(document, prose, start, end) -> Issue | list[Issue] | None:
     chars = text[start:end]
     if "\x1b" in chars:
         ansi = _ANSI_RE.match(text, text.index("\x1b", start))
-        if ansi and ansi.start() == start and all(c.isprintable() for c in text[start + 1:ansi.end()]):
+        # A sequence whose characters are prose: "\x1b[Python][ref]" is an ESC before a
+        # link, and the link's bracket is markup, never part of a fix.
+        if ansi and ansi.start() == start and all(
+                text[i].isprintable() and prose.visible(i) for i in range(start + 1, ansi.end())):
             seq = text[ansi.start():ansi.end()]
             issue = Issue("ENC201", ansi.start(), ansi.end(),
                           f"terminal escape sequence '{_show(seq)}' (copied from coloured "

@@ -306,6 +306,16 @@ def test_soft_hyphens_cut_into_words_are_still_reported(text, count):
     assert len(run_rule(InvisibleCharacter, text)) == count
 
 
+def test_an_escape_before_link_markup_is_deleted_alone():
+    text = "See \x1b[Python][ref] first.\n\n[ref]: https://x.example\n"
+    [f] = run_rule(ControlCharacter, text)
+    assert (f.span.start, f.span.end) == (4, 5) and f.fix.replacement == "" and f.fix.safe
+    assert apply(text, [f]) == "See [Python][ref] first.\n\n[ref]: https://x.example\n"
+    # In prose the whole terminal sequence goes.
+    [f] = run_rule(ControlCharacter, "Output: \x1b[31mred\x1b[0m text.\n")[:1]
+    assert f.text == "\x1b[31m"
+
+
 # -- ENC104 not UTF-8 ---------------------------------------------------------------------
 def test_not_utf8_names_the_encoding_at_the_first_bad_byte():
     from textsieve.source import decode
