@@ -47,7 +47,10 @@ FORMULAS = {
 FORMULA_LANGUAGES = {"flesch-reading-ease": ("en", "de", "es", "fr", "it", "nl", "ru")}
 LANGUAGES = FORMULA_LANGUAGES["flesch-reading-ease"]
 _TEXTSTAT_LANG = {"en": "en_US", "de": "de_DE", "es": "es", "fr": "fr", "it": "it_IT",
-                  "nl": "nl_NL", "ru": "ru_RU"}
+                  "nl": "nl_NL", "ru": "ru_RU",
+                  # For a caller that scores without detecting (linter/report_html.py's
+                  # _measure): "auto" scores as English; DocumentGrade.grade detects.
+                  "auto": "en_US"}
 
 
 def formula_languages(formula: str) -> tuple[str, ...]:
@@ -648,7 +651,11 @@ class DocumentGrade(Rule):
         pulls.sort(key=lambda p: (-p[0], p[1]))
         return score, [(index, own) for _, index, own in pulls[:HARDEST_SHOWN]]
 
-    def _cached_score(self, sentences, language):
+    def _cached_score(self, sentences, language=None):
+        """``score``, through the run's cache when it has one (also read by the HTML
+        report, which passes no language: the configured one, or English)."""
+        if language is None:
+            language = self.settings["language"] if self.settings["language"] != "auto" else "en"
         cache = self.cache
         if cache is None or not getattr(cache, "enabled", False):
             return self.score(sentences, language)
@@ -663,22 +670,40 @@ class DocumentGrade(Rule):
             cache.put("read", key, value)
         return value
 
-    def check(self, document):
-        blocks = prose(document)
+    def grade(self, document) -> float | None:
+        """The document's score as READ101 computes it, or None where READ101 gives
+        none: too short, or in a language the formula is not made for."""
+        sentences = self._graded_sentences(prose(document))
+        language = self._language(document, sentences)
+        return None if language is None else self._cached_score(sentences, language)[0]
+
+    def _graded_sentences(self, blocks) -> list[ProseSentence]:
         # Fragments of one or two words (a name in a list, a one-word heading) are
         # left out: textstat would count their words but not them as sentences,
         # which inflates the words per sentence of a list of names to grade 15+.
         # So are lists written as sentences (a release's contributors).
-        sentences = [s for block in blocks for s in block.sentences
-                     if s.words > FRAGMENT_WORDS and not s.listing]
+        return [s for block in blocks for s in block.sentences
+                if s.words > FRAGMENT_WORDS and not s.listing]
+
+    def _language(self, document, sentences) -> str | None:
+        """The language to score the document in, or None for no grade."""
         words = sum(s.words for s in sentences)
         if words < self.settings["min-words"] or len(sentences) < self.settings["min-sentences"]:
-            return
+            return None
         language = self.settings["language"]
         if language == "auto":
             language = prose_language(document)
         if language not in formula_languages(self.settings["formula"]):
-            return  # no formula for it: a grade would mean nothing
+            return None  # no formula for it: a grade would mean nothing
+        return language
+
+    def check(self, document):
+        blocks = prose(document)
+        sentences = self._graded_sentences(blocks)
+        language = self._language(document, sentences)
+        if language is None:
+            return
+        words = sum(s.words for s in sentences)
         score, hardest = self._cached_score(sentences, language)
         if not self._too_hard(score):
             return

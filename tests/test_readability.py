@@ -685,3 +685,11 @@ def test_a_list_of_names_does_not_raise_the_grade():
     doc = EASY_DOC + "\n" + THANKS + "\n"
     assert run_rule(DocumentGrade, doc, max_grade=3) == []
     assert "grade 1.9," in run_rule(DocumentGrade, doc, max_grade=1)[0].message
+
+
+def test_grade_is_the_score_read101_compares_or_none():
+    rule = DocumentGrade()
+    assert rule.grade(make_document(HARD_DOC)) > 14
+    assert rule.grade(make_document(SPANISH_DOC)) is None  # not English
+    assert rule.grade(make_document("# Short\n\nOne sentence only.\n")) is None
+    assert DocumentGrade({"language": "en"}).grade(make_document(SPANISH_DOC)) > 14
