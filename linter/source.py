@@ -115,14 +115,18 @@ _STRAY_HANDLER = "textsieve-stray-cp1252"
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """UTF-8 with a few stray bytes, not a legacy multibyte encoding (Shift-JIS, GBK, EUC-KR)
-    whose byte pairs here and there happen to look like UTF-8: at least as many valid multibyte
-    sequences as bytes that are not UTF-8."""
+    """UTF-8 with stray bytes pasted in, not a legacy multibyte encoding (Shift-JIS, GBK,
+    EUC-KR) whose byte pairs here and there happen to look like UTF-8: at least as many
+    valid multibyte sequences as stray bytes, or strays that each stand alone (a
+    Windows-1252 quote between UTF-8 words), where a double-byte text has runs of them."""
     valid = len(_UTF8_MULTIBYTE.findall(data))
     if not valid:
         return False
-    strays = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
-    return valid >= strays
+    runs = _STRAY_RUN.findall(data.decode("utf-8", errors="surrogateescape"))
+    return valid >= sum(map(len, runs)) or max(map(len, runs)) == 1
+
+
+_STRAY_RUN = re.compile("[\udc80-\udcff]+")
 
 
 def _read_strays_as_cp1252(error: UnicodeDecodeError):
