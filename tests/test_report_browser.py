@@ -225,7 +225,8 @@ NEAR_B = ("Before every release the on call engineer freezes the main branch, re
           "incident list, and checks that every dashboard shows green for a whole hour.")
 EXACT = ("Rollbacks are rehearsed once a quarter so that nobody meets the rollback script for "
          "the first time during an outage at three in the morning.")
-SCRIPT_TEXT = ("The sample payload </script><img src=x onerror=alert(2)> must stay text in "
+# Written as entities: raw inline HTML is markup, not prose, and no finding quotes it.
+SCRIPT_TEXT = ("The sample payload &lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; must stay text in "
                "every report that quotes it, never markup in the page.")
 
 CORPUS = {
@@ -234,7 +235,7 @@ CORPUS = {
     "docs/gamma.md": f"# Gamma runbook\n\n{EXACT}\n\nGamma keeps its secrets in the vault.\n",
     "docs/delta.md": f"# Delta runbook\n\nDelta pages the database team.\n\n{EXACT}\n",
     "docs/epsilon.md": "# Epsilon\n\nEpsilon is the the only service without a pager.\n",
-    f"docs/{SCRIPT_NAME}": f"# Payload notes\n\n{SCRIPT_TEXT}\n\nIt is quoted again: "
+    f"docs/{SCRIPT_NAME}": f"# Payload notes\n\n{SCRIPT_TEXT}\n\nIt is quoted again.\n\n"
                          f"{SCRIPT_TEXT}\n",
 }
 
@@ -269,7 +270,7 @@ def test_loads_without_console_errors_or_network_requests(browser, report):
     assert browser.evaluate("document.scripts.length") == 2
     assert browser.evaluate("document.querySelectorAll('img').length") == 0
     assert browser.evaluate(f"document.body.textContent.includes({json.dumps('docs/' + SCRIPT_NAME)})")
-    assert browser.evaluate("document.body.textContent.includes('</script><img src=x')")
+    assert browser.evaluate("document.body.textContent.includes('&lt;/script&gt;&lt;img src=x')")
 
 
 def test_map_shows_the_expected_cells(browser, report):
@@ -337,7 +338,7 @@ def test_filters_and_sorting_change_the_table(browser, report):
     # Each row shows its source line with the span marked.
     marked = browser.evaluate("Array.from(document.querySelectorAll('#findings-table mark'))"
                               ".map(m => m.textContent)")
-    assert marked and all(m.startswith("Rollbacks are rehearsed") for m in marked)
+    assert marked and all(m.startswith(("Rollbacks are rehearsed", "The sample payload")) for m in marked)
     browser.evaluate("""(() => { const s = document.querySelector('#f-code'); s.value = '';
         s.dispatchEvent(new Event('change'));
         const p = document.querySelector('#f-path'); p.value = 'epsilon';
