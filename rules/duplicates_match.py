@@ -37,7 +37,6 @@ import bisect
 import os
 import re
 import sys
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -47,7 +46,7 @@ import numpy as np
 from textsieve.findings import Related, Span
 from textsieve.rule import cyclic_gc_paused
 from textsieve.rules.duplicates_sketch import (DocSketch, _speedups, sentence_shingles,
-                                               without_tokens)
+                                               without_tokens, word_hashes)
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
@@ -684,7 +683,9 @@ def _is_frame(corpus, edge) -> bool:
     def named(word: str) -> bool:
         if _NAMED.fullmatch(word):
             return True
-        h = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        if word in _FUNCTION_WORDS:  # "The", "When": capitalised where a sentence opens
+            return False
+        h = np.uint32(word_hashes(word)[0])
         return any(len(a) and a[min(int(np.searchsorted(a, h)), len(a) - 1)] == h for a in names)
 
     single = corpus.p_last[i] - corpus.p_first[i] == 1 and corpus.p_last[j] - corpus.p_first[j] == 1

@@ -434,9 +434,10 @@ def navigation_segments(document) -> set[int]:
     text = document.text
     marks = {}
     for index, segment in enumerate(document.segments):
-        if segment.kind != "heading" and ("[" in text[max(segment.start - 1, 0):segment.end]
-                                          or "`" in text[segment.start:segment.end]
-                                          or "<" in text[segment.start:segment.end]):
+        start, end = segment.start, segment.end
+        if segment.kind != "heading" and (text.find("[", max(start - 1, 0), end) >= 0
+                                          or text.find("`", start, end) >= 0
+                                          or text.find("<", start, end) >= 0):
             marks[index] = _link_led(text, segment)
     nav = {i for i, (only_links, _led) in marks.items() if only_links}
     segments = document.segments
@@ -472,27 +473,66 @@ def table_numbers(document) -> list[int]:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*(?:['’ʼ][A-Za-z0-9]+)*")
+# Capitals of the Latin, Greek and Cyrillic blocks beyond ASCII (those of Latin Extended-A
+# alternate with their small letters, hence the isupper() that follows).
+_WIDE_CAPITALISED = re.compile(r"[À-ÖØ-ÞĀ-žΑ-ΩЀ-Я][^\W_]*(?:['’ʼ][^\W_]+)*")
 
 
 def name_hashes(document, skip: set[int]) -> np.ndarray:
-    """32-bit hashes (sorted, unique) of the words a document writes as names: with a
-    capital letter other than at the start of a sentence ("Vercel", "JavaScript",
-    "SDK"), or in Latin letters inside a sentence of another script ("Docusaurus 문서").
-    Headings are left out (title case capitalises every word). Parallel phrasing
-    substitutes names: "Cloudflare will rebuild and deploy your site" / "Vercel will…"."""
-    found: set[int] = set()
-    for index, segment in enumerate(document.segments):
-        if segment.kind == "heading" or index in skip:
-            continue
-        for _s, _e, text in segment.sentences:
-            words = WORD_RE.findall(text)
-            foreign = not text.isascii() and sum(map(str.isascii, words)) * 2 < len(words)
-            for k, word in enumerate(words):
-                if (k and not word.islower() and not word.isdigit()) or (
-                        foreign and _LATIN_WORD.fullmatch(word)):
-                    found.add(zlib.crc32(word.casefold().translate(_APOSTROPHES).encode(
-                        "utf-8", "surrogatepass")))
-    return np.array(sorted(found), dtype=U32)
+    """``name_words`` hashed (see ``word_hashes``)."""
+    return word_hashes(name_words(document, skip))
+
+
+def name_words(document, skip: set[int]) -> str:
+    """The words a document writes as names, folded, one a line: with a
+    capital first letter ("Vercel", "JavaScript", "Écrire"; words that open a sentence too, which
+    the corpus step tells apart by their being function words or not), or in Latin
+    letters inside a segment of another script ("Docusaurus 문서"). Headings are left
+    out (title case capitalises every word). Parallel phrasing substitutes names:
+    "Cloudflare will rebuild and deploy your site" / "Vercel will…"."""
+    texts = [segment.text for index, segment in enumerate(document.segments)
+             if segment.kind != "heading" and index not in skip]
+    joined = "\n".join(texts)
+    found = set(_CAPITALISED.findall(joined))
+    if not joined.isascii():
+        found.update(w for w in _WIDE_CAPITALISED.findall(joined) if w[0].isupper())
+        for text in texts:
+            # Mostly letters of more than one byte: another script, where the Latin
+            # words are names.
+            if 2 * len(text.encode("utf-8", "surrogatepass")) > 3 * len(text):
+                words = WORD_RE.findall(text)
+                latin = [w for w in words if _LATIN_WORD.fullmatch(w)]
+                if 2 * len(latin) < len(words):
+                    found.update(latin)
+    return "\n".join(found).casefold().translate(_APOSTROPHES)
+
+
+def word_hashes(lines: str) -> np.ndarray:
+    """The 32-bit hashes (high half of ``SubstringHasher``'s), sorted and unique, of the
+    words of ``lines``, one a line."""
+    return batch_word_hashes([lines])[0]
+
+
+def batch_word_hashes(texts: list[str]) -> list[np.ndarray]:
+    """``word_hashes`` of each text, computed in one pass over all of them (a hasher
+    per document cost more than the hashing)."""
+    out = [np.zeros(0, dtype=U32)] * len(texts)
+    joined = "\n".join(texts)
+    if not joined:
+        return out
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=U32)
+    breaks = np.flatnonzero(codes == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(codes)]))
+    hashes = (SubstringHasher(joined).hash(starts, ends) >> U64(32)).astype(U32)
+    # Lines of each text: a text of k lines holds k (an empty text holds one, empty).
+    counts = np.array([t.count("\n") + 1 for t in texts], dtype=np.int64)
+    bounds = np.concatenate(([0], np.cumsum(counts)))
+    for i, text in enumerate(texts):
+        if text:
+            out[i] = np.unique(hashes[bounds[i]:bounds[i + 1]])
+    return out
 
 
 _FENCE_END = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*\r?$", re.M)
@@ -690,7 +730,7 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     tokens, tables_of, names_of = [], [], []
     for d, document in enumerate(documents):
         nav = navigation_segments(document)
-        names_of.append(name_hashes(document, nav))
+        names_of.append(name_words(document, nav))
         titles, title_segments = sketch_titles(document, params.title_levels, nav)
         titles_of.append(titles)
         tables_of.append(np.array(table_numbers(document) if params.table_cells else [],
@@ -714,6 +754,7 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
             segs += [base + index] * len(s_texts)
             doc_of += [d] * len(s_texts)
         seg_base.append(base + len(document.segments))
+    names_of = batch_word_hashes(names_of)
     normal = normalise_sentences(texts)
     kept = np.array([i for i, n in enumerate(normal) if n], dtype=np.int64)
     norm_parts = [normal[i] for i in kept.tolist()]
