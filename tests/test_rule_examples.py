@@ -11,6 +11,7 @@ need a LanguageTool server, started as tests/test_languagetool.py starts one.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import shutil
 import subprocess
@@ -94,7 +95,7 @@ SETTINGS = {
     "READ101": {"min_words": 1, "min_sentences": 1},
 }
 # Rules whose Example is a finding line, or a description: built below.
-BUILT = {"DUP101", "DUP102", "DUP103", "DUP104", "ENC104", "TS001", "TS002", "READ105",
+BUILT = {"DUP101", "DUP102", "DUP103", "DUP104", "ENC104", "TS001", "TS002", "READ105", "SEM101",
          "LT001", "LT002", "LT003"}
 TEXT_RULES = sorted(code for code in BUILTIN if code not in BUILT)
 
@@ -332,3 +333,25 @@ def test_lt_examples_give_the_documented_message_and_the_instead_none(lt_url, co
     assert [f for f in found if f"{f.span.path}:{f.span.line}:{f.span.column}" == documented
             and pattern.fullmatch(f.message)], (pattern.pattern, [f.message for f in found])
     assert run_lt(lt_url, code, better) == []
+
+
+RESTATED_A = ("Our nightly backup job copies every production database to offsite storage, and "
+              "each copy is retained for thirty days before it is deleted.")
+RESTATED_B = ("Every night a backup of each production database is written to offsite storage, "
+              "where the copies are kept for thirty days and then removed.")
+
+
+def test_sem101_example_and_instead():
+    """SEM101's Example is a finding line: two pages making one claim in other words give it;
+    its Instead (make the claim once and link to it) gives none. Needs the semantic extra."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("wordllama")
+    rule = BUILTIN["SEM101"]
+    example = section(rule, "Example")
+    assert re.search(r"SEM101 restates \S+ \(similarity 0\.\d\d\)", example)
+    found = of("SEM101", run_corpus_rule(rule, {"a.md": f"# Backups\n\n{RESTATED_A}\n",
+                                                "b.md": f"# Storage\n\n{RESTATED_B}\n"}))
+    assert found and all(re.match(r"restates \S+ \(similarity 0\.\d\d\)", f.message) for f in found)
+    linked = {"a.md": f"# Backups\n\n{RESTATED_A}\n",
+              "b.md": "# Storage\n\nHow long backups are kept is said [on the backups page](a.md).\n"}
+    assert of("SEM101", run_corpus_rule(rule, linked)) == []
