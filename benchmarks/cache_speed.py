@@ -137,6 +137,8 @@ def main() -> None:
         print(f"cold run (empty cache): {cold:8.2f} s  ({tally})", flush=True)
         print(f"warm run (full cache):  {warm:8.2f} s  (same findings: {'yes' if same else 'NO'})")
         print(f"speed-up: {cold / warm:.1f}x (goal: at least 5x)")
+        entries = [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")]
+        print(f"cache: {len(entries)} entries, {sum(p.stat().st_size for p in entries) / 1e6:.1f} MB")
 
         # Edit 1% of the files: only they are checked again.
         edited = sorted(p for p in corpus.rglob("*") if p.is_file())[:: 100]

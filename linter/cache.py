@@ -144,12 +144,33 @@ def _checker(hint) -> typing.Callable[[Any], bool]:
     return _anything  # a hint the cache cannot check (a TypeVar, a Protocol...)
 
 
+def _exact_types(hint) -> frozenset | None:
+    """The types a value fitting ``hint`` may have, when checking its type alone is
+    enough (str, int, a dataclass, X | None...); None when it is not (list[X]...)."""
+    if hint is float:
+        return frozenset((float, int))
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        parts = [_exact_types(a) for a in typing.get_args(hint)]
+        return None if None in parts else frozenset().union(*parts)
+    if hint is type(None) or (origin is None and isinstance(hint, type) and hint not in (
+            object, list, tuple, dict, set, frozenset) and (
+            hint in (int, str, bool, bytes) or dataclasses.is_dataclass(hint))):
+        return frozenset((hint,))
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def _field_checks(cls: type) -> tuple[int, tuple]:
-    """How many fields ``cls`` has and a check for each, from its annotations."""
+    """How many fields ``cls`` has and, for each, the exact types it may have or a
+    check, from its annotations (a set lookup a field is what keeps a warm run fast)."""
     hints = typing.get_type_hints(cls)
     fields = dataclasses.fields(cls)
-    return len(fields), tuple(_checker(hints.get(f.name, Any)) for f in fields)
+    checks = []
+    for f in fields:
+        hint = hints.get(f.name, Any)
+        checks.append((_exact_types(hint), _checker(hint)))
+    return len(fields), tuple(checks)
 
 
 def _sketch_holds_together(s) -> bool:
@@ -240,8 +261,38 @@ def loads(data: bytes | bytearray) -> Any:
     buffer = data if isinstance(data, bytearray) else bytearray(data)
     layout: list[tuple[int, int]] = []  # (offset, length) of each blob, in order
     built: list = []  # the dataclass instances, in the order they were finished
-    hook = functools.partial(_decode_object, buffer, layout, built, start + length)
-    return json.loads(memoryview(buffer)[start:start + length].tobytes(), object_hook=hook)
+    end = start + length
+
+    def hook(obj: dict) -> Any:
+        values = obj.get("F")
+        if type(values) is list and len(obj) == 2:  # a dataclass, the commonest by far
+            cls, count, checks, valid = _PLANS.get(obj.get("O")) or _plan(obj.get("O"))
+            if len(values) != count:
+                raise _Foreign(f"a {cls.__name__} of another shape")
+            for value, (allowed, check) in zip(values, checks):
+                if (type(value) not in allowed) if allowed is not None else not check(value):
+                    raise _Foreign(f"a {cls.__name__} of another shape")
+            value = cls(*values)
+            if valid is not None and not valid(value):
+                raise _Foreign(f"a {cls.__name__} that does not hold together")
+            built.append(value)
+            return value
+        return _decode_object(buffer, layout, built, end, obj)
+
+    return json.loads(memoryview(buffer)[start:end].tobytes(), object_hook=hook)
+
+
+_PLANS: dict[str, tuple] = {}  # name -> (class, field count, field checks, further check)
+
+
+def _plan(name) -> tuple:
+    """How to build and check an instance of the registered dataclass ``name``."""
+    if type(name) is not str:
+        raise _Foreign("unknown object")
+    cls = _type_named(name)
+    count, checks = _field_checks(cls)
+    plan = _PLANS[name] = (cls, count, checks, _VALID.get(name))
+    return plan
 
 
 def _blob(buffer: bytearray, layout: list, end: int, index: int, size: int) -> int:
@@ -257,6 +308,7 @@ def _blob(buffer: bytearray, layout: list, end: int, index: int, size: int) -> i
 
 
 def _decode_object(buffer: bytearray, layout: list, built: list, end: int, obj: dict) -> Any:
+    """Every tagged object but a dataclass."""
     if len(obj) == 1:
         (tag, body), = obj.items()
         if tag == "R" and type(body) is int and 0 <= body < len(built):
@@ -279,18 +331,6 @@ def _decode_object(buffer: bytearray, layout: list, built: list, end: int, obj: 
             if dtype.kind not in "biuf" or dtype.hasobject:
                 raise _Foreign("not a numeric dtype")
             return dtype.type(body[1])
-    elif len(obj) == 2 and "O" in obj and type(obj.get("F")) is list:
-        cls = _type_named(obj["O"])
-        values = obj["F"]
-        count, checks = _field_checks(cls)
-        if len(values) != count or not all(check(v) for check, v in zip(checks, values)):
-            raise _Foreign(f"a {cls.__name__} of another shape")
-        value = cls(*values)
-        valid = _VALID.get(obj["O"])
-        if valid is not None and not valid(value):
-            raise _Foreign(f"a {cls.__name__} that does not hold together")
-        built.append(value)
-        return value
     raise _Foreign("unknown object")
 
 
