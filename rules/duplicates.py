@@ -49,9 +49,9 @@ OPTIONS = {
         5, "A passage repeated in at least this many documents is one DUP104 boilerplate cluster.",
         minimum=2),
     "frames": Option(
-        False, "Also report passages that differ only as parallel phrasing does: one sentence "
-               "frame with other names, code or numbers in it, a short line with a word or two "
-               "changed, or lines under 14 words."),
+        False, "Also report parallel phrasing and stock lines: passages that differ only in the "
+               "names, code or numbers of one sentence frame, or in a word or phrase of a short "
+               "passage, near-duplicates under 14 words and duplicates under 12."),
     "untranslated": Option(
         False, "Report (as DUP102) passages of a translation left word for word as in its "
                "source document (same path under the source language's folder)."),
@@ -90,7 +90,8 @@ reports a translation's passages left word for word as in its source (DUP102,
 true`: passages under 14 words, one sentence frame with other names, code or numbers in
 it ("Next, we'll extract the `hosting` module…" / "First, we'll extract the `x`
 module…"), or up to 25 words (40 for one sentence) with one word or phrase changed.
-Boilerplate needs 12 words; shorter lines that many pages share are stock phrases."""
+A duplicate needs 12 words (a line such as "This is very useful for printed copies of the
+manual." is a stock phrase) unless `frames = true`; boilerplate needs 12 words always."""
 
 
 @dataclass(frozen=True)

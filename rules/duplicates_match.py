@@ -657,8 +657,9 @@ def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) 
     return Analysis(reported, stats)
 
 
-# Boilerplate shorter than this (in words) is a stock line of documentation, not reported.
-BOILERPLATE_MIN_WORDS = 12
+# Boilerplate shorter than this (in words) is a stock line of documentation, not reported;
+# nor is a duplicate that short (but with the frames option).
+BOILERPLATE_MIN_WORDS = STOCK_WORDS = 12
 FRAME = {"LEAD": 14, "SHORT": 25, "SENTENCE": 40, "LONG": 60, "OPS": 1, "WIDTH": 4}
 # English function words: an edit made of these alone rewords a sentence ("store values
 # that are of the same type"); one that changes another word, or a negation, changes what
@@ -700,11 +701,10 @@ def parallel_frame(a: list[str], b: list[str], named=lambda w: bool(_NAMED.fullm
     module…"): shorter than FRAME["LEAD"] words (a line such as "When we compile this
     code, we get this error:" is a stock phrase); or differing only where names are
     (code, numbers, words written as names) in up to FRAME["LONG"] words; or, in up to
-    FRAME["SHORT"] words, in a head or tail one has and the other has not, or (up to
-    FRAME["SENTENCE"] words when both are one sentence) in at most FRAME["OPS"] other
-    places of at most FRAME["WIDTH"] words (the same change twice counts once), each
-    changing a word that is not a function word. Longer passages that differ so, or
-    that differ in more places, are copies of a paragraph."""
+    FRAME["SHORT"] words (FRAME["SENTENCE"] when both are one sentence), in at most
+    FRAME["OPS"] other place of at most FRAME["WIDTH"] words (the same change twice
+    counts once) changing a word that is not a function word. Longer passages that
+    differ so, or that differ in more places, are copies of a paragraph."""
     n = min(len(a), len(b))
     if n < FRAME["LEAD"]:
         return True
@@ -717,11 +717,6 @@ def parallel_frame(a: list[str], b: list[str], named=lambda w: bool(_NAMED.fullm
               if not all(named(w) for w in a[i1:i2] + b[j1:j2])]
     if not others:
         return n <= FRAME["LONG"]
-    if (n <= FRAME["SHORT"] and len(others) == 1 and (others[0][0] == others[0][2] == 0 or (
-            others[0][1] == len(a) and others[0][3] == len(b)))
-            and any(w not in _FUNCTION_WORDS for w in a[others[0][0]:others[0][1]]
-                    + b[others[0][2]:others[0][3]])):
-        return True  # one line extended by a clause ("…prefixed with `foo`, limiting…")
     distinct = {(tuple(a[i1:i2]), tuple(b[j1:j2])) for i1, i2, j1, j2 in others}
     return (n <= (FRAME["SENTENCE"] if single else FRAME["SHORT"]) and len(distinct) <= FRAME["OPS"]
             and all(i2 - i1 <= FRAME["WIDTH"] and j2 - j1 <= FRAME["WIDTH"]
@@ -980,6 +975,9 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
                      "within-file": same_doc - 1 - same_table}[params.scope]
             if count == 0:
                 continue
+            if not (boilerplate or params.frames) and len(without_tokens(corpus.text(
+                    int(pl_doc[q]), int(pl_first[q]), int(pl_last[q]))).split()) < STOCK_WORDS:
+                continue  # a short line said twice ("This is very useful for printed copies.")
             eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
             item = (_boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
                                  pl_first, pl_last)

@@ -396,7 +396,7 @@ _LEADING_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + ")", re.X | re.S)
 # An index entry: a link, then a dash or colon and its description ("[Crates](crates.md) -
 # A crate is…", "[hugo convert](/commands/hugo_convert/)	 - Convert…").
 _DESCRIBED_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + r")[*_]*[ \t]*(?:[-–—:|]|\t)", re.X | re.S)
-# A sentence ending in a colon with fewer words than this is a lead-in (see sketch_documents).
+# A passage ending in a colon with fewer words than this is a lead-in (see sketch_documents).
 LEADIN_WORDS = 20
 # Most words outside links that a navigation segment may have ("Translations:").
 NAV_MAX_WORDS = 2
@@ -774,16 +774,15 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
     sent_base = np.searchsorted(np.array(doc_of, dtype=np.int64)[kept],
                                 np.arange(len(documents) + 1), side="left")
 
-    # A short sentence that ends in a colon leads in to a listing or a list ("When we
-    # compile this code, we get this error:"): a stock phrase of documentation, not a
-    # passage of its own.
+    # Sentences that end in a colon: a short passage ending in one leads in to a listing
+    # or a list ("When we compile this code, we get this error:", "You can now use the
+    # extension. For example:"), a stock phrase of documentation, not a passage.
     ends = np.array(ends, dtype=np.int64)[kept].tolist()
-    leadin = np.zeros(len(kept), dtype=bool)
+    colon = np.zeros(len(kept), dtype=bool)
     if len(kept):
         text_of = [documents[d].text for d in np.array(doc_of, dtype=np.int64)[kept].tolist()]
-        leadin = np.array([n < LEADIN_WORDS and t[e - 1:e] in (":", "：")
-                           for n, t, e in zip(n_words.tolist(), text_of, ends)], dtype=bool)
-    p_first, p_last = _passages(sent_seg, n_words, params.min_words, leadin)
+        colon = np.array([t[e - 1:e] in (":", "：") for t, e in zip(text_of, ends)], dtype=bool)
+    p_first, p_last = _passages(sent_seg, n_words, params.min_words, colon)
     if params.allow and len(p_first):  # one document: see above
         p_first, p_last = _allowed(documents[0].text, norm, sent_src, sent_norm, p_first, p_last,
                                    params.allow)
@@ -817,10 +816,11 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
 
 
 def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int,
-              leadin: np.ndarray | None = None):
+              colon: np.ndarray | None = None):
     """Windows of 1-3 sentences inside a segment and whole segments of more than
-    three, with at least ``min_words`` words, sorted by (first, last); a lead-in
-    sentence (``leadin``) is no window on its own."""
+    three, with at least ``min_words`` words, sorted by (first, last); none that is
+    a lead-in (fewer than LEADIN_WORDS words, the last sentence ending in a colon:
+    ``colon``)."""
     n = len(sent_seg)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -837,9 +837,10 @@ def _passages(sent_seg: np.ndarray, n_words: np.ndarray, min_words: int,
     first = np.concatenate(firsts + [seg_start[whole]])
     last = np.concatenate(lasts + [seg_end[whole]])
     cum = np.concatenate(([0], np.cumsum(n_words)))
-    keep = (cum[last] - cum[first]) >= min_words
-    if leadin is not None and leadin.any():
-        keep &= ~((last - first == 1) & leadin[first])
+    words = cum[last] - cum[first]
+    keep = words >= min_words
+    if colon is not None and colon.any():
+        keep &= ~(colon[last - 1] & (words < LEADIN_WORDS))
     first, last = first[keep], last[keep]
     order = np.lexsort((last, first))
     return first[order], last[order]

@@ -259,14 +259,17 @@ def test_positions_after_multibyte_text_and_in_lists_tables_and_quotes():
 
 def test_markup_and_case_changes_are_exact_duplicates():
     a = (f"{OTHER_A}\n\nThe **Release Manager** checks that every [migration](a.md) has been "
-         "applied. It uses `make check` here.\n")
-    b = (f"{OTHER_B}\n\nthe release manager checks, that every *migration* has been applied!\n")
+         "applied to Staging. It uses `make check` here.\n")
+    b = (f"{OTHER_B}\n\nthe release manager checks, that every *migration* has been applied to "
+         "staging!\n")
     found = run_all({"a.md": a, "b.md": b})
-    end_a = 1 + len("The **Release Manager** checks that every [migration](a.md) has been applied.")
-    end_b = 1 + len("the release manager checks, that every *migration* has been applied!")
+    end_a = 1 + len("The **Release Manager** checks that every [migration](a.md) has been applied "
+                    "to Staging.")
+    end_b = 1 + len("the release manager checks, that every *migration* has been applied to staging!")
     assert [(f.code, pos(f)) for f in found] == [("DUP102", ("a.md", 3, 1, 3, end_a)),
                                                 ("DUP102", ("b.md", 3, 1, 3, end_b))]
-    assert found[0].text == "the release manager checks that every migration has been applied"
+    assert found[0].text == ("the release manager checks that every migration has been applied to "
+                             "staging")
 
 
 def test_code_blocks_urls_and_inline_code_are_never_compared():
@@ -675,6 +678,13 @@ def test_one_sentence_frame_with_other_names_is_not_a_near_duplicate():
                  "it after every incident.")
     copied = {"a.md": paragraph + "\n", "b.md": paragraph.replace("wiki", "handbook") + "\n"}
     assert [f.code for f in run_all(copied)] == ["DUP101", "DUP101"]
+
+
+def test_a_short_line_said_twice_is_a_stock_phrase():
+    line = "This is very useful for printed copies of the manual."
+    texts = {"a.md": f"{OTHER_A}\n\n{line}\n", "b.md": f"{OTHER_B}\n\n{line}\n"}
+    assert run_all(texts) == []
+    assert [f.code for f in run_all(texts, frames=True)] == ["DUP102", "DUP102"]
 
 
 def test_stock_lead_ins_and_short_lines_are_no_boilerplate():
