@@ -392,7 +392,7 @@ class RestatedPassage(Rule):
 
     ## Example
     `c.md:9:1: SEM101 restates b.md:12:1 (similarity 0.94): "Such strategies may involve the
-    exchange of intelligence, execution of joint military drills…"; say it in one place and
+    exchange of intelligence, execution of joint military drills…"; make the claim once and
     link to it, or merge the two statements`
 
     ## Instead
