@@ -163,7 +163,9 @@ def _check_corpus(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "_digest_paths", lambda paths: "this code")
     for i in range(3):
         write(tmp_path / f"d{i}.md", f"# Note {i}\n\nRead the the guide {i}.\n\n"
-                                     "A paragraph every document repeats word for word here.\n")
+                                     "The migration tool rewrites every legacy configuration file into the "
+                                     "new schema, keeping comments and ordering intact. Run it once per "
+                                     "repository before upgrading the build agents.\n")
     rules = [RepeatedWord(), NearDuplicatePassage(), ExactDuplicatePassage(), NearIdenticalTitle(),
              BoilerplatePassage()]
     cache = Cache(tmp_path / "cache")
