@@ -86,7 +86,9 @@ The languages and versions of one set of documents (folders such as content/en a
 content/ja, or docs/v3.4 and docs/v3.5, or `lang` in front matter) are compared each
 within itself: a translation repeats its source by design. `untranslated = true`
 reports a translation's passages left word for word as in its source (DUP102,
-"untranslated copy of …"). Parallel phrasing is not a near-duplicate unless `frames =
+"untranslated copy of …"). Posts (dated announcements: `_posts/`, `blog/`, `news/`,
+files named `2024-05-01-…`) are written once and never kept in sync, so text that two
+posts share is not reported by DUP101 or DUP102; in five documents it is boilerplate. Parallel phrasing is not a near-duplicate unless `frames =
 true`: passages under 14 words, one sentence frame with other names, code or numbers in
 it ("Next, we'll extract the `hosting` module…" / "First, we'll extract the `x`
 module…"), or up to 25 words (40 for one sentence) with one word or phrase changed.

@@ -657,6 +657,7 @@ def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) 
     return Analysis(reported, stats)
 
 
+_POST_PATH = re.compile(r"(?:^|[\\/])(?:_posts|blog|posts|news)[\\/]|(?:^|[\\/])\d{4}-\d{2}-\d{2}[-_][^\\/]*$")
 # Boilerplate shorter than this (in words) is a stock line of documentation, not reported;
 # nor is a duplicate that short (but with the frames option).
 BOILERPLATE_MIN_WORDS = STOCK_WORDS = 12
@@ -900,6 +901,14 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
         return not same if params.scope == "cross-file" else (same if params.scope == "within-file"
                                                               else True)
 
+    # Posts (dated announcements: _posts/, blog/, news/, a file named 2024-05-01-…) are
+    # written once and never kept in sync: text two posts share is no copy to merge, but
+    # a passage in five or more documents is boilerplate all the same.
+    posts = [bool(_POST_PATH.search(corpus.paths[d])) for d in range(len(corpus.docs))]
+
+    def reportable(a: int, b: int) -> bool:
+        return allowed(a, b) and not (posts[pl_doc[a]] and posts[pl_doc[b]] and pl_doc[a] != pl_doc[b])
+
     def covers(p: int) -> bool:
         q = place[p]
         return corpus.p_first[p] == pl_first[q] and corpus.p_last[p] == pl_last[q]
@@ -957,8 +966,10 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
         cluster.sort(key=lambda q: (int(pl_doc[q]), int(pl_first[q])))
         per_doc: dict[int, int] = {}
         per_table: dict[tuple, int] = {}
+        in_posts = 0
         for q in cluster:
             per_doc[int(pl_doc[q])] = per_doc.get(int(pl_doc[q]), 0) + 1
+            in_posts += posts[pl_doc[q]]
             if pl_table[q] >= 0:
                 per_table[pl_doc[q], pl_table[q]] = per_table.get((pl_doc[q], pl_table[q]), 0) + 1
         documents = len(per_doc)
@@ -973,17 +984,22 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
             same_table = per_table[pl_doc[q], pl_table[q]] - 1 if pl_table[q] >= 0 else 0
             count = {"both": len(cluster) - 1 - same_table, "cross-file": len(cluster) - same_doc,
                      "within-file": same_doc - 1 - same_table}[params.scope]
+            if not boilerplate and posts[pl_doc[q]] and params.scope != "within-file":
+                count -= in_posts - same_doc  # the places in other posts
             if count == 0:
                 continue
             if not (boilerplate or params.frames) and len(without_tokens(corpus.text(
                     int(pl_doc[q]), int(pl_first[q]), int(pl_last[q]))).split()) < STOCK_WORDS:
                 continue  # a short line said twice ("This is very useful for printed copies.")
-            eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
-            item = (_boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
-                                 pl_first, pl_last)
-                    if boilerplate else
-                    _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first,
-                               pl_last))
+            if boilerplate:
+                eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
+                item = _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
+                                    pl_first, pl_last)
+            else:
+                eligible = _first_eligible(cluster, q, reportable, params.max_related + 1)
+                direct = {t: v for t, v in links[q].items() if reportable(q, t)}
+                item = _duplicate(corpus, q, eligible, count, direct, params, sets, pl_doc,
+                                  pl_first, pl_last)
             out[item.code].append(item)
     return out
 
@@ -1011,10 +1027,10 @@ def _quote(text: str, limit: int = 44) -> str:
     return f'"{text}"' if len(text) <= limit else f'"{text[:limit].rsplit(" ", 1)[0]}…"'
 
 
-def _duplicate(corpus, q, eligible, count, links, params, sets, pl_doc, pl_first,
+def _duplicate(corpus, q, eligible, count, direct, params, sets, pl_doc, pl_first,
                pl_last) -> Reported:
+    """DUP101 or DUP102 for place ``q``; ``direct``: its links to the twins it may name."""
     d, first, last = int(pl_doc[q]), int(pl_first[q]), int(pl_last[q])
-    direct = links[q]
     order = lambda t: (int(pl_doc[t]), int(pl_first[t]))
     exact_twins = [t for t, v in direct.items() if v[1]]
     if exact_twins:

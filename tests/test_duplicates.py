@@ -772,3 +772,23 @@ def test_a_sentence_after_a_colon_lead_in_is_still_a_passage():
                 "in the page.")
     text = f"# Notes\n\n{sentence}\n\nIt is quoted again: {sentence}\n"
     assert {f.code for f in run_all({"a.md": text})} == {"DUP102"}
+
+
+def test_posts_share_text_without_being_copies_to_merge():
+    para = (f"{SENTENCE} Each team keeps its own runbook in the wiki and reviews it after every "
+            "incident, as the last release showed.")
+    posts = {"_posts/2024-01-02-release-1-1.md": f"# Release 1.1\n\n{para}\n",
+             "blog/2024/release-1-2.md": f"# Release 1.2\n\n{para}\n"}
+    assert run_all(posts) == []
+    # A maintained page that repeats a post is a copy as ever, and so is a post that
+    # repeats itself.
+    found = run_all(dict(posts, **{"guide.md": f"# Guide\n\n{para}\n"}))
+    assert [(f.code, f.path) for f in found] == [
+        ("DUP102", "_posts/2024-01-02-release-1-1.md"), ("DUP102", "blog/2024/release-1-2.md"),
+        ("DUP102", "guide.md")]
+    assert all("guide.md" in f.message for f in found[:2])
+    assert [f.path for f in run_all({"news/a.md": f"{para}\n\n{OTHER_A}\n\n{para}\n"})] == [
+        "news/a.md", "news/a.md"]
+    # In five posts it is boilerplate, which belongs in a layout.
+    many = {f"blog/post{i}.md": f"# Post {i}\n\n{para}\n" for i in range(5)}
+    assert {f.code for f in run_all(many)} == {"DUP104"}
