@@ -661,7 +661,8 @@ _POST_PATH = re.compile(r"(?:^|[\\/])(?:_posts|blog|posts|news)[\\/]|(?:^|[\\/])
 # Boilerplate shorter than this (in words) is a stock line of documentation, not reported;
 # nor is a duplicate that short (but with the frames option).
 BOILERPLATE_MIN_WORDS = STOCK_WORDS = 12
-FRAME = {"LEAD": 14, "SHORT": 25, "SENTENCE": 40, "LONG": 60, "OPS": 1, "WIDTH": 4}
+FRAME = {"LEAD": 14, "SHORT": 25, "SENTENCE": 40, "LONG": 60, "OPS": 1, "WIDTH": 4,
+         "SIBLING": 0.7}
 # English function words: an edit made of these alone rewords a sentence ("store values
 # that are of the same type"); one that changes another word, or a negation, changes what
 # it is about.
@@ -677,9 +678,20 @@ _FUNCTION_WORDS = frozenset("""
 _NAMED = re.compile(r"zq[0-9a-f]{8}|.*\d.*")
 
 
+def _sentences_of(corpus, p: int) -> set[str]:
+    d, first, last = int(corpus.p_doc[p]), int(corpus.p_first[p]), int(corpus.p_last[p])
+    doc = corpus.docs[d]
+    return {doc.norm[int(doc.sent_norm[k, 0]):int(doc.sent_norm[k, 1])] for k in range(first, last)}
+
+
 def _is_frame(corpus, edge) -> bool:
-    i, j, _similarity = edge
+    i, j, similarity = edge
     di, dj = int(corpus.p_doc[i]), int(corpus.p_doc[j])
+    if di == dj and similarity < FRAME["SIBLING"] and not any(
+            s.count(" ") >= 4 for s in _sentences_of(corpus, i) & _sentences_of(corpus, j)):
+        # Entries of one page written to one pattern ("The URL to return when…" / "The
+        # logging error level to use when…"), with no sentence of five words in common.
+        return True
     names = (corpus.docs[di].names, corpus.docs[dj].names)
 
     def named(word: str) -> bool:

@@ -792,3 +792,18 @@ def test_posts_share_text_without_being_copies_to_merge():
     # In five posts it is boilerplate, which belongs in a layout.
     many = {f"blog/post{i}.md": f"# Post {i}\n\n{para}\n" for i in range(5)}
     assert {f.code for f in run_all(many)} == {"DUP104"}
+
+
+def test_entries_of_one_page_on_one_pattern_are_not_near_duplicates():
+    page = ("# Options\n\n"
+            "refLinksNotFoundURL\n\n"
+            ": The URL to return when the ref and relref functions, methods, and shortcodes are "
+            "unable to resolve a reference to a page.\n\n"
+            "refLinksErrorLevel\n\n"
+            ": The logging error level to use when the ref and relref functions, methods, and "
+            "shortcodes are unable to resolve a reference to a page. Either one or the other.\n")
+    assert run_all({"a.md": page}) == []
+    assert [f.code for f in run_all({"a.md": page}, frames=True)] == ["DUP101", "DUP101"]
+    # In two pages, or sharing a sentence, they are near-duplicates as ever.
+    one, two = page.split("refLinksErrorLevel")
+    assert [f.code for f in run_all({"a.md": one, "b.md": "# Other\n\n" + two})] == ["DUP101"] * 2
