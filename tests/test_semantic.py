@@ -267,6 +267,14 @@ def test_a_sentence_is_paired_only_with_its_best_matches_in_another_document(mod
     assert len(a) == 1 and a[0].message.startswith("restates b.md:5:1 ")
 
 
+def test_lone_surrogates_in_the_text_are_no_error(model_dir):
+    # Found by tests/test_fuzz.py: the tokenizer takes UTF-8 only.
+    texts = docs(a=CLAIM_A.replace("every", "every \ud800"), b=CLAIM_B)
+    found = run_corpus_rule(RestatedPassage, texts, **settings(model_dir))
+    assert {f.path for f in found} == {"a.md", "b.md"}
+    assert semantic.encodable(["a \ud800 b", "plain"]) == ["a \ufffd b", "plain"]
+
+
 def test_lists_inside_long_sentences_are_passages():
     sentence = ("These interactions can encompass joint training exercises, exchange of military "
                 "technology, and intelligence sharing, all crucial in bolstering regional and "
