@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 
@@ -46,18 +45,12 @@ class UsageError(Exception):
     pass
 
 
-# C0, DEL and C1 controls, and the line and bidirectional controls that reorder or break
-# a line: a file name holding them could retitle the terminal or forge an output line.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
-
-
 def _err(message: str) -> None:
-    click.echo(f"textsieve: {_escape(message)}", err=True)
+    """A message on stderr, its control characters escaped: a file name holding them could
+    retitle the terminal or forge an output line."""
+    from textsieve.reporters import escape_controls
+
+    click.echo(f"textsieve: {escape_controls(message)}", err=True)
 
 
 def run_check(opts: CheckOptions) -> int:
@@ -154,7 +147,7 @@ def _run(opts: CheckOptions) -> int:
 
     result = run(files, checking_rules, corpus_paths=corpus_paths, jobs=opts.jobs, cache=cache,
                  max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-                 stdin=stdin_data)
+                 stdin=stdin_data, max_findings=config.max_findings_per_code)
     for error in result.errors:
         _err(f"error: {error}")
     skipped_by_reason: dict[str, list[str]] = {}
@@ -223,7 +216,8 @@ def _run(opts: CheckOptions) -> int:
 
         digests = {f.path: f.digest for f in result.files}
         recheck_errors: list[str] = []
-        recheck = rechecker(checking_rules, per_file_ignored, opts.baseline, recheck_errors)
+        recheck = rechecker(checking_rules, per_file_ignored, opts.baseline, recheck_errors,
+                            config.max_findings_per_code)
         outcome = apply_fixes(findings, digests, unsafe=opts.unsafe_fixes, write=opts.fix and not opts.diff,
                               stdin={files[0]: stdin_data} if stdin_data is not None else None,
                               recheck=recheck)
@@ -254,7 +248,8 @@ def _run(opts: CheckOptions) -> int:
             report_to_stderr = True
 
     report = Report(findings, ran, files_checked=sum(1 for f in result.files if not f.skipped),
-                    fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable])
+                    fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable],
+                    unsafe_fixes=opts.unsafe_fixes)
     colour = opts.color == "always" or (opts.color == "auto" and not opts.output_file
                                         and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     if opts.fmt == "html":
@@ -292,12 +287,17 @@ def _run(opts: CheckOptions) -> int:
     return EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN
 
 
-def rechecker(rules, per_file_ignored, baseline: str | None, errors: list[str]):
-    """Checks fixed text again with the per-document rules, filtered as the run's findings
-    were (inline suppressions, per-file ignores, the baseline): the fix loop's next pass.
-    Corpus rules are not run again; their fixes are applied from the first check only."""
+def rechecker(rules, per_file_ignored, baseline: str | None, errors: list[str],
+              max_findings: int | None = None):
+    """Checks fixed text again with the per-document rules, bounded and filtered as the
+    run's findings were (findings per code, inline suppressions, per-file ignores, the
+    baseline): the fix loop's next pass. Corpus rules are not run again; their fixes are
+    applied from the first check only."""
     from textsieve.document import Document, format_for
     from textsieve.rule import RuleUnavailable
+    from textsieve.runner import DEFAULT_MAX_FINDINGS, bounded
+
+    limit = DEFAULT_MAX_FINDINGS if max_findings is None else max_findings
     from textsieve.suppressions import Suppressions
 
     per_document = [r for r in rules if not r.is_corpus_rule()]
@@ -309,7 +309,7 @@ def rechecker(rules, per_file_ignored, baseline: str | None, errors: list[str]):
             if not rule.applies_to(document):
                 continue
             try:
-                found.extend(rule.check(document))
+                found.extend(bounded(rule.check(document), limit))
             except RuleUnavailable:
                 continue  # already reported by the run
             except Exception as exc:

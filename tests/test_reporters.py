@@ -172,3 +172,25 @@ def test_statistics_with_json_on_the_command_line(project):
     assert json.loads(result.out) == [{"code": "TS003", "name": "repeated-word", "count": 1, "fixable": True}]
     sarif = textsieve("check", "--statistics", "--format", "sarif", "docs", cwd=project)
     assert sarif.code == 2 and "--statistics works with" in sarif.err and "internal" not in sarif.err
+
+
+def test_statistics_mark_unsafe_fixes_as_fixable_with_unsafe_fixes(tmp_path):
+    write(tmp_path / "a.md", "Read the\nthe guide.\n")  # a fix across a line break is unsafe
+    result = textsieve("check", "--statistics", "--unsafe-fixes", "--select", "TS003", "a.md", cwd=tmp_path)
+    assert result.out.splitlines()[0].split() == ["1", "TS003", "[*]", "repeated-word"]
+
+
+def test_max_findings_per_code_from_the_config_bounds_the_findings(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.textsieve]\nmax-findings-per-code = 2\n")
+    write(tmp_path / "a.md", "".join(f"Line {n} has the the word.\n\n" for n in range(5)))
+    found = textsieve("check", "--format", "json", "--select", "TS003", "a.md", cwd=tmp_path).json()
+    assert len(found["findings"]) == 3 and "3 more" in found["findings"][-1]["message"]
+
+
+def test_findings_left_after_a_fix_are_bounded_as_the_first_check_was(tmp_path):
+    write(tmp_path / "pyproject.toml", "[tool.textsieve]\nmax-findings-per-code = 2\n")
+    text = "Read the the guide.\n\n" + "".join(f"Line {n} has the\nthe word.\n\n" for n in range(5))
+    write(tmp_path / "a.md", text)  # one safe fix; five repeats across a line break (unsafe) stay
+    found = textsieve("check", "--fix", "--format", "json", "--select", "TS003", "a.md", cwd=tmp_path).json()
+    assert (tmp_path / "a.md").read_text().startswith("Read the guide.")
+    assert len(found["findings"]) == 3 and "more" in found["findings"][-1]["message"]
