@@ -49,12 +49,14 @@ class Config:
     force_exclude: bool = False
     cache_dir: str | None = None
     max_findings_per_code: int | None = None  # per document; 0: no bound; None: the runner's default
+    engine: str = "local"  # "local" (a process pool) or "dask" (a cluster's workers)
+    scheduler: str | None = None  # the Dask scheduler's address, tcp://HOST:PORT
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # family → options
 
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude", "corpus")
 _KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "fail-level", "max-file-size", "respect-gitignore",
-                            "force-exclude", "cache-dir", "max-findings-per-code"}
+                            "force-exclude", "cache-dir", "max-findings-per-code", "engine", "scheduler"}
 
 
 def find_config(start: str) -> tuple[str, dict] | None:
@@ -159,6 +161,15 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
                 raise ConfigError(f"{where} 'cache-dir' is empty: name a directory, or leave the key "
                                   "out for the default (--no-cache turns the cache off)")
             config.cache_dir = value
+        elif key == "engine":
+            if value not in ("local", "dask"):
+                raise ConfigError(f"{where} 'engine' must be \"local\" or \"dask\"")
+            config.engine = value
+        elif key == "scheduler":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where} 'scheduler' must be a scheduler address such as "
+                                  "\"tcp://HOST:8786\"")
+            config.scheduler = value
     return config
 
 
