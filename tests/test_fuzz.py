@@ -32,119 +32,171 @@ ODD = ["CafÃ©", "donâ€™t", "Ã¼ber", "\ufffd", "&amp;", "&nbsp;", "&#39;
 ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);")
 ENDINGS = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\n\r\n", "\u2028"]
 
-word = st.sampled_from(WORDS)
-odd = st.sampled_from(ODD)
-text_word = st.one_of(word, word, word, odd, st.text(min_size=1, max_size=4))
+class Pick:
+    """The choices a generated document is made of. The fuzz tests draw them through
+    Hypothesis (so a failure shrinks); benchmarks/fuzz.py draws them from a seeded
+    ``random.Random``, many times faster, for runs of a million documents."""
+
+    def choice(self, options):
+        raise NotImplementedError
+
+    def integer(self, low: int, high: int) -> int:
+        raise NotImplementedError
+
+    def boolean(self) -> bool:
+        return self.integer(0, 1) == 1
+
+    def any_text(self, min_size: int, max_size: int) -> str:
+        raise NotImplementedError
 
 
-@st.composite
-def repeated(draw):
-    w = draw(word)
-    return " ".join([w] * draw(st.integers(2, 3)))
+class DrawPick(Pick):
+    def __init__(self, draw):
+        self.draw = draw
+
+    def choice(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def integer(self, low, high):
+        return self.draw(st.integers(low, high))
+
+    def any_text(self, min_size, max_size):
+        return self.draw(st.text(min_size=min_size, max_size=max_size))
 
 
-@st.composite
-def code_span(draw):
-    ticks = "`" * draw(st.integers(1, 3))
-    inner = draw(st.sampled_from(["x", "a ` b", "``", " y ", "foo()", "the the", "`"]))
-    close = ticks if draw(st.booleans()) else "`" * draw(st.integers(0, 4))
+class RandomPick(Pick):
+    def __init__(self, rng):
+        self.rng = rng
+
+    def choice(self, options):
+        return options[self.rng.randrange(len(options))]
+
+    def integer(self, low, high):
+        return self.rng.randint(low, high)
+
+    def any_text(self, min_size, max_size):
+        rng = self.rng
+        size = rng.randint(min_size, max_size)
+        # Mostly ASCII and Latin-1, some of every plane (surrogates included, as st.text may give).
+        return "".join(chr(rng.randrange(0x80) if rng.random() < 0.6 else rng.randrange(0x100) if rng.random() < 0.5
+                           else rng.randrange(0x110000)) for _ in range(size))
+
+
+def text_word(pick: Pick) -> str:
+    kind = pick.integer(0, 4)
+    if kind == 3:
+        return pick.choice(ODD)
+    if kind == 4:
+        return pick.any_text(1, 4)
+    return pick.choice(WORDS)
+
+
+def repeated(pick: Pick) -> str:
+    return " ".join([pick.choice(WORDS)] * pick.integer(2, 3))
+
+
+def code_span(pick: Pick) -> str:
+    ticks = "`" * pick.integer(1, 3)
+    inner = pick.choice(["x", "a ` b", "``", " y ", "foo()", "the the", "`"])
+    close = ticks if pick.boolean() else "`" * pick.integer(0, 4)
     return ticks + inner + close
 
 
-link_target = st.sampled_from(["https://example.com/a_b", "./page.md#x", "<url with space>",
-                               "http://x.org/(paren)", "mailto:a@b.c", "", "the the"])
-inline_markup = st.one_of(
-    code_span(),
-    st.builds(lambda t, u: f"[{t}]({u})", word, link_target),
-    st.builds(lambda t, u: f"![{t}]({u})", word, link_target),
-    st.builds(lambda t: f"[{t}][ref]", word),
-    st.sampled_from(["<https://example.com>", "https://example.com/path?q=1", "www.example.org",
-                     "<a@b.example>", "<span class=\"x\">", "</span>", "<br/>", "<!-- comment -->",
-                     "<!--", "-->", "{#anchor}", "{: .class}", "[^1]", "~~gone~~", "$x^2$"]),
-    st.builds(lambda m, w: f"{m}{w}{m}", st.sampled_from(["*", "**", "_", "__", "***"]), word),
-    st.builds(lambda r, w: f":{r}:`{w}`", st.sampled_from(["ref", "doc", "math", "py:func"]), word),
-    st.builds(lambda w: f"`{w} <https://x.org>`_", word),
-    st.builds(lambda w: f"{w}_", word),
-    st.builds(lambda w: f"|{w}|", word),
-    st.builds(lambda w: f"{{% {w} %}}", word),
-    st.builds(lambda w: f"{{{{< {w} >}}}}", word),
-    st.builds(lambda w: f"{{{{% {w} %}}}}", word),
-    st.builds(lambda w: f"{{{{ {w} }}}}", word),
-    st.sampled_from(["{% raw %}", "{% endraw %}", "{{< /tab >}}", "{/* mdx */}", "{props.x}"]),
-)
-inline = st.one_of(text_word, text_word, text_word, repeated(), inline_markup)
+LINK_TARGETS = ["https://example.com/a_b", "./page.md#x", "<url with space>", "http://x.org/(paren)",
+                "mailto:a@b.c", "", "the the"]
+LITERAL_MARKUP = ["<https://example.com>", "https://example.com/path?q=1", "www.example.org",
+                  "<a@b.example>", "<span class=\"x\">", "</span>", "<br/>", "<!-- comment -->",
+                  "<!--", "-->", "{#anchor}", "{: .class}", "[^1]", "~~gone~~", "$x^2$",
+                  "{% raw %}", "{% endraw %}", "{{< /tab >}}", "{/* mdx */}", "{props.x}"]
+# Markup around one word: Markdown links and emphasis, reST roles, references and
+# substitutions, Liquid and Hugo templating.
+WRAPPED = ["[{w}]({u})", "![{w}]({u})", "[{w}][ref]", "*{w}*", "**{w}**", "_{w}_", "__{w}__", "***{w}***",
+           ":ref:`{w}`", ":doc:`{w}`", ":math:`{w}`", ":py:func:`{w}`", "`{w} <https://x.org>`_", "{w}_",
+           "|{w}|", "{{% {w} %}}", "{{{{< {w} >}}}}", "{{{{% {w} %}}}}", "{{{{ {w} }}}}"]
 
 
-@st.composite
-def line(draw):
-    parts = draw(st.lists(inline, min_size=1, max_size=12))
-    seps = draw(st.lists(st.sampled_from([" ", " ", " ", "", "  ", "\t", ". ", ", "]),
-                         min_size=len(parts), max_size=len(parts)))
+def inline_markup(pick: Pick) -> str:
+    kind = pick.integer(0, 2)
+    if kind == 0:
+        return code_span(pick)
+    if kind == 1:
+        return pick.choice(LITERAL_MARKUP)
+    return pick.choice(WRAPPED).format(w=pick.choice(WORDS), u=pick.choice(LINK_TARGETS))
+
+
+def inline(pick: Pick) -> str:
+    kind = pick.integer(0, 4)
+    if kind == 3:
+        return repeated(pick)
+    if kind == 4:
+        return inline_markup(pick)
+    return text_word(pick)
+
+
+def line(pick: Pick) -> str:
+    parts = [inline(pick) for _ in range(pick.integer(1, 12))]
+    seps = [pick.choice([" ", " ", " ", "", "  ", "\t", ". ", ", "]) for _ in parts]
     return "".join(p + s for p, s in zip(parts, seps)).rstrip(" ")
 
 
-@st.composite
-def block(draw):
-    kind = draw(st.integers(0, 21))
-    ln = draw(line())
+def block(pick: Pick) -> str:
+    kind = pick.integer(0, 21)
+    ln = line(pick)
     if kind == 0:
-        return "#" * draw(st.integers(1, 7)) + " " + ln
+        return "#" * pick.integer(1, 7) + " " + ln
     if kind == 1:
-        return "\n".join(draw(st.sampled_from(["- ", "* ", "1. ", "2) ", "+ ", "- [ ] "])) + draw(line())
-                         for _ in range(draw(st.integers(1, 3))))
+        return "\n".join(pick.choice(["- ", "* ", "1. ", "2) ", "+ ", "- [ ] "]) + line(pick)
+                         for _ in range(pick.integer(1, 3)))
     if kind == 2:
-        return f"| {ln} | {draw(line())} |\n|---|:--:|\n| {draw(line())} | x |"
+        return f"| {ln} | {line(pick)} |\n|---|:--:|\n| {line(pick)} | x |"
     if kind == 3:
-        return "\n".join(">" * draw(st.integers(1, 2)) + " " + draw(line())
-                         for _ in range(draw(st.integers(1, 3))))
+        return "\n".join(">" * pick.integer(1, 2) + " " + line(pick) for _ in range(pick.integer(1, 3)))
     if kind == 4:
-        fence = draw(st.sampled_from(["```", "~~~", "````"]))
-        close = fence if draw(st.booleans()) else ""
-        return f"{fence}{draw(st.sampled_from(['', 'py', 'sh {hl_lines=1}']))}\n{ln}\n{close}"
+        fence = pick.choice(["```", "~~~", "````"])
+        close = fence if pick.boolean() else ""
+        return f"{fence}{pick.choice(['', 'py', 'sh {hl_lines=1}'])}\n{ln}\n{close}"
     if kind == 5:
         return "    " + ln  # indented code
     if kind == 6:
-        return f"{ln}\n{draw(st.sampled_from(['=', '-', '~', '^']))* max(1, len(ln) // 2)}"
+        return f"{ln}\n{pick.choice(['=', '-', '~', '^']) * max(1, len(ln) // 2)}"
     if kind == 7:
-        d = draw(st.sampled_from(["note", "code-block:: python", "warning", "image:: a.png", "toctree",
-                                  "math", "only:: html", "unknown-thing"]))
+        d = pick.choice(["note", "code-block:: python", "warning", "image:: a.png", "toctree", "math",
+                         "only:: html", "unknown-thing"])
         return f".. {d}\n   :maxdepth: 2\n\n   {ln}"
     if kind == 8:
-        return f".. _{draw(word)}:\n\n.. [#] {ln}\n\n.. |x| replace:: {draw(word)}"
+        return f".. _{pick.choice(WORDS)}:\n\n.. [#] {ln}\n\n.. |x| replace:: {pick.choice(WORDS)}"
     if kind == 9:
-        return draw(st.sampled_from(["import X from './x.mdx';", "export const meta = {a: 1};",
-                                     "import { Tabs } from '@astrojs/starlight/components';"]))
+        return pick.choice(["import X from './x.mdx';", "export const meta = {a: 1};",
+                            "import { Tabs } from '@astrojs/starlight/components';"])
     if kind == 10:
-        tag = draw(st.sampled_from(["Tabs", "Aside", "div", "details"]))
+        tag = pick.choice(["Tabs", "Aside", "div", "details"])
         return f"<{tag} type=\"note\">\n{ln}\n</{tag}>"
     if kind == 11:
-        return f"{{% highlight {draw(word)} %}}\n{ln}\n{{% endhighlight %}}"
+        return f"{{% highlight {pick.choice(WORDS)} %}}\n{ln}\n{{% endhighlight %}}"
     if kind == 12:
-        return f"{{{{< tab \"{draw(word)}\" >}}}}\n{ln}\n{{{{< /tab >}}}}"
+        return f"{{{{< tab \"{pick.choice(WORDS)}\" >}}}}\n{ln}\n{{{{< /tab >}}}}"
     if kind == 13:
-        return f"<!-- {ln} -->" if draw(st.booleans()) else f"<!-- textsieve: disable {draw(word)}\n{ln}"
+        return f"<!-- {ln} -->" if pick.boolean() else f"<!-- textsieve: disable {pick.choice(WORDS)}\n{ln}"
     if kind == 14:
-        return f"::: {draw(st.sampled_from(['tip', 'warning', 'details Title']))}\n{ln}\n:::"
+        return f"::: {pick.choice(['tip', 'warning', 'details Title'])}\n{ln}\n:::"
     if kind == 15:
         return f"Term\n: {ln}"
     if kind == 16:
-        return "---" if draw(st.booleans()) else "* * *"
+        return "---" if pick.boolean() else "* * *"
     if kind == 17:
-        return f"[ref]: https://example.com \"{draw(word)}\""
+        return f"[ref]: https://example.com \"{pick.choice(WORDS)}\""
     return ln
 
 
-@st.composite
-def document_text(draw, front_matter: bool = True):
-    blocks = draw(st.lists(block(), min_size=0, max_size=8))
+def build_document(pick: Pick, front_matter: bool = True) -> str:
     text = ""
-    for b in blocks:
-        text += b + draw(st.sampled_from(ENDINGS))
-    if front_matter and draw(st.integers(0, 5)) == 0:
-        text = "---\ntitle: " + draw(word) + "\n---\n" + text
-    if draw(st.integers(0, 9)) == 0:
+    for _ in range(pick.integer(0, 8)):
+        text += block(pick) + pick.choice(ENDINGS)
+    if front_matter and pick.integer(0, 5) == 0:
+        text = "---\ntitle: " + pick.choice(WORDS) + "\n---\n" + text
+    if pick.integer(0, 9) == 0:
         text = "\ufeff" + text
-    if draw(st.booleans()):
+    if pick.boolean():
         text = text.rstrip("\r\n")  # no final newline
     return text
 
@@ -153,11 +205,30 @@ SUFFIXES = {"markdown": [".md", ".mdx"], "rst": [".rst"], "text": [".txt"]}
 CATEGORIES = tuple(SUFFIXES)
 
 
+def build_named_document(pick: Pick, category: str | None = None) -> tuple[str, str]:
+    category = category or pick.choice(CATEGORIES)
+    return "doc" + pick.choice(SUFFIXES[category]), build_document(pick)
+
+
+def build_corpus(pick: Pick) -> list[tuple[str, str]]:
+    base = build_document(pick, front_matter=False)
+    docs = []
+    for i in range(pick.integer(2, 3)):
+        suffix = pick.choice([".md", ".rst", ".txt"])
+        # Shared passages make the DUP rules find something to report.
+        text = base if pick.boolean() else base + "\n\n" + build_document(pick, front_matter=False)
+        docs.append((f"d{i}{suffix}", text))
+    return docs
+
+
 @st.composite
 def named_document(draw, category: str | None = None):
-    category = category or draw(st.sampled_from(CATEGORIES))
-    suffix = draw(st.sampled_from(SUFFIXES[category]))
-    return "doc" + suffix, draw(document_text())
+    return build_named_document(DrawPick(draw), category)
+
+
+@st.composite
+def corpus_documents(draw):
+    return build_corpus(DrawPick(draw))
 
 
 # -- rules --------------------------------------------------------------------------
@@ -271,18 +342,6 @@ def check_corpus(docs: list[tuple[str, str]]) -> None:
             check_spans(documents[f.path], [f])
             for r in f.related:
                 check_spans(documents[r.span.path], [type(f)(f.code, "", f.severity, r.span)])
-
-
-@st.composite
-def corpus_documents(draw):
-    base = draw(document_text(front_matter=False))
-    docs = []
-    for i in range(draw(st.integers(2, 3))):
-        suffix = draw(st.sampled_from([".md", ".rst", ".txt"]))
-        # Shared passages make the DUP rules find something to report.
-        text = base if draw(st.booleans()) else base + "\n\n" + draw(document_text(front_matter=False))
-        docs.append((f"d{i}{suffix}", text))
-    return docs
 
 
 # -- properties -------------------------------------------------------------------
