@@ -10,14 +10,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from textsieve.findings import Finding
-from textsieve.reporters import fingerprint
+from textsieve.findings import Finding, fingerprint
 
 VERSION = 1
-
-
-class BaselineError(Exception):
-    pass
 
 
 def write_baseline(path: str, findings: list[Finding]) -> int:

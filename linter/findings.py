@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 
 SEVERITIES = ("info", "warning", "error")
@@ -62,3 +64,10 @@ class Finding:
     def sort_key(self) -> tuple:
         s = self.span
         return (s.path, s.line, s.column, self.code, s.end_line, s.end_column, self.message)
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across edits that move lines: path, code and the normalised flagged text."""
+    normalised = " ".join(finding.text.split()).lower()
+    material = "\x1f".join((finding.path.replace(os.sep, "/"), finding.code, normalised))
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -16,7 +16,6 @@ other formats have no statistics.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textsieve import __version__
-from textsieve.findings import Finding, Span
+from textsieve.findings import Finding, Span, fingerprint
 from textsieve.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "github")
 STATISTICS_FORMATS = ("text", "json")
 INFORMATION_URI = "https://pypi.org/project/textsieve/"
 
@@ -41,13 +39,6 @@ class Report:
     fixed: int = 0
     skipped_rules: list[str] = field(default_factory=list)  # selected, but could not run
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as fixable
-
-
-def fingerprint(finding: Finding) -> str:
-    """Stable across edits that move lines: path, code and the normalised flagged text."""
-    normalised = " ".join(finding.text.split()).lower()
-    material = "\x1f".join((finding.path.replace(os.sep, "/"), finding.code, normalised))
-    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def summary(report: Report) -> dict:
