@@ -483,10 +483,6 @@ def test_vscode_problem_matcher_regex_reads_real_output(tmp_path):
 
 def test_duplicates_against_the_indexed_workspace_over_stdio(tmp_path, client_factory):
     """The real DUP rules: a buffer repeats a passage of a file that is not open."""
-    from textsieve.rule import load_rules
-
-    if "DUP102" not in load_rules():
-        pytest.skip("DUP102 (exact duplicate passages) is not registered")
     (tmp_path / "textsieve.toml").write_text('select = ["DUP102"]\n', encoding="utf-8")
     passage = ("The committee met on a cold Tuesday morning to review the harbour budget, and after "
                "three hours of argument it agreed to repair the north pier before the winter storms.")
