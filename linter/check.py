@@ -39,6 +39,13 @@ class CheckOptions:
     compare: str | None = None
     color: str = "auto"
     output_file: str | None = None
+    input_format: str = "files"  # or "jsonl", "parquet": each record a document
+    text_field: str = "text"
+    id_field: str | None = None
+    record_format: str = "text"
+    engine: str | None = None  # None: the configuration's (default "local")
+    scheduler: str | None = None
+    quiet: bool = False
 
 
 class UsageError(Exception):
@@ -112,7 +119,26 @@ def _run(opts: CheckOptions) -> int:
 
     # Files.
     stdin_data = None
-    if opts.stdin_filename:
+    records = None
+    if opts.input_format != "files":
+        from textsieve.inputs import InputError, RecordSpec, plan
+
+        if opts.stdin_filename:
+            raise UsageError(f"--stdin-filename reads one document; --input-format {opts.input_format} "
+                             "reads records from files")
+        if opts.fix or opts.diff:
+            raise UsageError(f"--fix and --diff rewrite files; records (--input-format {opts.input_format}) "
+                             "cannot be fixed in place")
+        if not opts.paths:
+            raise UsageError(f"--input-format {opts.input_format} needs the record files to read "
+                             f"(e.g. data.{'jsonl' if opts.input_format == 'jsonl' else 'parquet'})")
+        spec = RecordSpec(opts.input_format, opts.text_field, opts.id_field, opts.record_format)
+        try:
+            records = (plan(opts.paths, spec, workers=opts.jobs or os.cpu_count() or 1), spec)
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        files, missing = [], []
+    elif opts.stdin_filename:
         if opts.paths:
             raise UsageError("--stdin-filename takes no paths")
         stdin_data = sys.stdin.buffer.read()
@@ -145,9 +171,28 @@ def _run(opts: CheckOptions) -> int:
             os.path.join(config.root, DEFAULT_DIR)
         cache = Cache(directory)
 
-    result = run(files, checking_rules, corpus_paths=corpus_paths, jobs=opts.jobs, cache=cache,
-                 max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-                 stdin=stdin_data, max_findings=config.max_findings_per_code)
+    from textsieve.progress import TerminalProgress, wanted
+
+    progress = TerminalProgress() if wanted(quiet=opts.quiet, fmt=opts.fmt,
+                                            output_file=opts.output_file) else None
+    engine = None
+    if (opts.engine or config.engine) == "dask":
+        from textsieve.engine_dask import DaskEngine, EngineError
+
+        try:
+            engine = DaskEngine(opts.scheduler or config.scheduler, jobs=opts.jobs)
+        except EngineError as exc:
+            raise UsageError(str(exc)) from None
+    elif opts.scheduler:
+        raise UsageError("--scheduler is the Dask scheduler's address: give --engine dask too")
+    try:
+        result = run(files, checking_rules, corpus_paths=corpus_paths, jobs=opts.jobs, cache=cache,
+                     max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
+                     stdin=stdin_data, max_findings=config.max_findings_per_code,
+                     records=records, progress=progress, engine=engine)
+    finally:
+        if engine is not None:
+            engine.close()
     for error in result.errors:
         _err(f"error: {error}")
     skipped_by_reason: dict[str, list[str]] = {}
@@ -257,6 +302,16 @@ def _run(opts: CheckOptions) -> int:
 
         shown = all_findings
         sources = {files[0]: stdin_data.decode("utf-8", "replace")} if stdin_data is not None else None
+        if records is not None:  # the records' texts, read again: the report quotes them
+            from textsieve.inputs import records_of
+            from textsieve.source import SourceError, decode
+
+            sources = {}
+            for record in records_of(opts.paths, records[1]):
+                try:
+                    sources.setdefault(record.id, decode(record.data)[0])
+                except SourceError:
+                    pass
         try:
             documents, readability = summarise_documents(
                 [f.path for f in result.files if not f.skipped], shown,

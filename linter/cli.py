@@ -89,9 +89,25 @@ def cli() -> None:
               show_default=True, help="Colour in text output.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of standard output.")
+@click.option("--input-format", type=click.Choice(["files", "jsonl", "parquet"]), default="files",
+              show_default=True,
+              help="PATHS are documents (files), or JSONL/Parquet files whose every record is one "
+                   "(Parquet needs pip install 'textsieve[parquet]').")
+@click.option("--text-field", default="text", show_default=True, help="A record's field holding its text.")
+@click.option("--id-field", help="A record's field naming it in locations (id:line:col); default "
+                                 "FILE#LINE (JSONL) or FILE#ROW (Parquet, rows from 0).")
+@click.option("--record-format", type=click.Choice(["text", "markdown", "rst", "auto"]), default="text",
+              show_default=True, help="How a record's text is parsed (auto: by its id's suffix, as files are).")
+@click.option("--engine", type=click.Choice(["local", "dask"]),
+              help="Where the work runs: local processes, or a Dask cluster's workers (pip install "
+                   "'textsieve[dask]'; default: the configured engine, else local).")
+@click.option("--scheduler", help="With --engine dask: the scheduler's address (tcp://HOST:8786); "
+                                  "without it, a cluster of --jobs worker processes on this machine.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line on the terminal.")
 def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, exit_zero, statistics,
           fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, force_exclude, no_cache, cache_dir,
-          languagetool_url, baseline_path, write_baseline_path, compare_path, color, output_file):
+          languagetool_url, baseline_path, write_baseline_path, compare_path, color, output_file,
+          input_format, text_field, id_field, record_format, engine, scheduler, quiet):
     """Check PATHS (files or directories; default: the current directory)."""
     from textsieve.check import CheckOptions, run_check
 
@@ -103,7 +119,8 @@ def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, ex
         no_cache=no_cache,
         cache_dir=cache_dir, languagetool_url=languagetool_url, baseline=baseline_path,
         write_baseline=write_baseline_path, compare=compare_path, color=color,
-        output_file=output_file)
+        output_file=output_file, input_format=input_format, text_field=text_field, id_field=id_field,
+        record_format=record_format, engine=engine, scheduler=scheduler, quiet=quiet)
     sys.exit(run_check(options))
 
 

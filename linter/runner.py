@@ -24,7 +24,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,7 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     unavailable: list[tuple[str, str]] = field(default_factory=list)  # (code, why)
     cached: bool = False
+    where: str = ""  # a record's file and line or row ("data.jsonl:12"); "" for a file
 
 
 @dataclass
@@ -124,11 +125,28 @@ def bounded(findings: Iterable[Finding], limit: int) -> list[Finding]:
     return kept
 
 
-def check_file(task: tuple[str, bool, bytes | None]) -> FileResult:
+def check_file(task: tuple) -> FileResult:
     return check_files([task])[0]
 
 
-def check_files(tasks: list[tuple[str, bool, bytes | None]]) -> list[FileResult]:
+def check_unit(unit: tuple) -> tuple[list[FileResult], list[str]]:
+    """A worker's unit of work: ``("files", tasks)`` or ``("records", chunk, spec)``; its
+    results and the records it could not read."""
+    if unit[0] == "files":
+        return check_files(unit[1]), []
+    from textsieve.inputs import read_chunk
+
+    _, chunk, spec = unit
+    try:
+        records, problems = read_chunk(chunk, spec)
+    except Exception as exc:  # the file went away or is damaged: the chunk is lost, not the run
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return [], [f"{chunk.path}: cannot read records ({detail}); a part of it is not checked"]
+    tasks = [(r.id, True, r.data, spec.document_format(r.id), r.where) for r in records]
+    return check_files(tasks), [str(p) for p in problems]
+
+
+def check_files(tasks: list[tuple]) -> list[FileResult]:
     """Read, parse and check a batch of files: per-document rules file by file, then
     each corpus rule's ``collect_many`` over the batch's documents at once (a few
     MB of text at a time)."""
@@ -184,14 +202,24 @@ def _collect(pending: list[tuple[FileResult, Document, str]]) -> None:
                                       result.line_count))
 
 
-def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Document | None, str]:
+def _check_one(task: tuple) -> tuple[FileResult, Document | None, str]:
     """Read and parse one file and run the per-document rules; the document is None
-    when the file could not be read or its results came from the cache."""
-    path, report, data = task
-    result = FileResult(path, report)
+    when the file could not be read or its results came from the cache.
+
+    ``task``: ``(path, report, data)``, the bytes None to read the file; a record adds
+    its document format and where it is (``(id, True, data, format, where)``); a file
+    read from elsewhere than its reported path (a worker on another host, an fsspec
+    URL) adds ``(None, source)``."""
+    path, report, data, *more = task
+    fmt = more[0] if more else None
+    result = FileResult(path, report, where=more[1] if fmt and len(more) > 1 else "")
+    source = more[1] if not fmt and len(more) > 1 else path
     try:
         if data is None:
-            data, text, info = read_file(path, _MAX_SIZE)
+            if "://" in source:
+                data, text, info = _read_url(source, _MAX_SIZE)
+            else:
+                data, text, info = read_file(source, _MAX_SIZE)
         else:
             text, info = decode(data)
     except SourceError as exc:
@@ -199,13 +227,13 @@ def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Docume
         return result, None, ""
     result.digest = content_hash(data)
     result.info = info
-    key = cache_key("file", path, result.digest, report, _SIGNATURE, _MAX_FINDINGS)
+    key = cache_key("file", path, result.digest, report, _SIGNATURE, _MAX_FINDINGS, *([fmt] if fmt else []))
     hit = _CACHE.get("files", key)
     if hit is not None:
         result.findings, result.collected, result.directives, result.line_count = hit
         result.cached = True
         return result, None, key
-    document = Document(path, text, format_for(path) or "text", info)
+    document = Document(path, text, fmt or format_for(path) or "text", info)
     result.directives = document.directives
     result.line_count = document.line_count
     if report:
@@ -219,6 +247,23 @@ def _check_one(task: tuple[str, bool, bytes | None]) -> tuple[FileResult, Docume
             except Exception:
                 result.errors.append(_internal_error(path, rule))
     return result, document, key
+
+
+def _read_url(url: str, max_size: int):
+    """A file named by an fsspec URL, read whole (``source.read_file``'s checks)."""
+    try:
+        import fsspec
+
+        with fsspec.open(url, "rb") as handle:
+            data = handle.read(max_size + 1)
+    except ImportError:
+        raise SourceError("reading a URL needs fsspec (pip install fsspec)") from None
+    except OSError as exc:
+        raise SourceError(getattr(exc, "strerror", None) or str(exc)) from None
+    if len(data) > max_size:
+        raise SourceError(f"too large (over {max_size / 1e6:.1f} MB; raise max-file-size to check it)")
+    text, info = decode(data)
+    return data, text, info
 
 
 def _internal_error(path: str, rule: Rule) -> str:
@@ -285,9 +330,17 @@ def _digest_paths(paths: tuple[str, ...]) -> str:
 
 def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jobs: int = 0,
         cache: Cache = NO_CACHE, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-        stdin: bytes | None = None, max_findings: int | None = None) -> RunResult:
+        stdin: bytes | None = None, max_findings: int | None = None,
+        records=None, progress=None, engine=None) -> RunResult:
     """Check ``paths`` (reporting on them) with ``corpus_paths`` as extra corpus context.
-    ``max_findings``: findings of one code a document shows (None: DEFAULT_MAX_FINDINGS)."""
+    ``max_findings``: findings of one code a document shows (None: DEFAULT_MAX_FINDINGS).
+    ``records``: ``(chunks, spec)`` of ``textsieve.inputs``, whose records are checked as
+    documents (reported on) instead of ``paths``. ``progress``: a ``textsieve.progress.Progress``.
+    ``engine``: runs the units of work elsewhere (``engine_dask.DaskEngine``); None: here,
+    in a pool of ``jobs`` processes."""
+    from textsieve.progress import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     max_findings = DEFAULT_MAX_FINDINGS if max_findings is None else max_findings
     signature = settings_signature(rules)
     named = set(paths)
@@ -298,23 +351,73 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
     init_worker(rules, cache, max_file_size, signature, max_findings)
     for rule in rules:
         rule.jobs = jobs
-    if jobs == 1 or len(tasks) < 4:
-        batches = _batches(tasks, 64)
-        results = [r for batch in batches for r in check_files(batch)]
+    record_units = [("records", chunk, records[1]) for chunk in records[0]] if records else []
+    if engine is not None:
+        units = _units(tasks, engine.workers(), local=False) + record_units
+        progress.start(len(units))
+        outputs = engine.map(units, rules, max_file_size, signature, max_findings, progress)
+    elif jobs == 1 or (len(tasks) < 4 and len(record_units) < 2):
+        units = _units(tasks, 1) + record_units
+        progress.start(len(units))
+        outputs = []
+        for unit in units:
+            outputs.append(check_unit(unit))
+            progress.advance(1, len(outputs[-1][0]))
     else:
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        batches = _batches(tasks, max(1, min(64, len(tasks) // (jobs * 8))))
+        units = _units(tasks, jobs) + record_units
+        progress.start(len(units))
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool_worker,
                                  initargs=(rules, cache, max_file_size, signature, max_findings)) as pool:
-            futures = [pool.submit(check_files, batch) for batch in batches]
+            futures = [pool.submit(check_unit, unit) for unit in units]
             # Inside the pool's block, whose end waits for every queued batch; and not
             # pool.map, whose futures are cancelled on an exception, and then the pool's
             # thread fails on them (InvalidStateError) once the workers are stopped.
             with _workers_end_with_the_run():
-                results = [r for future in futures for r in future.result()]
+                for future in as_completed(futures):
+                    progress.advance(1, len(future.result()[0]))
+                outputs = [future.result() for future in futures]
+    results = [r for found, _ in outputs for r in found]
+    errors = [e for _, found in outputs for e in found]
+    if records:
+        results, duplicates = _unique_ids(results)
+        errors += duplicates
+        named = {r.path for r in results if r.report}
 
     with cyclic_gc_paused():  # the corpus step makes millions of objects, none in cycles
-        return _gather_and_check_corpus(results, rules, named, signature, cache, max_findings)
+        run_result = _gather_and_check_corpus(results, rules, named, signature, cache, max_findings,
+                                              progress)
+    run_result.errors[:0] = errors
+    progress.done(len(run_result.files))
+    return run_result
+
+
+def _units(tasks: list, workers: int, local: bool = True) -> list[tuple]:
+    """Files in batches, a worker's unit of work: of 64 files at most, and small enough
+    that each of ``workers`` gets several. Not ``local``: each file read by its absolute
+    path (a worker's working directory is its own)."""
+    if not tasks:
+        return []
+    if not local:
+        tasks = [t if len(t) > 3 else (*t, None, os.path.abspath(t[0]) if "://" not in t[0] else t[0])
+                 for t in tasks]
+    size = 64 if workers <= 1 else max(1, min(64, len(tasks) // (workers * 8)))
+    return [("files", batch) for batch in _batches(tasks, size)]
+
+
+def _unique_ids(results: list[FileResult]) -> tuple[list[FileResult], list[str]]:
+    """The first record of each id; an error for each later one (its findings would be
+    reported at the first one's places)."""
+    first: dict[str, str] = {}
+    kept, errors = [], []
+    for result in results:
+        if result.where and result.path in first:
+            errors.append(f"{result.where}: duplicate id '{result.path}' (first at "
+                          f"{first[result.path]}); record not checked")
+            continue
+        first.setdefault(result.path, result.where or result.path)
+        kept.append(result)
+    return kept, errors
 
 
 def _stop_workers() -> None:
@@ -353,15 +456,21 @@ def _workers_end_with_the_run():
 
 
 def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signature: str,
-                             cache: Cache, max_findings: int = DEFAULT_MAX_FINDINGS) -> RunResult:
+                             cache: Cache, max_findings: int = DEFAULT_MAX_FINDINGS,
+                             progress=None) -> RunResult:
     """The per-document results put together, and the corpus rules run on them."""
+    from textsieve.progress import NO_PROGRESS
+
+    progress = progress or NO_PROGRESS
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results if r.report for f in r.findings]
     by_code = {rule.code: rule for rule in rules}
     unavailable = {code: why for r in results for code, why in r.unavailable}
+    progress.corpus([rule.code for rule in rules if rule.is_corpus_rule()])
     for rule in rules:
         if not rule.is_corpus_rule() or rule.code in unavailable:
             continue
+        progress.corpus_rule(rule.code)
         collected = [(r.path, r.collected[rule.code]) for r in results if rule.code in r.collected]
         # The whole corpus step is cached too: unchanged files, unchanged answer.
         key = cache_key("corpus", rule.code, signature,
