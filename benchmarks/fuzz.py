@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
 import sys
 import time
 import traceback
@@ -48,11 +49,16 @@ def _work(args):
                 path, text = value
                 fz.check_fixes(path, text, fz.check_document(path, text))
         except Exception as exc:  # a failure is counted and kept, the run goes on
-            if len(failures) < 5:
-                failures.append((repr(value)[:2000], "".join(traceback.format_exception_only(exc)).strip()[:2000]))
-            else:
-                failures.append(None)
+            failures.append((repr(value), "".join(traceback.format_exception_only(exc)).strip()[:2000]))
     return category, count, failures
+
+
+def kind_of(error: str) -> str:
+    """A failure's kind: its exception and message with numbers and quoted text left out,
+    so that one bug met a thousand times is one kind."""
+    first = error.splitlines()[0]
+    first = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "'…'", first)
+    return re.sub(r"\d+", "N", first)[:160]
 
 
 def main(argv=None) -> int:
@@ -71,14 +77,20 @@ def main(argv=None) -> int:
             left -= n
             k += 1
     tasks.sort(key=lambda t: t[2] % len(CATEGORIES))  # interleave the categories
-    tried, failed, shown = Counter(), Counter(), []
+    tried, failed = Counter(), Counter()
+    kinds: Counter = Counter()
+    shortest: dict[str, tuple[str, str, str]] = {}  # kind -> the shortest document that showed it
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(opts.jobs) as pool:
         try:
             for category, n, failures in pool.imap_unordered(_work, tasks):
                 tried[category] += n
                 failed[category] += len(failures)
-                shown.extend((category, f) for f in failures if f is not None)
+                for value, error in failures:
+                    kind = kind_of(error)
+                    kinds[kind] += 1
+                    if kind not in shortest or len(value) < len(shortest[kind][1]):
+                        shortest[kind] = (category, value, error)
         except KeyboardInterrupt:
             pool.terminate()
             print("interrupted; figures so far:")
@@ -87,8 +99,9 @@ def main(argv=None) -> int:
         print(f"{category:10s} documents tried {tried[category]:>9,d}  failures {failed[category]:,d}")
     print(f"{'total':10s} documents tried {sum(tried.values()):>9,d}  failures {sum(failed.values()):,d}"
           f"  in {elapsed:.0f} s, {opts.jobs} processes")
-    for category, (value, error) in shown[:20]:
-        print(f"\n--- {category}: {error}\n{value}")
+    for kind, count in kinds.most_common():
+        category, value, error = shortest[kind]
+        print(f"\n--- {count} x {category}: {error}\n{value[:4000]}")
     return 1 if sum(failed.values()) else 0
 
 
