@@ -147,11 +147,22 @@ def _run(opts: CheckOptions) -> int:
     else:
         include = config.include or DEFAULT_INCLUDE
         exclude = config.exclude + config.extend_exclude
-        found = discover(opts.paths or ["."], config.root, include, exclude, config.respect_gitignore,
-                         force_exclude=opts.force_exclude or config.force_exclude)
+        urls = [p for p in opts.paths if "://" in p]
+        local = [p for p in opts.paths if "://" not in p]
+        found = discover(local or ([] if urls else ["."]), config.root, include, exclude,
+                         config.respect_gitignore, force_exclude=opts.force_exclude or config.force_exclude)
         for warning in found.warnings:
             _err(f"warning: {warning}")
         files, missing = found.files, found.missing
+        if urls:
+            from textsieve.inputs import InputError, expand_urls
+
+            if opts.fix or opts.diff:
+                raise UsageError("--fix and --diff rewrite local files; documents named by URLs are read only")
+            try:
+                files = files + expand_urls(urls)
+            except InputError as exc:
+                raise UsageError(str(exc)) from None
     if missing:
         for path in missing:
             _err(f"error: {path}: no such file or directory")
@@ -176,9 +187,11 @@ def _run(opts: CheckOptions) -> int:
     progress = TerminalProgress() if wanted(quiet=opts.quiet, fmt=opts.fmt,
                                             output_file=opts.output_file) else None
     engine = None
+    engine_errors: tuple = ()
     if (opts.engine or config.engine) == "dask":
         from textsieve.engine_dask import DaskEngine, EngineError
 
+        engine_errors = (EngineError,)
         try:
             engine = DaskEngine(opts.scheduler or config.scheduler, jobs=opts.jobs)
         except EngineError as exc:
@@ -190,6 +203,8 @@ def _run(opts: CheckOptions) -> int:
                      max_file_size=config.max_file_size or DEFAULT_MAX_FILE_SIZE,
                      stdin=stdin_data, max_findings=config.max_findings_per_code,
                      records=records, progress=progress, engine=engine)
+    except engine_errors as exc:
+        raise UsageError(str(exc)) from None
     finally:
         if engine is not None:
             engine.close()

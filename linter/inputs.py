@@ -61,6 +61,13 @@ class Chunk:
     start: int
     end: int
     first: int
+    source: str = ""  # where a worker reads it, when not ``path`` (an absolute path)
+
+    def anywhere(self) -> Chunk:
+        """This chunk for a worker whose working directory is not this process's."""
+        if is_url(self.path) or self.source:
+            return self
+        return Chunk(self.path, self.start, self.end, self.first, os.path.abspath(_local(self.path)))
 
 
 @dataclass
@@ -131,6 +138,28 @@ def expand(paths: list[str], input_format: str) -> list[str]:
             out.append(local)
         else:
             raise InputError(f"{given}: no such file or directory")
+    return list(dict.fromkeys(out))
+
+
+def expand_urls(patterns: list[str]) -> list[str]:
+    """Documents named by fsspec URLs (``s3://bucket/docs/**/*.md``, ``file:///srv/docs/*.md``),
+    globs expanded in sorted order; each is read whole by the worker that checks it."""
+    try:
+        import fsspec
+    except ImportError:
+        raise InputError(f"{patterns[0]}: reading URLs needs fsspec (pip install fsspec)") from None
+    out: list[str] = []
+    for pattern in patterns:
+        protocol = pattern.split("://", 1)[0]
+        try:
+            fs, _, found = fsspec.get_fs_token_paths(pattern)
+        except (ImportError, ValueError) as exc:
+            raise InputError(f"{pattern}: {exc}") from None
+        found = [p for p in found if not fs.isdir(p)]
+        if not found:
+            raise InputError(f"{pattern}: no such file")
+        prefix = "file://" if protocol == "file" else f"{protocol}://"
+        out.extend(p if "://" in p else prefix + p for p in sorted(found))
     return list(dict.fromkeys(out))
 
 
@@ -252,7 +281,7 @@ def _record(spec: RecordSpec, fields, where: str, default_id: str,
 
 
 def _read_jsonl(chunk: Chunk, spec: RecordSpec) -> tuple[list[Record], list[RecordError]]:
-    with open_binary(chunk.path) as handle:
+    with open_binary(chunk.source or chunk.path) as handle:
         handle.seek(chunk.start)
         data = handle.read(chunk.end - chunk.start)
     records, errors = [], []
@@ -279,7 +308,7 @@ def _read_jsonl(chunk: Chunk, spec: RecordSpec) -> tuple[list[Record], list[Reco
 
 def _read_parquet(chunk: Chunk, spec: RecordSpec) -> tuple[list[Record], list[RecordError]]:
     pq = _pyarrow_parquet()
-    with open_binary(chunk.path) as handle:
+    with open_binary(chunk.source or chunk.path) as handle:
         parquet = pq.ParquetFile(handle)
         names = set(parquet.schema_arrow.names)
         columns = [c for c in dict.fromkeys([spec.text_field, spec.id_field]) if c is not None and c in names]

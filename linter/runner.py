@@ -353,7 +353,8 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
         rule.jobs = jobs
     record_units = [("records", chunk, records[1]) for chunk in records[0]] if records else []
     if engine is not None:
-        units = _units(tasks, engine.workers(), local=False) + record_units
+        units = _units(tasks, engine.workers(), local=False) + [
+            (kind, chunk.anywhere(), spec) for kind, chunk, spec in record_units]
         progress.start(len(units))
         outputs = engine.map(units, rules, max_file_size, signature, max_findings, progress)
     elif jobs == 1 or (len(tasks) < 4 and len(record_units) < 2):
