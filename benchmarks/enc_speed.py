@@ -100,9 +100,10 @@ def _damage_light(text: str, rng: random.Random) -> str:
 
 def _time(documents) -> tuple[float, float, int]:
     from textsieve.rules import encoding
+    from textsieve.rules.encoding import analysis, characters
 
-    encoding._MEMO.clear()  # the analysis is memoised per document: start cold
-    encoding._RTL_MEMO.clear()
+    analysis._MEMO.clear()  # the analysis is memoised per document: start cold
+    characters._RTL_MEMO.clear()
     rules = [rule() for rule in encoding.RULES]
     size = sum(len(d.text.encode()) for d in documents)
     findings = 0

@@ -13,6 +13,7 @@ import pytest
 from textsieve.cache import Cache
 from textsieve.document import Document, SourceInfo
 from textsieve.rules import encoding
+from textsieve.rules.encoding import analysis, not_utf8
 from textsieve.rules.encoding import (BidiControl, ControlCharacter, HtmlEntity, InvisibleCharacter,
                                       Mojibake, NotUtf8, ReplacementCharacter, StrayBom)
 from textsieve.testing import make_document, run_rule
@@ -392,8 +393,8 @@ def test_every_detectable_encoding_has_a_name_iconv_knows_or_none():
     from charset_normalizer.constant import IANA_SUPPORTED
 
     known = _iconv_names()
-    unknown = {e: encoding._iconv_name(e) for e in IANA_SUPPORTED
-               if encoding._iconv_name(e) is not None and encoding._iconv_name(e) not in known}
+    unknown = {e: not_utf8._iconv_name(e) for e in IANA_SUPPORTED
+               if not_utf8._iconv_name(e) is not None and not_utf8._iconv_name(e) not in known}
     assert unknown == {}
 
 
@@ -408,7 +409,7 @@ def test_every_detectable_encoding_has_a_name_iconv_knows_or_none():
 ])
 def test_the_advised_iconv_command_converts_the_file(codec, text):
     _iconv_names()  # skips without iconv
-    name = encoding._iconv_name(codec)
+    name = not_utf8._iconv_name(codec)
     done = subprocess.run(["iconv", "-f", name, "-t", "UTF-8"], input=text.encode(codec),
                           capture_output=True, check=True)
     assert done.stdout.decode("utf-8") == text
@@ -423,7 +424,7 @@ def test_a_shift_jis_file_is_read_as_shift_jis_and_the_advice_converts_it():
         f for rule in encoding.RULES for f in rule().check(Document("f.txt", decoded, "text", info))]
     assert decoded == text and info.encoding in ("cp932", "shift_jis")
     assert [f.code for f in findings] == ["ENC104"]
-    assert f"`iconv -f {encoding._iconv_name(info.encoding)} -t UTF-8`" in findings[0].message
+    assert f"`iconv -f {not_utf8._iconv_name(info.encoding)} -t UTF-8`" in findings[0].message
 
 
 def test_utf8_files_are_fine_and_mojibake_fixes_are_unsafe_in_non_utf8_files():
@@ -543,7 +544,7 @@ def test_rules_share_one_analysis_per_document():
     document = make_document("The centuryâ€™s end\u200bx.\n")
     for rule in encoding.RULES:
         list(rule().check(document))
-    shared = encoding._MEMO[document]
+    shared = analysis._MEMO[document]
     assert [i.code for i in shared] == ["ENC101", "ENC202"]
     assert encoding.analyse(document) is shared
 

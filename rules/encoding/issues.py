@@ -1,0 +1,23 @@
+"""What the ENC analysis finds: an issue per problem, at document offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+# Bump when the analysis changes what it reports: it is part of the cache key.
+ANALYSIS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found by the analysis, at document offsets ``start``..``end``."""
+
+    code: str
+    start: int
+    end: int
+    message: str
+    replacement: str | None = None
+    safe: bool = False
+    # The option that must be on for the issue to be reported ("" if none).
+    gate: str = ""
