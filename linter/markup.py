@@ -378,7 +378,8 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
     if mdx:
         for m in _ESM.finditer(src):
             if not taken[m.start()] and opens_block(m.start()):
-                fill(m.start(), m.end(), " ")
+                for start, end in _untaken(taken, m.start(), m.end()):
+                    fill(start, end, " ")
     line_re = _MDX_LINE if mdx else _SITE_LINE
     done = -1  # lines up to here are looked at: each line once, however many hints it has
     for hint in hints:
@@ -422,6 +423,23 @@ def _site_syntax(src: str, mdx: bool = False) -> tuple[str, list[tuple[int, int,
     pieces.append(src[at:])
     runs.sort()
     return "".join(pieces), runs
+
+
+def _untaken(taken: bytearray, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``start``..``end`` that no earlier fill took (a statement around a
+    paired code tag is filled around it: fills never overlap)."""
+    spans, at = [], start
+    while at < end:
+        busy = taken.find(1, at, end)
+        stop = end if busy < 0 else busy
+        if stop > at:
+            spans.append((at, stop))
+        if busy < 0:
+            break
+        at = busy
+        while at < end and taken[at]:
+            at += 1
+    return spans
 
 
 def _filled(piece: str, char: str) -> str:

@@ -213,11 +213,22 @@ class RepeatedWord(Rule):
         fix = None
         if segment.is_prose(start, end) and not breaks:
             fix = Fix(span[:keep.end - start], safe=True)
-        elif breaks and not any(document.text[base + x.end:base + y.start].strip()
-                                for x, y in zip(run, run[1:])):
-            # Across a line break the fix would join the lines: offered, not applied by --fix alone.
+        elif breaks and _prose_but_line_breaks(document, segment, start, end) and not any(
+                document.text[base + x.end:base + y.start].strip() for x, y in zip(run, run[1:])):
+            # Across a line break the fix would join the lines: offered, not applied by --fix
+            # alone, and not where the next line's indentation is markup.
             fix = Fix(span[:keep.end - start], safe=False)
         return self.finding(document, base + start, base + end, f"'{word}' is repeated", fix=fix)
+
+
+def _prose_but_line_breaks(document, segment, start: int, end: int) -> bool:
+    """Whether ``start``..``end`` is prose but for its line breaks (hidden in a segment):
+    a fix that joins lines may delete those, never a continuation line's indentation."""
+    if segment.opaque_between(start, end):
+        return False
+    revealed, text, base = segment.revealed, document.text, segment.start
+    return revealed is None or all(revealed[k] or text[base + k] in _LINE_BREAKS
+                                   for k in range(start, end))
 
 
 RULES = [FileNotChecked, UnusedSuppression, RepeatedWord]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -382,4 +383,25 @@ def test_corpus_rules(docs):
 @given(st.sampled_from([".md", ".rst", ".txt"]), st.text(max_size=200))
 def test_arbitrary_text(suffix, text):
     path = "doc" + suffix
+    check_fixes(path, text, check_document(path, text))
+
+
+# Documents the long run (benchmarks/fuzz.py) failed on, cut down: each failed before
+# its fix.
+FOUND_BY_THE_LONG_RUN = [
+    # An MDX export statement around a paired code tag was filled twice: the parser's
+    # copy grew a line and its token lines ran past the source's.
+    ("d.mdx", "export const{%highlight%}{%endhighlight%}\u2028*\nd"),
+    ("doc.mdx", "export const{%highlight%}{%endhighlight%}\n\rg```x```\n---------------------"),
+    ("doc.mdx", "import {%highlight%}\n\n{%endhighlight%}\ne` b` {% 日本語 %"),
+    # A repeat across a line break: the (unsafe) fix joined the lines over the next
+    # line's indentation, which is markup.
+    ("doc.md", "שלום\r שלום"),
+    ("doc.md", "the\r\n the"),
+    ("doc.rst", " API\r\tAPI"),
+]
+
+
+@pytest.mark.parametrize("path, text", FOUND_BY_THE_LONG_RUN)
+def test_documents_found_by_the_long_run(path, text):
     check_fixes(path, text, check_document(path, text))
