@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 CATEGORIES = ("markdown", "rst", "text", "arbitrary", "corpus")
 BATCH = 500  # documents per task
+PROGRESS_EVERY = 50_000  # documents between progress lines
 
 
 def _work(args):
@@ -91,6 +92,10 @@ def main(argv=None) -> int:
                     kinds[kind] += 1
                     if kind not in shortest or len(value) < len(shortest[kind][1]):
                         shortest[kind] = (category, value, error)
+                done = sum(tried.values())
+                if done % PROGRESS_EVERY < n:  # a long run shows where it is, and what it has found
+                    print(f"... {done:,d} documents tried, {sum(failed.values()):,d} failures,"
+                          f" {time.perf_counter() - started:.0f} s", flush=True)
         except KeyboardInterrupt:
             pool.terminate()
             print("interrupted; figures so far:")
