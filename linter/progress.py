@@ -58,9 +58,9 @@ NO_PROGRESS = Progress()
 
 
 class TerminalProgress(Progress):
-    def __init__(self, stream=None, delay: float = DELAY):
+    def __init__(self, stream=None, delay: float | None = None):
         self.stream = stream if stream is not None else sys.stderr
-        self.delay = delay
+        self.delay = DELAY if delay is None else delay
         self.started = time.monotonic()
         self.bar = None
         self.total = 0
