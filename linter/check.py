@@ -309,7 +309,7 @@ def _run(opts: CheckOptions) -> int:
 
     report = Report(findings, ran, files_checked=sum(1 for f in result.files if not f.skipped),
                     fixed=fixed_count, skipped_rules=[r.code for r, _ in result.unavailable],
-                    unsafe_fixes=opts.unsafe_fixes)
+                    unsafe_fixes=opts.unsafe_fixes, unit="record" if records is not None else "file")
     colour = opts.color == "always" or (opts.color == "auto" and not opts.output_file
                                         and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     if opts.fmt == "html":

@@ -39,6 +39,7 @@ class Report:
     fixed: int = 0
     skipped_rules: list[str] = field(default_factory=list)  # selected, but could not run
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as fixable
+    unit: str = "file"  # what was checked, for the summary line: "file", or "record" for --input-format
 
 
 def summary(report: Report) -> dict:
@@ -106,11 +107,11 @@ def render_text(report: Report, colour: bool = False, statistics: bool = False,
                      for k in ("errors", "warnings", "info") if info[k]]
             noun = "finding" if info["findings"] == 1 else "findings"
             lines.append(f"Found {info['findings']} {noun} ({', '.join(parts)}) "
-                         f"in {info['files']} file{'s' if info['files'] != 1 else ''}.")
+                         f"in {info['files']} {report.unit}{'s' if info['files'] != 1 else ''}.")
             if info["fixable"]:
                 lines.append(f"[*] {info['fixable']} fixable with the `--fix` option.")
         else:
-            lines.append(f"All checks passed ({info['files']} file{'s' if info['files'] != 1 else ''}).")
+            lines.append(f"All checks passed ({info['files']} {report.unit}{'s' if info['files'] != 1 else ''}).")
         if report.skipped_rules:
             lines.append(f"Not checked: {', '.join(report.skipped_rules)} could not run (see above).")
         if report.fixed:

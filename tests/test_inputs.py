@@ -211,3 +211,14 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, monkeypatch):
     (tmp_path / "d.parquet").write_bytes(b"PAR1")
     with pytest.raises(inputs.InputError, match=r"pip install 'textsieve\[parquet\]'"):
         inputs.plan([str(tmp_path / "d.parquet")], inputs.RecordSpec("parquet"))
+
+
+def test_the_summary_counts_records_not_files(tmp_path):
+    write(tmp_path / "d.jsonl", '{"id": "a", "text": "The the cat sat."}\n{"id": "b", "text": "A clean text."}\n')
+    found = textsieve("check", "--select", "TS003", "--input-format", "jsonl", "--no-cache", "d.jsonl",
+                      cwd=tmp_path)
+    assert found.out.splitlines()[-2] == "Found 1 finding (1 warning) in 2 records."
+    write(tmp_path / "d.jsonl", '{"id": "b", "text": "A clean text."}\n')
+    clean = textsieve("check", "--select", "TS003", "--input-format", "jsonl", "--no-cache", "d.jsonl",
+                      cwd=tmp_path)
+    assert clean.out.splitlines()[-1] == "All checks passed (1 record)."
