@@ -357,6 +357,24 @@ def test_filters_and_sorting_change_the_table(browser, report):
                             ".getAttribute('aria-sort')") == "descending"
 
 
+def test_a_document_shows_its_own_findings_and_figures(browser, report):
+    path, data = report
+    browser.open(path.as_uri())
+    words, dup = browser.evaluate("""(() => {
+        const row = Array.from(document.querySelectorAll('#documents-body tr'))
+            .find(r => r.querySelector('th') && r.querySelector('th').textContent === 'docs/alpha.md');
+        const cells = row.querySelectorAll('td');
+        row.querySelector('th button').click();
+        return [cells[0].textContent, cells[2].textContent]; })()""")
+    chip = browser.evaluate("document.querySelector('#findings-body .chip').textContent")
+    assert chip.startswith(f"Only the findings of docs/alpha.md ({words} words, ")
+    assert f"{dup} duplicated)" in chip
+    rows = browser.evaluate("Array.from(document.querySelectorAll('#findings-table tr.finding'))"
+                            ".map(r => r.querySelector('.loc').textContent)")
+    assert rows and len(rows) == sum(f["path"] == "docs/alpha.md" for f in data["findings"])
+    assert all(r.startswith("docs/alpha.md:") for r in rows)
+
+
 def test_screenshot(browser, report, tmp_path):
     path, _ = report
     browser.open(path.as_uri())

@@ -93,6 +93,14 @@
   var docByPath = {};
   docs.forEach(function (d) { docByPath[d.p] = d; });
   F.forEach(function (f) { if (docByPath[f[0]]) docByPath[f[0]].findings++; });
+  // A document's own figures, for the line above its findings: " (1,234 words, grade 9.8, 12.0% duplicated)".
+  function documentFigures(d) {
+    if (!d || d.words === null) return "";
+    var parts = [num(d.words) + " words"];
+    if (d.grade !== null) parts.push((R ? R.label : "grade") + " " + d.grade.toFixed(1));
+    if (d.words) parts.push(pct(d.dup || 0, d.words) + " duplicated");
+    return " (" + parts.join(", ") + ")";
+  }
   var totalWords = 0, wordsKnown = false, dupWords = 0;
   docs.forEach(function (d) {
     if (d.words !== null) { totalWords += d.words; wordsKnown = true; }
@@ -524,7 +532,7 @@
       if (p === null) docChip.hidden = true;
       else {
         docChip.hidden = false;
-        append(docChip, "Only the findings of " + PATHS[p] + " ", el("button", { type: "button", text: "Show all documents",
+        append(docChip, "Only the findings of " + PATHS[p] + documentFigures(docByPath[p]) + " ", el("button", { type: "button", text: "Show all documents",
           onclick: function () { showDocument(null); } }));
       }
       draw();
