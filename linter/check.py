@@ -79,10 +79,13 @@ def _run(opts: CheckOptions) -> int:
     from textsieve.runner import filter_findings, run
     from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
+    plugin_problems: list[str] = []
     try:
-        registry = load_rules()
+        registry = load_rules(plugin_problems)
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
+    for problem in plugin_problems:
+        _err(f"warning: {problem}")
     config = load_config(opts.config_path, registry)
 
     for flag, value in (("--select", opts.select), ("--extend-select", opts.extend_select),

@@ -24,10 +24,14 @@ def _fail(message: str) -> None:
 def _registry():
     from textsieve.rule import RegistryError, load_rules
 
+    problems: list[str] = []
     try:
-        return load_rules()
+        registry = load_rules(problems)
     except RegistryError as exc:
         _fail(str(exc))
+    for problem in problems:
+        click.echo(f"textsieve: warning: {problem}", err=True)
+    return registry
 
 
 def _speedups_note() -> str:

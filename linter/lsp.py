@@ -122,10 +122,11 @@ class Engine:
         from textsieve.runner import settings_signature
 
         self.rules, self.corpus_rules, self.ran, self.unused_rule = [], [], {}, None
+        self.warnings: list[str] = []  # shown, not fatal: a plugin left out
         self.corpus = {}
         self.stamp = self._config_stamp()
         try:
-            registry = self._registry if self._registry is not None else load_rules()
+            registry = self._registry if self._registry is not None else load_rules(self.warnings)
             config = load_config(None, registry, cwd=self.root)
         except (ConfigError, RegistryError) as exc:
             self.error = str(exc)
@@ -521,6 +522,8 @@ class TextsieveServer(LanguageServer):
         self.logged.clear()
         if self.engine.error:
             self.show_error(self.engine.error)
+        for warning in self.engine.warnings:
+            self.log(warning, lsp.MessageType.Warning)
         self.start_indexing()
         for uri in self.open_uris():
             self.schedule(uri)
@@ -570,6 +573,8 @@ def build_server() -> TextsieveServer:
             return
         if ls.engine.error:
             ls.show_error(ls.engine.error)
+        for warning in ls.engine.warnings:
+            ls.log(warning, lsp.MessageType.Warning)
         watch = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
         if watch and watch.dynamic_registration:
             ls.client_register_capability(lsp.RegistrationParams(registrations=[lsp.Registration(

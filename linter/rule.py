@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable
 
-from textsieve.findings import Finding, Fix, Related, Span
+from textsieve.findings import SEVERITIES, Finding, Fix, Related, Span
 
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 ENTRY_POINT_GROUP = "textsieve.rules"
@@ -190,25 +190,90 @@ def cyclic_gc_paused():
             gc.enable()
 
 
-def load_rules() -> dict[str, type[Rule]]:
-    """Every registered rule class by code, built-ins included (through entry points).
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+BUILT_IN = "textsieve"  # the distribution whose entry points are the built-in rules
 
-    Raises ``RegistryError`` for a malformed or duplicated code, so that a
-    broken plugin is named instead of silently shadowing a rule.
+
+def rule_problem(rule: Any) -> str | None:
+    """What is wrong with a registered rule's metadata, or None: checked once, at
+    registration, so that a bad plugin is named there and not in the middle of a run."""
+    if not (isinstance(rule, type) and issubclass(rule, Rule)):
+        return f"{rule!r} is not a textsieve.rule.Rule subclass"
+    if not isinstance(rule.code, str) or not CODE_RE.match(rule.code):
+        return f"{rule.__name__}: code {rule.code!r} is not 2-5 capitals and 3 digits (e.g. STY001)"
+    if not isinstance(rule.name, str) or not NAME_RE.match(rule.name):
+        return f"{rule.code}: name {rule.name!r} is not kebab-case (e.g. 'avoid-jargon')"
+    if rule.severity not in SEVERITIES:
+        return f"{rule.code}: severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}"
+    if not isinstance(rule.default_enabled, bool):
+        return f"{rule.code}: default_enabled {rule.default_enabled!r} is not True or False"
+    if not isinstance(rule.options, dict):
+        return f"{rule.code}: options is not a dict of Option"
+    for key, option in rule.options.items():
+        if not isinstance(key, str) or not isinstance(option, Option):
+            return f"{rule.code}: option {key!r} is not a textsieve.rule.Option"
+        if option.default is None:
+            continue  # "not set": the rule decides
+        try:
+            option.validate(key, option.default)
+        except (OptionError, KeyError) as exc:
+            return f"{rule.code}: the default of option '{key}' is not valid ({exc})"
+    return None
+
+
+def load_rules(problems: list[str] | None = None) -> dict[str, type[Rule]]:
+    """Every registered rule class by code, built-ins first (all through entry points).
+
+    A plugin that fails to import, or registers a rule with bad metadata, a code
+    already taken, or a code under a prefix another package owns (``DUP900`` from a
+    plugin), is left out, and why is appended to ``problems`` for the caller to
+    show as a warning: one broken plugin does not stop the others, or the built-ins.
+    A built-in that fails is an installation fault: ``RegistryError``.
     """
     from importlib.metadata import entry_points
 
+    def owner_of(ep) -> str:
+        dist = getattr(ep, "dist", None)
+        return dist.name if dist is not None and dist.name else ep.name
+
+    def from_plugin(ep) -> str:
+        dist = getattr(ep, "dist", None)
+        version = f" {dist.version}" if dist is not None and dist.version else ""
+        return f"rule plugin '{ep.name}' ({ep.value}, from {owner_of(ep)}{version})"
+
+    found = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (owner_of(e) != BUILT_IN, e.name))
     rules: dict[str, type[Rule]] = {}
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    prefixes: dict[str, str] = {}  # family prefix -> the package that owns it
+    for ep in found:
+        built_in = owner_of(ep) == BUILT_IN
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin must not break the others
-            raise RegistryError(f"rule plugin '{ep.name}' ({ep.value}) failed to load: {exc}") from exc
-        for rule in loaded if isinstance(loaded, (list, tuple)) else [loaded]:
-            if not (isinstance(rule, type) and issubclass(rule, Rule)) or not CODE_RE.match(rule.code):
-                raise RegistryError(f"rule plugin '{ep.name}' registers an invalid rule: {rule!r}")
-            if rule.code in rules and rules[rule.code] is not rule:
-                raise RegistryError(f"rule code {rule.code} is registered twice ('{ep.name}')")
+            message = f"{from_plugin(ep)} failed to load: {type(exc).__name__}: {exc}"
+            if built_in:
+                raise RegistryError(message) from exc
+            if problems is not None:
+                problems.append(message + "; its rules are not checked")
+            continue
+        offered = list(loaded) if isinstance(loaded, (list, tuple)) else [loaded]
+        why = next((p for p in map(rule_problem, offered) if p), None)
+        if why is None:
+            for rule in offered:
+                owner = prefixes.get(rule.family(), owner_of(ep))
+                if owner != owner_of(ep):
+                    why = f"{rule.code}: the prefix {rule.family()} belongs to {owner}"
+                elif rule.code in rules and rules[rule.code] is not rule:
+                    why = f"{rule.code} is registered already (by {rules[rule.code].__module__})"
+                if why:
+                    break
+        if why is not None:
+            if built_in:
+                raise RegistryError(f"{from_plugin(ep)}: {why}")
+            if problems is not None:
+                problems.append(f"{from_plugin(ep)} is not loaded: {why}")
+            continue
+        for rule in offered:
+            prefixes.setdefault(rule.family(), owner_of(ep))
             rules[rule.code] = rule
     return dict(sorted(rules.items()))
 

@@ -265,7 +265,7 @@ def test_an_option_a_rule_rejects_at_construction_is_a_config_error(project, mon
             raise rule.OptionError("option 'level' does not fit the other options")
 
     write(project / "textsieve.toml", "[pick]\nlevel = 2\n")
-    monkeypatch.setattr(rule, "load_rules", lambda: {"PICK001": Picky})
+    monkeypatch.setattr(rule, "load_rules", lambda problems=None: {"PICK001": Picky})
     monkeypatch.chdir(project)
     code = check.run_check(check.CheckOptions(paths=["docs"]))
     err = capsys.readouterr().err
@@ -327,7 +327,8 @@ def test_readme_rules_table_lists_every_rule():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- rules-table -->")[1].split("<!-- /rules-table -->")[0]
     listed = re.findall(r"^\| `([A-Z]+\d+)` \| ([\w-]+) \| (\w+) \| (on|off) \|", table, re.M)
-    registry = load_rules()
+    # The built-ins: a plugin installed beside textsieve is not in its README.
+    registry = {c: r for c, r in load_rules().items() if r.__module__.startswith("textsieve.")}
     assert [(c, n, s, d) for c, n, s, d in listed] == [
         (r.code, r.name, r.severity, "on" if r.default_enabled else "off") for r in registry.values()
     ], "README.md is stale: run python scripts/update_readme.py"
