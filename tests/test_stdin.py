@@ -100,10 +100,6 @@ def test_paths_with_stdin_are_a_usage_error(tmp_path):
 
 
 def test_stdin_buffer_is_compared_with_the_corpus_and_replaces_its_own_copy(tmp_path):
-    from textsieve.rule import load_rules
-
-    if "DUP102" not in load_rules():
-        pytest.skip("DUP102 (exact duplicate passages) is not registered")
     passage = ("The committee met on a cold Tuesday morning to review the harbour budget, and after "
                "three hours of argument it agreed to repair the north pier before the winter storms.")
     (tmp_path / "docs").mkdir()
