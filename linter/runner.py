@@ -58,7 +58,6 @@ class RunResult:
     files: list[FileResult]
     findings: list[Finding]
     errors: list[str]
-    suppressed: int = 0
     unavailable: list[tuple[Rule, str]] = field(default_factory=list)
 
 
@@ -521,7 +520,6 @@ def filter_findings(result: RunResult, ran_codes: set[str], per_file_ignored,
             if per_file_ignored(file.path, finding.code):
                 continue
             if suppressions.suppresses(finding):
-                result.suppressed += 1
                 continue
             kept.append(finding)
         if report_unused is not None and not per_file_ignored(file.path, report_unused.code):

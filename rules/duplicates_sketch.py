@@ -53,8 +53,6 @@ CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 _APOSTROPHES = str.maketrans("", "", "'’ʼ")
-SHINGLE_CHOICES = ("word-1", "word-2", "word-3", "word-4", "word-5",
-                   "char-3", "char-4", "char-5", "char-6", "char-7", "char-8")
 
 U32 = np.uint32
 U64 = np.uint64
@@ -116,11 +114,6 @@ def words_of(text: str) -> list[str]:
     return [w.translate(_APOSTROPHES) for w in WORD_RE.findall(text.casefold())]
 
 
-def display_words(text: str) -> list[str]:
-    """The words as written (for messages), parallel to ``words_of``."""
-    return WORD_RE.findall(text)
-
-
 # -- hashing ------------------------------------------------------------------
 def _fmix64(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> U64(33))
@@ -177,12 +170,6 @@ class SubstringHasher:
         with np.errstate(over="ignore"):
             raw = (self.prefix[ends] - self.prefix[starts]) * self.ipw[starts]
             return _fmix64(raw ^ ((ends - starts).astype(U64) * _LEN_MIX))
-
-
-def substring_hash(text: str) -> int:
-    """The 64-bit hash of a whole string (as ``SubstringHasher`` computes it)."""
-    hasher = SubstringHasher(text)
-    return int(hasher.hash(np.array([0]), np.array([len(text)]))[0])
 
 
 @lru_cache(maxsize=8)
