@@ -352,7 +352,7 @@ def _array(buffer: bytearray, layout: list, end: int, index, dtype_name, shape) 
 
 def _expected(namespace: str):
     """The shape of the values each namespace of textsieve's holds (None: not checked)."""
-    from textsieve.document import Directive
+    from textsieve.segments import Directive
     from textsieve.findings import Finding
 
     if namespace == "files":  # findings, corpus rules' data by code, directives, line count

@@ -16,74 +16,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from textsieve.findings import Span
-from textsieve.sentences import Sentence, split_sentences
+from textsieve.segments import Directive, Segment
+from textsieve.sentences import Sentence
+from textsieve.source import FORMAT_BY_SUFFIX, SourceInfo, format_for
 
-FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
-                    ".mdx": "markdown", ".txt": "text", ".text": "text", ".rst": "rst",
-                    ".rest": "rst"}
-
-
-@dataclass(frozen=True)
-class Directive:
-    """An inline control comment: ``textsieve: disable CODE`` and its kin."""
-
-    action: str  # disable, enable, disable-next-line, disable-file
-    codes: tuple[str, ...]  # empty: every code
-    line: int  # 1-based line of the comment
-    start: int
-    end: int
-    column: int = 1  # 1-based column of the comment's first character
-
-
-@dataclass
-class Segment:
-    kind: str  # heading, paragraph, list_item, table_cell or blockquote
-    start: int
-    end: int
-    text: str
-    level: int = 0  # heading level, 0 for other kinds
-    # 1 where ``text`` shows the source's prose, 0 where markup was hidden; None: all prose.
-    revealed: bytes | None = field(default=None, repr=False)
-    # Segment-relative (start, end) runs where non-prose content stood (inline code, URLs,
-    # link targets, roles, templating, HTML tags, attributes): hidden as spaces in
-    # ``text``, but a boundary between the words on either side, never a space. Sorted,
-    # not overlapping (adjacent runs stay apart: each is one token).
-    opaque: tuple[tuple[int, int], ...] = field(default=(), repr=False)
-
-    @cached_property
-    def sentences(self) -> list[Sentence]:
-        return split_sentences(self.text, self.start, self.revealed)
-
-    def opaque_between(self, start: int, end: int) -> bool:
-        """Whether non-prose content lies inside segment-relative ``start``..``end``."""
-        return any(s < end and e > start for s, e in self.opaque)
-
-    def is_prose(self, start: int, end: int) -> bool:
-        """Whether segment-relative ``start``..``end`` is prose alone: a fix may touch it."""
-        if self.opaque_between(start, end):
-            return False
-        return self.revealed is None or 0 not in self.revealed[start:end]
-
-    def compact(self) -> str:
-        """The prose with masked runs and line breaks folded to single spaces."""
-        return " ".join(self.text.split())
-
-
-@dataclass
-class SourceInfo:
-    """How the bytes became text; what the encoding rules report on."""
-
-    encoding: str = "utf-8"
-    bom: bool = False
-    is_utf8: bool = True
-    size: int = 0
-    # For text that is not valid UTF-8: the first offending byte offset and a note.
-    decode_note: str = ""
-    bad_byte_offset: int = -1
+# What rules and plugins take from here; the data types live below, in segments and source.
+__all__ = ["Document", "Segment", "Directive", "SourceInfo", "format_for", "FORMAT_BY_SUFFIX"]
 
 
 class Document:
@@ -131,11 +72,3 @@ class Document:
         state = dict(self.__dict__)
         state.pop("sentences", None)
         return state
-
-
-def format_for(path: str) -> str | None:
-    lower = path.lower()
-    for suffix, fmt in FORMAT_BY_SUFFIX.items():
-        if lower.endswith(suffix):
-            return fmt
-    return None

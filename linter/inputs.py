@@ -47,7 +47,7 @@ class RecordSpec:
     def document_format(self, record_id: str) -> str:
         if self.record_format != "auto":
             return self.record_format
-        from textsieve.document import format_for
+        from textsieve.source import format_for
 
         return format_for(record_id) or "text"
 

@@ -30,7 +30,7 @@ import itertools
 import os
 import re
 
-from textsieve.document import Directive, Segment
+from textsieve.segments import Directive, Segment
 
 URL_RE = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]"
                     r"|\bwww\.[A-Za-z0-9-]+\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"

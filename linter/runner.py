@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textsieve.cache import NO_CACHE, Cache, cache_key
-from textsieve.document import Directive, Document, SourceInfo, format_for
+from textsieve.document import Document
+from textsieve.segments import Directive
 from textsieve.findings import Finding
 from textsieve.rule import Rule, RuleUnavailable, cyclic_gc_paused
-from textsieve.source import DEFAULT_MAX_FILE_SIZE, SourceError, content_hash, decode, read_file
+from textsieve.source import (DEFAULT_MAX_FILE_SIZE, SourceError, SourceInfo, content_hash, decode, format_for,
+                              read_file)
 from textsieve.suppressions import Suppressions
 
 
@@ -286,11 +288,11 @@ def code_fingerprint(rule_classes: tuple[type[Rule], ...]) -> str:
     cache never outlives the code that filled it, even within one version number.
     textsieve's own packages count whole; a plugin counts by its rule's module file."""
     import inspect
+    from importlib.util import find_spec
 
-    from textsieve import rules as builtin_rules
-
+    # The built-in rules' folder, found without importing them (the runner is below no rule).
     paths = {os.path.dirname(os.path.abspath(__file__)),
-             os.path.dirname(os.path.abspath(builtin_rules.__file__))}
+             os.path.dirname(os.path.abspath(find_spec("textsieve.rules").origin))}
     for rule in rule_classes:
         if not rule.__module__.startswith("textsieve."):
             try:

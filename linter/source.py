@@ -12,10 +12,35 @@ import codecs
 import hashlib
 import os
 import re
-
-from textsieve.document import SourceInfo
+from dataclasses import dataclass
 
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+
+FORMAT_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
+                    ".mdx": "markdown", ".txt": "text", ".text": "text", ".rst": "rst",
+                    ".rest": "rst"}
+
+
+def format_for(path: str) -> str | None:
+    """The format a file's name says it is in, or None (a file textsieve does not read)."""
+    lower = path.lower()
+    for suffix, fmt in FORMAT_BY_SUFFIX.items():
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+@dataclass
+class SourceInfo:
+    """How the bytes became text; what the encoding rules report on."""
+
+    encoding: str = "utf-8"
+    bom: bool = False
+    is_utf8: bool = True
+    size: int = 0
+    # For text that is not valid UTF-8: the first offending byte offset and a note.
+    decode_note: str = ""
+    bad_byte_offset: int = -1
 
 
 class SourceError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from textsieve.document import Directive
+from textsieve.segments import Directive
 from textsieve.findings import Finding
 
 
