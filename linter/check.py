@@ -87,6 +87,9 @@ def _run(opts: CheckOptions) -> int:
     for problem in plugin_problems:
         _err(f"warning: {problem}")
     config = load_config(opts.config_path, registry)
+    registry = {**registry, **config.declared_rules}
+    for warning in config.warnings:
+        _err(f"warning: {warning}")
 
     for flag, value in (("--select", opts.select), ("--extend-select", opts.extend_select),
                         ("--ignore", opts.ignore)):

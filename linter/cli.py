@@ -31,7 +31,16 @@ def _registry():
         _fail(str(exc))
     for problem in problems:
         click.echo(f"textsieve: warning: {problem}", err=True)
-    return registry
+    # The rules the configuration found from here declares ([[rule]], vale-styles) too.
+    from textsieve.config import ConfigError, load_config
+
+    try:
+        config = load_config(None, registry)
+    except ConfigError as exc:
+        _fail(str(exc))
+    for warning in config.warnings:
+        click.echo(f"textsieve: warning: {warning}", err=True)
+    return {**registry, **config.declared_rules}
 
 
 def _speedups_note() -> str:

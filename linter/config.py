@@ -9,6 +9,7 @@ key, bad value or unknown code is a ``ConfigError`` naming the file and key.
 from __future__ import annotations
 
 import math
+import re
 import os
 import sys
 from dataclasses import dataclass, field
@@ -52,11 +53,15 @@ class Config:
     engine: str = "local"  # "local" (a process pool) or "dask" (a cluster's workers)
     scheduler: str | None = None  # the Dask scheduler's address, tcp://HOST:PORT
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # family → options
+    # Rules declared as data ([[rule]] tables, vale-styles folders), by code; and what was left out.
+    declared_rules: dict[str, type[Rule]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude", "corpus")
 _KNOWN = set(_LIST_KEYS) | {"per-file-ignores", "fail-level", "max-file-size", "respect-gitignore",
-                            "force-exclude", "cache-dir", "max-findings-per-code", "engine", "scheduler"}
+                            "force-exclude", "cache-dir", "max-findings-per-code", "engine", "scheduler",
+                            "rule", "vale-styles"}
 
 
 def find_config(start: str) -> tuple[str, dict] | None:
@@ -110,8 +115,12 @@ def load_config(explicit: str | None, rules: dict[str, type[Rule]], cwd: str = "
 def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config:
     where = f"{path}: [tool.textsieve]" if path.endswith("pyproject.toml") else path + ":"
     config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
+    config.declared_rules, config.warnings = _declared_rules(table, rules, config.root, where)
+    rules = {**rules, **config.declared_rules}
     families = {rule.family().lower(): rule.family() for rule in rules.values()}
     for key, value in table.items():
+        if key in ("rule", "vale-styles"):
+            continue
         if isinstance(value, dict) and key.lower() in families:
             config.rule_settings[families[key.lower()]] = _rule_options(
                 value, [r for r in rules.values() if r.family() == families[key.lower()]],
@@ -171,6 +180,46 @@ def parse_config(table: dict, rules: dict[str, type[Rule]], path: str) -> Config
                                   "\"tcp://HOST:8786\"")
             config.scheduler = value
     return config
+
+
+def _declared_rules(table: dict, rules: dict[str, type[Rule]], root: str,
+                    where: str) -> tuple[dict[str, type[Rule]], list[str]]:
+    """The rules the configuration declares: ``[[rule]]`` tables, then the Vale style folders
+    of ``vale-styles = {PREFIX = "folder"}``. A code may not be one already registered, or
+    under a registered family's prefix."""
+    from textsieve.declared import DeclarationError, build_rule, normalise, read_vale_style
+
+    declared_tables = table.get("rule", [])
+    styles = table.get("vale-styles", {})
+    if not (isinstance(declared_tables, list) and all(isinstance(t, dict) for t in declared_tables)):
+        raise ConfigError(f"{where} 'rule' must be an array of tables: [[tool.textsieve.rule]] "
+                          "(or [[rule]] in textsieve.toml)")
+    if not (isinstance(styles, dict) and all(isinstance(v, str) for v in styles.values())):
+        raise ConfigError(f"{where} 'vale-styles' must be a table of PREFIX = \"folder\"")
+    specs, warnings = [], []
+    try:
+        for number, spec in enumerate(declared_tables, 1):
+            specs.append(normalise(spec, f"{where} [[rule]] #{number}"))
+        for prefix, folder in styles.items():
+            if not re.fullmatch(r"[A-Z]{2,5}", prefix):
+                raise ConfigError(f"{where} vale-styles: the prefix {prefix!r} must be 2-5 capitals")
+            found, skipped = read_vale_style(os.path.join(root, folder), prefix, f"{where} vale-styles:")
+            specs += found
+            warnings += skipped
+    except DeclarationError as exc:
+        raise ConfigError(str(exc)) from None
+    taken = {rule.family() for rule in rules.values()}
+    out: dict[str, type[Rule]] = {}
+    for spec in specs:
+        code = spec["code"]
+        if code in rules or code in out:
+            raise ConfigError(f"{where} rule {code} is declared twice, or is a registered rule's code")
+        family = re.match(r"[A-Z]+", code).group(0)
+        if family in taken:
+            raise ConfigError(f"{where} rule {code}: the prefix {family} belongs to registered rules; "
+                              "choose another (e.g. STY)")
+        out[code] = build_rule(spec)
+    return out, warnings
 
 
 def _rule_options(table: dict, family_rules: list[type[Rule]], where: str) -> dict[str, Any]:

@@ -128,6 +128,8 @@ class Engine:
         try:
             registry = self._registry if self._registry is not None else load_rules(self.warnings)
             config = load_config(None, registry, cwd=self.root)
+            registry = {**registry, **config.declared_rules}
+            self.warnings += config.warnings
         except (ConfigError, RegistryError) as exc:
             self.error = str(exc)
             return

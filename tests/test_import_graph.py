@@ -17,7 +17,7 @@ LAYERS = [
     ("files", {"textsieve.source", "textsieve.discovery", "textsieve.inputs"}),
     ("documents", {"textsieve.segments", "textsieve.markup", "textsieve.document"}),
     ("cache", {"textsieve.cache"}),
-    ("rules", {"textsieve.rule", "textsieve.testing", "textsieve.config", "textsieve.rules",
+    ("rules", {"textsieve.rule", "textsieve.declared", "textsieve.testing", "textsieve.config", "textsieve.rules",
                "textsieve.rules.*"}),
     ("filters", {"textsieve.suppressions", "textsieve.baseline", "textsieve.fixes"}),
     ("run", {"textsieve.runner", "textsieve.engine_dask"}),
