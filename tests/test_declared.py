@@ -189,3 +189,13 @@ def test_a_changed_declaration_is_not_answered_from_the_cache(project):
     write(project / "textsieve.toml", EXISTENCE.replace('"leverage", ', ""))
     second = textsieve("check", "--select", "STY001", "docs", cwd=project)
     assert lines(second) == ["docs/page.md:3:4: STY001 Avoid 'utilize'."]
+
+
+def test_the_language_server_runs_declared_rules(project):
+    from textsieve.lsp import Engine
+
+    engine = Engine(str(project))
+    assert engine.error == ""
+    found, errors = engine.lint("docs/page.md", "We leverage it.\n")
+    assert errors == []
+    assert [(f.code, f.message) for f in found] == [("STY001", "Avoid 'leverage'.")]
