@@ -1,6 +1,7 @@
 """The command line end to end: exit codes, config, selection, files, bad input."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -429,8 +430,10 @@ def test_sigint_to_the_console_script_exits_130_quietly(tmp_path):
     code = ("import os, signal, sys\nfrom textsieve import check, cli\n"
             "def run(options):\n    os.kill(os.getpid(), signal.SIGINT)\n    signal.pause()\n"
             "check.run_check = run\nsys.argv = ['textsieve', 'check', '.']\ncli.entry()\n")
+    # A terminal delivers Ctrl-C with SIGINT's default handling, even when the test run itself
+    # was started in the background (which ignores SIGINT, and children inherit that).
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.returncode == 130
     assert proc.stderr.strip() == "" and "Aborted" not in proc.stderr
 

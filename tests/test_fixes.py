@@ -169,7 +169,7 @@ def test_the_original_is_on_disk_while_the_file_is_overwritten(tmp_path, monkeyp
     assert path.read_text() == "x the y\n" and os.listdir(tmp_path) == ["d.md"]
 
 
-def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch):
+def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch, request):
     path, finding, digests = _fixable(tmp_path)
     real_overwrite = fixes._overwrite
 
@@ -178,6 +178,10 @@ def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch):
         return real_overwrite(fd, data, old_size)
 
     monkeypatch.setattr(fixes, "_overwrite", interrupted)
+    # Ctrl-C as a terminal delivers it, even in a test run started in the background
+    # (which ignores SIGINT).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     with pytest.raises(KeyboardInterrupt):
         fixes.apply_fixes([finding], digests, unsafe=False, write=True)
     assert path.read_text() == "x the y\n" and os.listdir(tmp_path) == ["d.md"]
