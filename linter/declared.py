@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from textsieve.findings import Fix
+from textsieve.patterns import prefix_tree
 from textsieve.rule import CODE_RE, NAME_RE, Rule
 
 TYPES = ("existence", "substitution")
@@ -132,22 +133,24 @@ class DeclaredRule(Rule):
         self._exceptions = {e.casefold() if flags else e for e in self.spec["exceptions"]}
         nonword = self.spec["nonword"]
         fold = str.casefold if flags else str
-        # (pattern, table): table None for existence; else group number or matched text → preferred.
-        self._patterns: list[tuple[re.Pattern, dict | None]] = []
+        # (pattern, by_text, by_group): a substitution's preferred form by the matched text
+        # (literal keys) or by the key's group number; both None for existence.
+        self._patterns: list[tuple[re.Pattern, dict | None, dict | None]] = []
         if self.spec["extends"] == "existence" and self.spec["raw"]:
             # As Vale builds it: raw's pieces as written, then the tokens as one word-bounded
             # group (after raw, or before it with append).
             group = _bounded("|".join(self.spec["tokens"]), nonword) if self.spec["tokens"] else ""
             pattern = group + self.spec["raw"] if self.spec["append"] else self.spec["raw"] + group
-            self._patterns.append((_compile(pattern, flags, self.code, "tokens"), None))
+            self._patterns.append((_compile(pattern, flags, self.code, "tokens"), None, None))
         elif self.spec["extends"] == "existence":
             plain = [t for t in self.spec["tokens"] if _literals(t) is None]
             words = [w for t in self.spec["tokens"] for w in _literals(t) or ()]
             if words:
-                self._patterns.append((_compile(_bounded(_trie(words), nonword), flags, self.code, "tokens"), None))
+                self._patterns.append((_compile(_bounded(prefix_tree(words), nonword), flags, self.code, "tokens"),
+                                       None, None))
             if plain:
                 self._patterns.append((_compile(_bounded("|".join(plain), nonword), flags, self.code, "tokens"),
-                                       None))
+                                       None, None))
         else:
             # Literal keys (most of a long swap list) in one prefix tree, the matched text
             # naming its key; the other keys in one pattern, each in a group of its own, as
@@ -164,11 +167,11 @@ class DeclaredRule(Rule):
                 by_group[index] = value
                 index += 1 + re.compile(key, flags).groups
             if literal:
-                self._patterns.append((_compile(_bounded(_trie(list(literal)), nonword), flags, self.code,
-                                                "swap"), literal))
+                self._patterns.append((_compile(_bounded(prefix_tree(list(literal)), nonword), flags, self.code,
+                                                "swap"), literal, None))
             if groups:
                 self._patterns.append((_compile(_bounded("|".join(groups), nonword), flags, self.code, "swap"),
-                                       by_group))
+                                       None, by_group))
         self._fold = fold
         kinds: set[str] | None = set()
         levels: set[int] = set()  # heading.h2 and its kin: headings of these levels only
@@ -194,15 +197,15 @@ class DeclaredRule(Rule):
     def _matches(self, text: str):
         """(start, end, matched text, preferred form or None), left to right, not overlapping."""
         found = []
-        for pattern, table in self._patterns:
+        for pattern, by_text, by_group in self._patterns:
             for match in pattern.finditer(text):
                 form = None
-                if table is not None:
-                    by_text = table.get(self._fold(match.group()))
-                    form = by_text if by_text is not None else next(
-                        (v for k, v in table.items() if isinstance(k, int) and match.group(k) is not None), None)
-                    if form is None:
-                        continue
+                if by_text is not None:
+                    form = by_text.get(self._fold(match.group()))
+                elif by_group is not None:
+                    form = next((v for k, v in by_group.items() if match.group(k) is not None), None)
+                if form is None and (by_text is not None or by_group is not None):
+                    continue
                 found.append((match.start(), match.end(), match.group(), form))
         found.sort(key=lambda m: (m[0], -m[1]))
         end = -1
@@ -246,26 +249,6 @@ def _literals(pattern: str) -> list[str] | None:
         return [pattern]
     group = _LITERAL_GROUP.fullmatch(pattern)
     return group.group(1).split("|") if group else None
-
-
-def _trie(words: list[str]) -> str:
-    """A pattern for any of ``words``, factored by prefix, so the regex engine follows one
-    branch per character instead of trying every word at every place."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
 
 
 def _preferred(found: str, preferred: str) -> str:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from textsieve.patterns import prefix_tree
 from textsieve.rule import Option, OptionError, Rule
 
 # -- word lists ---------------------------------------------------------------
@@ -263,26 +264,6 @@ def _minimal(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(k for k in keys if not any(o != k and o in k for o in keys))
 
 
-def _trie(keys) -> str:
-    """A regex for any of ``keys`` (none a prefix of another), factored by prefix:
-    the regex engine then tries one branch per character instead of every key."""
-    tree: dict = {}
-    for key in keys:
-        node = tree
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree) if keys else "(?!)"
-
-
 @dataclass(frozen=True)
 class Matcher:
     """The compiled entries of one list: free-standing and sentence-initial."""
@@ -295,7 +276,7 @@ class Matcher:
     _has_key: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        has_key = None if self.keys is None else re.compile(_trie(self.keys)).search
+        has_key = None if self.keys is None else re.compile(prefix_tree(self.keys)).search
         object.__setattr__(self, "_has_key", has_key)
 
     def finditer(self, text: str):
@@ -590,7 +571,7 @@ _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 @lru_cache(maxsize=32)
 def _scanner(keys: frozenset[str]):
-    return re.compile(_trie(_minimal(keys))).search
+    return re.compile(prefix_tree(_minimal(keys))).search
 
 
 @lru_cache(maxsize=256)

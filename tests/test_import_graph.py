@@ -12,7 +12,7 @@ import textsieve.rules
 
 # Lowest first. A module may import its own layer (without a cycle) and the ones below.
 LAYERS = [
-    ("base", {"textsieve", "textsieve.findings", "textsieve.sentences", "textsieve.progress",
+    ("base", {"textsieve", "textsieve.findings", "textsieve.sentences", "textsieve.progress", "textsieve.patterns",
               "textsieve._speedups"}),
     ("files", {"textsieve.source", "textsieve.discovery", "textsieve.inputs"}),
     ("documents", {"textsieve.segments", "textsieve.markup", "textsieve.document"}),
