@@ -72,10 +72,11 @@ def run_check(opts: CheckOptions) -> int:
 
 def _run(opts: CheckOptions) -> int:
     from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
-    from textsieve.config import ConfigError, check_codes, load_config, selected_codes, split_codes
+    from textsieve.config import (build_rules, check_codes, load_config, per_file_matcher, selected_codes,
+                                  split_codes)
     from textsieve.discovery import DEFAULT_INCLUDE, discover, display_path
     from textsieve.reporters import STATISTICS_FORMATS, Report, render
-    from textsieve.rule import OptionError, RegistryError, load_rules
+    from textsieve.rule import RegistryError, load_rules
     from textsieve.runner import filter_findings, run
     from textsieve.source import DEFAULT_MAX_FILE_SIZE
 
@@ -105,23 +106,12 @@ def _run(opts: CheckOptions) -> int:
                         ("--ignore", split_codes(opts.ignore))):
         check_codes(codes, registry, flag)
     codes = selected_codes(registry, select, extend_select, ignore)
-    explicitly_selected = set(select or []) | set(extend_select)
-
     settings = {family: dict(values) for family, values in config.rule_settings.items()}
     if opts.languagetool_url:
         settings.setdefault("LT", {})["url"] = opts.languagetool_url
-    rules = []
-    for code in codes:
-        rule_cls = registry[code]
-        try:
-            rule = rule_cls(settings.get(rule_cls.family(), {}))
-        except (OptionError, ValueError) as exc:
-            where = config.path or "the command line"
-            raise ConfigError(f"{where}: [{rule_cls.family().lower()}] {exc}") from None
-        rule.explicitly_selected = any(code.startswith(s) for s in explicitly_selected if s != "ALL")
-        rules.append(rule)
-    ran = {r.code: type(r) for r in rules}
-    checking_rules = [r for r in rules if r.code not in ("TS001", "TS002")]
+    checking_rules, run_rules = build_rules(registry, codes, settings, set(select or []) | set(extend_select),
+                                            config.path or "the command line")
+    ran = {r.code: type(r) for r in checking_rules + run_rules}
 
     # Files.
     stdin_data = None
@@ -221,26 +211,19 @@ def _run(opts: CheckOptions) -> int:
         skipped_by_reason.setdefault(why, []).append(rule.code)
     for why, skipped_codes in skipped_by_reason.items():
         _err(f"warning: {', '.join(skipped_codes)} skipped: {why}")
-    if any(getattr(rule, "explicitly_selected", False) for rule, _ in result.unavailable):
+    if any(rule.explicitly_selected for rule, _ in result.unavailable):
         result.errors.append("an explicitly selected rule could not run")
 
-    # Files that could not be checked are findings of their own.
-    if "TS002" in ran:
-        rule = registry["TS002"]()
-        from textsieve.findings import Span
-
-        for file in result.files:
-            if file.skipped:
-                result.findings.append(Finding(rule.code, f"file not checked: {file.skipped}",
-                                               rule.severity, Span(file.path, 1, 1, 1, 1),
-                                               text=file.skipped))
+    # Files that could not be checked are findings of the run rules (or, with none, warnings).
     for file in result.files:
-        if file.skipped and "TS002" not in ran:
-            _err(f"warning: {file.path}: not checked: {file.skipped}")
+        if file.skipped:
+            found = [f for rule in run_rules for f in rule.not_checked(file.path, file.skipped)]
+            result.findings.extend(found)
+            if not found:
+                _err(f"warning: {file.path}: not checked: {file.skipped}")
 
     per_file_ignored = per_file_matcher(config)
-    unused_rule = registry["TS001"]() if "TS001" in ran else None
-    findings = filter_findings(result, set(ran), per_file_ignored, unused_rule)
+    findings = filter_findings(result, set(ran), per_file_ignored, run_rules)
 
     if opts.write_baseline:
         from textsieve.baseline import write_baseline
@@ -411,21 +394,3 @@ def remaining_findings(findings: list[Finding], fixed_ids: set[int], rechecked: 
             and not (f.path in rechecked and f.code in per_document_codes)]
     kept.extend(f for found in rechecked.values() for f in found)
     return sorted(kept, key=Finding.sort_key)
-
-
-def per_file_matcher(config):
-    import pathspec
-
-    specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
-             for glob, codes in config.per_file_ignores.items()]
-    memo: dict[str, list[str]] = {}
-
-    def ignored(path: str, code: str) -> bool:
-        if not specs:
-            return False
-        if path not in memo:
-            rel = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
-            memo[path] = [c for spec, codes in specs if spec.match_file(rel) for c in codes]
-        return any(code.startswith(c) or c == "ALL" for c in memo[path])
-
-    return ignored

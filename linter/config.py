@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textsieve.findings import SEVERITIES
-from textsieve.rule import OptionError, Rule
+from textsieve.rule import OptionError, Rule, RunRule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -273,3 +273,40 @@ def selected_codes(rules: dict[str, type[Rule]], select: list[str] | None,
         if positive >= 0 and positive > best(code, ignore):
             chosen.append(code)
     return chosen
+
+
+def build_rules(registry: dict[str, type[Rule]], codes: list[str], settings: dict[str, dict],
+                explicit: set[str], where: str) -> tuple[list[Rule], list[RunRule]]:
+    """The selected rules, built with their family's settings: those that check
+    documents, and the run rules. ``explicit`` is what select and extend-select named;
+    ``where`` names the settings' source in an error."""
+    rules: list[Rule] = []
+    for code in codes:
+        rule_cls = registry[code]
+        try:
+            rule = rule_cls(settings.get(rule_cls.family(), {}))
+        except (OptionError, ValueError) as exc:
+            raise ConfigError(f"{where}: [{rule_cls.family().lower()}] {exc}") from None
+        rule.explicitly_selected = any(code.startswith(s) for s in explicit if s != "ALL")
+        rules.append(rule)
+    return ([r for r in rules if not isinstance(r, RunRule)],
+            [r for r in rules if isinstance(r, RunRule)])
+
+
+def per_file_matcher(config: Config):
+    """``ignored(path, code)``: whether ``per-file-ignores`` turns ``code`` off in ``path``."""
+    import pathspec
+
+    specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+             for glob, codes in config.per_file_ignores.items()]
+    memo: dict[str, list[str]] = {}
+
+    def ignored(path: str, code: str) -> bool:
+        if not specs:
+            return False
+        if path not in memo:
+            rel = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
+            memo[path] = [c for spec, codes in specs if spec.match_file(rel) for c in codes]
+        return any(code.startswith(c) or c == "ALL" for c in memo[path])
+
+    return ignored

@@ -116,12 +116,11 @@ class Engine:
     def load(self) -> None:
         """(Re)read the configuration and build the rules; forgets the corpus index."""
         from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
-        from textsieve.check import per_file_matcher
-        from textsieve.config import ConfigError, load_config, selected_codes
+        from textsieve.config import ConfigError, build_rules, load_config, per_file_matcher, selected_codes
         from textsieve.rule import RegistryError, load_rules
         from textsieve.runner import settings_signature
 
-        self.rules, self.corpus_rules, self.ran, self.unused_rule = [], [], {}, None
+        self.rules, self.run_rules, self.corpus_rules, self.ran = [], [], [], set()
         self.warnings: list[str] = []  # shown, not fatal: a plugin left out
         self.corpus = {}
         self.stamp = self._config_stamp()
@@ -136,17 +135,15 @@ class Engine:
         self.error = ""
         self.config = config
         codes = selected_codes(registry, config.select, config.extend_select, config.ignore)
-        explicit = set(config.select or []) | set(config.extend_select)
-        rules = []
-        for code in codes:
-            rule_cls = registry[code]
-            rule = rule_cls(config.rule_settings.get(rule_cls.family(), {}))
-            rule.explicitly_selected = any(code.startswith(s) for s in explicit if s != "ALL")
-            rules.append(rule)
-        self.ran = {r.code: type(r) for r in rules}
-        self.rules = [r for r in rules if r.code not in ("TS001", "TS002")]
+        try:
+            self.rules, self.run_rules = build_rules(
+                registry, codes, config.rule_settings, set(config.select or []) | set(config.extend_select),
+                config.path or "the defaults")
+        except ConfigError as exc:
+            self.error = str(exc)
+            return
+        self.ran = {r.code for r in self.rules + self.run_rules}
         self.corpus_rules = [r for r in self.rules if r.is_corpus_rule()]
-        self.unused_rule = registry["TS001"]() if "TS001" in self.ran else None
         self.per_file_ignored = per_file_matcher(config)
         self.signature = settings_signature(self.rules)
         directory = os.environ.get(ENV_VAR) or config.cache_dir or os.path.join(config.root, DEFAULT_DIR)
@@ -239,7 +236,7 @@ class Engine:
             self.corpus_seconds = time.perf_counter() - started
         result = RunResult([file], findings, errors)
         ran = set(self.ran) if corpus else set(self.ran) - {r.code for r in self.corpus_rules}
-        kept = filter_findings(result, ran, self.per_file_ignored, self.unused_rule)
+        kept = filter_findings(result, ran, self.per_file_ignored, self.run_rules)
         return kept, errors
 
     def _not_checked(self, path: str, why: str) -> tuple[list[Finding], list[str]]:
@@ -248,12 +245,11 @@ class Engine:
         from textsieve.runner import FileResult, RunResult, filter_findings
 
         self.corpus.pop(path, None)
-        if "TS002" not in self.ran:
+        found = [f for rule in self.run_rules for f in rule.not_checked(path, why, what="buffer")]
+        if not found:
             return [], [f"{path}: not checked: {why}"]
-        finding = Finding("TS002", f"buffer not checked: {why}", self.ran["TS002"].severity,
-                          Span(path, 1, 1, 1, 1), text=why)
-        result = RunResult([FileResult(path, True, skipped=why)], [finding], [])
-        return filter_findings(result, {"TS002"}, self.per_file_ignored, None), []
+        result = RunResult([FileResult(path, True, skipped=why)], found, [])
+        return filter_findings(result, {f.code for f in found}, self.per_file_ignored), []
 
     # the workspace corpus ------------------------------------------------------
     def corpus_files(self) -> list[str]:
@@ -324,12 +320,10 @@ class Engine:
 
     def close(self) -> None:
         for rule in self.rules:
-            closer = getattr(rule, "close", None)
-            if closer:
-                try:
-                    closer()
-                except Exception:  # shutting down: nothing more to do about it
-                    pass
+            try:
+                rule.close()
+            except Exception:  # shutting down: nothing more to do about it
+                pass
 
     # conversion to LSP -----------------------------------------------------------
     def diagnostics(self, findings: list[Finding], text: str, encoding: str) -> list[lsp.Diagnostic]:

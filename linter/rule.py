@@ -14,6 +14,9 @@ A rule checks in one of two ways:
   returns picklable data; ``check_corpus(collected)`` then runs once, in the
   main process, on the list of ``(path, data)`` pairs of every document.
 
+A ``RunRule`` checks no document: it reports on what the run itself saw (a file
+it could not check, a suppression that matched nothing), through its hooks.
+
 Rules never read files, print or format output. Options of every rule in a
 family are read from the family's table, e.g. ``[tool.textsieve.dup]``.
 """
@@ -94,6 +97,9 @@ class Rule:
     # Set by the runner: the processes the user allowed (--jobs; 0 is every core). A
     # corpus rule that runs threads in its check_corpus uses no more than this.
     jobs = 0
+    # Set when the rules are built: whether the user named the rule (or a prefix of its
+    # code) in select or extend-select. A selected rule that cannot run fails the run.
+    explicitly_selected = False
 
     def __init__(self, settings: dict[str, Any] | None = None):
         values = {name: opt.default for name, opt in self.options.items()}
@@ -139,6 +145,10 @@ class Rule:
     def check_corpus(self, collected: list[tuple[str, Any]]) -> Iterable[Finding]:
         return ()
 
+    def close(self) -> None:
+        """Release what the rule holds across documents (a server session, say): called
+        once when the run, or the language server, is done with the rule."""
+
     # -- helpers for building findings -------------------------------------
     def finding(
         self,
@@ -171,6 +181,20 @@ class Rule:
         """A finding at a span computed earlier (for corpus rules)."""
         return Finding(code=code or self.code, message=message, severity=severity or self.severity,
                        span=span, fix=fix, related=tuple(related), text=text)
+
+
+class RunRule(Rule):
+    """A rule about the run rather than a document's text. The engine runs it on no
+    document; after the run it calls these hooks, and each returns the rule's findings."""
+
+    def not_checked(self, path: str, why: str, *, what: str = "file") -> Iterable[Finding]:
+        """Findings for ``path``, which the run could not check, because ``why``."""
+        return ()
+
+    def unused_suppression(self, path: str, directive, code: str) -> Iterable[Finding]:
+        """Findings for ``directive`` in ``path``, whose ``code`` (all of it, when
+        empty) suppressed no finding of the rules that ran."""
+        return ()
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from textsieve.cache import NO_CACHE, Cache, cache_key
 from textsieve.document import Document
 from textsieve.segments import Directive
 from textsieve.findings import Finding
-from textsieve.rule import Rule, RuleUnavailable, cyclic_gc_paused
+from textsieve.rule import Rule, RuleUnavailable, RunRule, cyclic_gc_paused
 from textsieve.source import (DEFAULT_MAX_FILE_SIZE, SourceError, SourceInfo, content_hash, decode, format_for,
                               read_file)
 from textsieve.suppressions import Suppressions
@@ -497,9 +497,7 @@ def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signat
         for path_findings in by_path.values():
             findings.extend(bounded(path_findings, max_findings))
     for rule in rules:
-        close = getattr(rule, "close", None)
-        if close:
-            close()
+        rule.close()
     # A family's rules share what they run on (one LanguageTool session): one unavailable, all are.
     for code, why in list(unavailable.items()):
         for rule in rules:
@@ -510,8 +508,9 @@ def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signat
 
 
 def filter_findings(result: RunResult, ran_codes: set[str], per_file_ignored,
-                    report_unused: Rule | None) -> list[Finding]:
-    """Apply inline suppressions and per-file ignores; add unused-suppression findings."""
+                    run_rules: Iterable[RunRule] = ()) -> list[Finding]:
+    """Apply inline suppressions and per-file ignores; add the run rules' findings about
+    suppressions that suppressed nothing."""
     by_path: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_path.setdefault(finding.path, []).append(finding)
@@ -524,21 +523,8 @@ def filter_findings(result: RunResult, ran_codes: set[str], per_file_ignored,
             if suppressions.suppresses(finding):
                 continue
             kept.append(finding)
-        if report_unused is not None and not per_file_ignored(file.path, report_unused.code):
-            for directive, code in suppressions.unused(ran_codes):
-                what = f"'{code}'" if code else "it"
-                kept.append(Finding(
-                    report_unused.code,
-                    f"unused suppression: {directive.action} {what} suppressed no finding",
-                    report_unused.severity,
-                    _directive_span(file.path, directive),
-                    text=f"{directive.action} {code}"))
+        for rule in run_rules:
+            if not per_file_ignored(file.path, rule.code):
+                for directive, code in suppressions.unused(ran_codes):
+                    kept.extend(rule.unused_suppression(file.path, directive, code))
     return sorted(kept, key=Finding.sort_key)
-
-
-def _directive_span(path: str, directive: Directive):
-    from textsieve.findings import Span
-
-    width = directive.end - directive.start
-    return Span(path, directive.line, directive.column, directive.line, directive.column + width,
-                directive.start, directive.end)

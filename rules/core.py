@@ -7,11 +7,11 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from textsieve.findings import Fix
-from textsieve.rule import Rule
+from textsieve.findings import Finding, Fix, Span
+from textsieve.rule import Rule, RunRule
 
 
-class FileNotChecked(Rule):
+class FileNotChecked(RunRule):
     """A file was named or found but could not be checked.
 
     ## What it flags
@@ -37,8 +37,11 @@ class FileNotChecked(Rule):
     name = "file-not-checked"
     severity = "warning"
 
+    def not_checked(self, path: str, why: str, *, what: str = "file") -> list[Finding]:
+        return [self.finding_at(Span(path, 1, 1, 1, 1), f"{what} not checked: {why}", text=why)]
 
-class UnusedSuppression(Rule):
+
+class UnusedSuppression(RunRule):
     """An inline `textsieve: disable…` comment that suppressed nothing.
 
     ## What it flags
@@ -64,6 +67,14 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = "info"
     default_enabled = False
+
+    def unused_suppression(self, path: str, directive, code: str) -> list[Finding]:
+        what = f"'{code}'" if code else "it"
+        width = directive.end - directive.start
+        span = Span(path, directive.line, directive.column, directive.line, directive.column + width,
+                    directive.start, directive.end)
+        return [self.finding_at(span, f"unused suppression: {directive.action} {what} suppressed no finding",
+                                text=f"{directive.action} {code}")]
 
 
 # A word glued to the one before by one of these is part of an identifier ("rst:directive").

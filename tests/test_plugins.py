@@ -104,3 +104,47 @@ def test_a_clean_registry_warns_of_nothing(tmp_path):
     rules = load_rules(problems)
     assert problems == []
     assert {"TS003", "DUP101", "ENC101", "READ101", "VAG101"} <= set(rules)
+
+
+RUN_RULE = '''
+from textsieve.findings import Span
+from textsieve.rule import RunRule
+
+
+class Audit(RunRule):
+    """Notes what the run left out.
+
+    ## What it flags
+    A file not checked, and a suppression that suppressed nothing.
+    """
+
+    code = "PLR001"
+    name = "audit"
+    severity = "info"
+    default_enabled = False
+
+    def not_checked(self, path, why, *, what="file"):
+        return [self.finding_at(Span(path, 1, 1, 1, 1), f"audit: {what} skipped ({why})")]
+
+    def unused_suppression(self, path, directive, code):
+        span = Span(path, directive.line, directive.column, directive.line, directive.column + 1)
+        return [self.finding_at(span, f"audit: {directive.action} {code or 'all'} unused")]
+
+
+RULES = [Audit]
+'''
+
+
+def test_a_plugin_run_rule_gets_the_run_hooks_as_ts001_and_ts002_do(tmp_path):
+    """The engine knows run rules by their class, not by the codes TS001 and TS002."""
+    site = tmp_path / "site"
+    install(site, "auditplugin", "auditplugin_mod", RUN_RULE)
+    write(tmp_path / "docs" / "page.md", "<!-- textsieve: disable-next-line VAG101 -->\nPlain words here.\n")
+    write(tmp_path / "docs" / "logo.md", b"\x89PNG\x00\x00binary")
+    result = textsieve("check", "--no-cache", "--extend-select", "PLR001", "--ignore", "TS", "docs",
+                       cwd=tmp_path, env={"PYTHONPATH": str(site)})
+    assert "Traceback" not in result.err, result.err
+    lines = sorted(line for line in result.out.splitlines() if line.startswith("docs/"))
+    assert lines == ["docs/logo.md:1:1: PLR001 audit: file skipped (binary content (a NUL byte at byte 4))",
+                     "docs/page.md:1:6: PLR001 audit: disable-next-line VAG101 unused"], result.out
+    assert "not checked" not in result.err  # a run rule reported it: no warning besides
