@@ -14,11 +14,10 @@ edges (an HTML tag, a ``{#id}``) is left out.
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cached_property
 
-from textsieve.findings import Span
+from textsieve.findings import Span, position_in
 from textsieve.segments import Directive, Segment
 from textsieve.sentences import Sentence
 from textsieve.source import FORMAT_BY_SUFFIX, SourceInfo, format_for
@@ -42,9 +41,7 @@ class Document:
     # -- positions ----------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset; columns count characters."""
-        offset = max(0, min(offset, len(self.text)))
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        return position_in(self._line_starts, max(0, min(offset, len(self.text))))
 
     def line_offset(self, line: int) -> int:
         """Offset of the first character of 1-based ``line``."""
@@ -55,9 +52,7 @@ class Document:
         return len(self._line_starts)
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(self.path, line, column, end_line, end_column, start, end)
+        return Span(self.path, *self.position(start), *self.position(end), start, end)
 
     # -- prose --------------------------------------------------------------
     @cached_property

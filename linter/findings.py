@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -25,6 +26,19 @@ class Span:
     end_column: int
     start: int = 0
     end: int = 0
+
+
+def position_in(line_starts, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of ``offset`` in a text whose lines start at the offsets
+    ``line_starts`` (ascending, from 0: a list, a tuple or a numpy array)."""
+    index = bisect.bisect_right(line_starts, offset) - 1
+    return index + 1, offset - int(line_starts[index]) + 1
+
+
+def span_in(path: str, line_starts, start: int, end: int) -> Span:
+    """The span of offsets ``start``..``end`` of such a text: how every rule's offsets
+    become lines and columns."""
+    return Span(path, *position_in(line_starts, start), *position_in(line_starts, end), start, end)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from textsieve.findings import Related, Span
+from textsieve.findings import Related, Span, span_in
 from textsieve.rule import cyclic_gc_paused
 from textsieve.rules.duplicates_sketch import (DocSketch, _speedups, sentence_shingles,
                                                without_tokens, word_hashes)
@@ -250,7 +250,7 @@ class Corpus:
     def span(self, d: int, first: int, last: int) -> Span:
         doc = self.docs[d]
         start, end = int(doc.sent_src[first, 0]), int(doc.sent_src[last - 1, 1])
-        return span_at(self.paths[d], doc.line_starts, start, end)
+        return span_in(self.paths[d], doc.line_starts, start, end)
 
     def excerpt(self, d: int, first: int, last: int, limit: int = 44) -> str:
         """The start of a passage for messages: normalised text (words only), as
@@ -281,14 +281,6 @@ def _release_freed_memory() -> None:
 
 
 _TRIM: list = [None]
-
-
-def span_at(path: str, line_starts: np.ndarray, start: int, end: int) -> Span:
-    """The same Span as ``Document.span`` (1-based lines and columns in characters)."""
-    line = int(line_starts.searchsorted(start, side="right"))
-    end_line = int(line_starts.searchsorted(end, side="right"))
-    return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
-                end - int(line_starts[end_line - 1]) + 1, start, end)
 
 
 def location(span: Span) -> str:
@@ -1183,8 +1175,8 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
             direct = links.get(i, {})
             ref = (min(direct, key=order) if direct else
                    next(t for t in cluster if entries[t][0] != path))
-            ref_span = span_at(entries[ref][0], entries[ref][1], entries[ref][2], entries[ref][3])
-            span = span_at(path, line_starts, start, end)
+            ref_span = span_in(entries[ref][0], entries[ref][1], entries[ref][2], entries[ref][3])
+            span = span_in(path, line_starts, start, end)
             more = count - 1
             tail = f" and {more} more" if more else ""
             if words == entries[ref][4]:
@@ -1203,7 +1195,7 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
                 if len(related) >= params.max_related:
                     break
                 if t != ref and entries[t][0] != path:
-                    related.append(Related(span_at(entries[t][0], entries[t][1], entries[t][2],
+                    related.append(Related(span_in(entries[t][0], entries[t][1], entries[t][2],
                                                    entries[t][3]), "similar title"))
             out.append(Reported("DUP103", span, message, " ".join(words), related))
     return out

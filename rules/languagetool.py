@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textsieve.cache import cache_key
-from textsieve.findings import Fix, Span
+from textsieve.findings import Fix, span_in
 from textsieve.rule import Option, Rule, RuleUnavailable
 
 # Bump when what collect() sends or how answers are kept changes: it is part of every cache key.
@@ -308,7 +308,7 @@ class _LanguageToolRule(Rule):
         if match.replacements and source == matched:
             fix = Fix(match.replacements[0], safe=False)
         message = _message(match, matched)
-        return self.finding_at(_span(path, data.line_starts, start, end), message, text=source,
+        return self.finding_at(span_in(path, data.line_starts, start, end), message, text=source,
                                fix=fix)
 
     def close(self) -> None:
@@ -323,16 +323,6 @@ def _message(match: "RawMatch", matched: str) -> str:
         shown = ", ".join(f"'{s}'" if s.strip() else repr(s) for s in suggestions)
         message += f" (suggestion{'s' if len(suggestions) > 1 else ''}: {shown})"
     return message
-
-
-def _span(path: str, line_starts: tuple[int, ...], start: int, end: int) -> Span:
-    def position(offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(line_starts, offset) - 1
-        return index + 1, offset - line_starts[index] + 1
-
-    line, column = position(start)
-    end_line, end_column = position(end)
-    return Span(path, line, column, end_line, end_column, start, end)
 
 
 def _code_for(match: "RawMatch") -> str:

@@ -28,12 +28,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import textwrap
 from dataclasses import dataclass
 
 
 from textsieve.cache import cache_key, register_type
-from textsieve.findings import Related, Span
+from textsieve.findings import Related, Span, span_in
 from textsieve.rule import Option, Rule, RuleUnavailable
 
 EXTRA = "pip install 'textsieve[semantic]'"
@@ -392,13 +391,6 @@ class Collected:
     kind: Array = None  # uint8: SENTENCE, CLAUSES, LIST
 
 
-def span_at(path: str, line_starts: Array, start: int, end: int) -> Span:
-    line = int(line_starts.searchsorted(start, side="right"))
-    end_line = int(line_starts.searchsorted(end, side="right"))
-    return Span(path, line, start - int(line_starts[line - 1]) + 1, end_line,
-                end - int(line_starts[end_line - 1]) + 1, start, end)
-
-
 # -- the rule ---------------------------------------------------------------------------
 class RestatedPassage(Rule):
     """A passage that makes the same claim as another one, in other words.
@@ -749,7 +741,7 @@ def find_restatements(rule, collected, stats: dict | None = None):
         d = int(p_doc[p])
         item = docs[d][1]
         k = p - int(base[d])
-        return span_at(paths[d], item.line_starts, int(item.starts[k]), int(item.ends[k]))
+        return span_in(paths[d], item.line_starts, int(item.starts[k]), int(item.ends[k]))
 
     for group in members.values():
         group.sort()

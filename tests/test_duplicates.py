@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from textsieve.cache import Cache
-from textsieve.findings import Finding
+from textsieve.findings import Finding, span_in
 from textsieve.rules import duplicates as dup
 from textsieve.rules import duplicates_match as match
 from textsieve.rules import duplicates_sketch as sketch
@@ -167,12 +167,12 @@ def test_estimator_counts_equal_two_bit_values(num_perm):
     assert expected.min() < num_perm // 2 < expected.max()  # both kinds of pair are there
 
 
-def test_span_at_agrees_with_document_span():
+def test_span_in_a_numpy_line_index_agrees_with_document_span():
     text = "héllo\r\nwörld — ünïcode\n\nsecond paragraph\n"
     doc = make_document(text, "x.md")
     starts = sketch.line_starts_of(text)
     for start, end in ((0, 5), (7, 12), (15, 22), (24, 40), (0, len(text))):
-        assert match.span_at("x.md", starts, start, end) == doc.span(start, end)
+        assert span_in("x.md", starts, start, end) == doc.span(start, end)
 
 
 # -- DUP101: near-duplicates ----------------------------------------------------------
