@@ -119,7 +119,7 @@ class Engine:
         from textsieve.config import ConfigError, build_rules, load_config, per_file_matcher, selected_codes
         from textsieve.rule import RegistryError, load_rules
         from textsieve.runner import settings_signature
-
+        self.rules, self.run_rules, self.corpus_rules, self.ran, self.batched_codes = [], [], [], set(), set()
         self.rules, self.run_rules, self.corpus_rules, self.ran = [], [], [], set()
         self.warnings: list[str] = []  # shown, not fatal: a plugin left out
         self.corpus = {}
@@ -144,6 +144,7 @@ class Engine:
             return
         self.ran = {r.code for r in self.rules + self.run_rules}
         self.corpus_rules = [r for r in self.rules if r.is_corpus_rule()]
+        self.batched_codes = {r.code for r in self.corpus_rules if r.batched}
         self.per_file_ignored = per_file_matcher(config)
         self.signature = settings_signature(self.rules)
         directory = os.environ.get(ENV_VAR) or config.cache_dir or os.path.join(config.root, DEFAULT_DIR)
@@ -219,13 +220,17 @@ class Engine:
             return self._not_checked(path, file.skipped)
         errors = list(file.errors) + [f"{code} skipped: {why}" for code, why in file.unavailable]
         findings = list(file.findings)
-        if self.corpus_rules:
-            self.corpus[path] = file.collected
+        if self.corpus_rules:  # what the other documents are compared with (a batched rule's data is not)
+            self.corpus[path] = {code: data for code, data in file.collected.items()
+                                 if code not in self.batched_codes}
         if self.corpus_rules and corpus:
             started = time.perf_counter()
             for rule in self.corpus_rules:
-                collected = [(p, data[rule.code]) for p, data in sorted(self.corpus.items())
-                             if rule.code in data]
+                if rule.batched:  # this buffer's data only: the rule judges each document alone
+                    collected = [(path, file.collected[rule.code])] if rule.code in file.collected else []
+                else:
+                    collected = [(p, data[rule.code]) for p, data in sorted(self.corpus.items())
+                                 if rule.code in data]
                 try:
                     findings.extend(f for f in rule.check_corpus(collected) if f.path == path)
                 except RuleUnavailable as exc:

@@ -12,7 +12,10 @@ A rule checks in one of two ways:
   processes, so it must not rely on shared state.
 * across the corpus: ``collect(document)`` runs per document in the workers and
   returns picklable data; ``check_corpus(collected)`` then runs once, in the
-  main process, on the list of ``(path, data)`` pairs of every document.
+  main process, on the list of ``(path, data)`` pairs of every document. A rule
+  that judges each document on its own but checks them together (one request to
+  a server for all) declares ``batched = True``: it is given the documents
+  reported on only, never the ``--corpus`` context.
 
 A ``RunRule`` checks no document: it reports on what the run itself saw (a file
 it could not check, a suppression that matched nothing), through its hooks.
@@ -92,6 +95,9 @@ class Rule:
     # Which document formats the rule applies to; empty means every format.
     formats: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False
+    # A corpus-step rule whose findings in a document depend on that document alone: its
+    # collect and check_corpus see the documents reported on, not the corpus context.
+    batched: ClassVar[bool] = False
     # Set by the runner: a textsieve.cache.Cache (disabled when caching is off).
     cache = None
     # Set by the runner: the processes the user allowed (--jobs; 0 is every core). A

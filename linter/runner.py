@@ -175,7 +175,8 @@ def _collect(pending: list[tuple[FileResult, Document, str]]) -> None:
     for rule in _RULES:
         if not rule.is_corpus_rule():
             continue
-        batch = [(result, document) for result, document, _ in pending if rule.applies_to(document)]
+        batch = [(result, document) for result, document, _ in pending
+                 if rule.applies_to(document) and (result.report or not rule.batched)]
         if not batch:
             continue
         try:
@@ -473,10 +474,10 @@ def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signat
         if not rule.is_corpus_rule() or rule.code in unavailable:
             continue
         progress.corpus_rule(rule.code)
-        collected = [(r.path, r.collected[rule.code]) for r in results if rule.code in r.collected]
+        given = [r for r in results if rule.code in r.collected and (r.report or not rule.batched)]
+        collected = [(r.path, r.collected[rule.code]) for r in given]
         # The whole corpus step is cached too: unchanged files, unchanged answer.
-        key = cache_key("corpus", rule.code, signature,
-                        [(r.path, r.digest, r.report) for r in results if rule.code in r.collected])
+        key = cache_key("corpus", rule.code, signature, [(r.path, r.digest, r.report) for r in given])
         corpus_findings = cache.get("corpus", key)
         if corpus_findings is None:
             corpus_findings = []

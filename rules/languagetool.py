@@ -259,6 +259,7 @@ class _LanguageToolRule(Rule):
     severity = "warning"
     default_enabled = False
     fixable = True
+    batched = True  # the corpus step only batches the server's requests
     options = OPTIONS
 
     # -- collect (workers) ----------------------------------------------------------

@@ -165,6 +165,19 @@ def test_readme_demo_sample(lt_url):
     assert textsieve("check", "--no-cache", "samples/grammar.md", cwd=lt_server.REPO).code == 0
 
 
+def test_corpus_context_is_not_sent(tmp_path, proxy):
+    """LT judges each document alone: --corpus files are context for DUP and SEM, and
+    none of their prose goes to the server."""
+    write(tmp_path / "a.md", "Named file: he go home.\n")
+    write(tmp_path / "context" / "b.md", "Context file: she go home.\n")
+    result = textsieve("check", "--no-cache", "--select", "LT001", "--languagetool-url", proxy.url,
+                       "--corpus", "context", "a.md", cwd=tmp_path)
+    assert result.code == 1, result.err
+    assert [line.split(": ")[0] for line in result.out.splitlines() if ": LT001" in line] == ["a.md:1:16"]
+    sent = proxy.sent_text()
+    assert "Named file" in sent and "Context file" not in sent
+
+
 # -- fixes ----------------------------------------------------------------------------------
 def test_fixes_only_with_unsafe_fixes(tmp_path, lt_url):
     doc = tmp_path / "a.md"

@@ -358,6 +358,38 @@ def test_engine_keeps_the_workspace_corpus_current(tmp_path, monkeypatch):
     assert [f.code for f in engine.lint("new.md", suppressed.replace("shared words", "other words"))[0]] == ["TS001"]
 
 
+class SeenTogether(Rule):
+    """Names the documents it was given in one batch (a stand-in for the LT rules).
+
+    ## What it flags
+    Nothing real: its message lists the paths check_corpus received.
+    """
+
+    code = "TST902"
+    name = "seen-together"
+    batched = True
+
+    def collect(self, document):
+        return document.span(0, 1)
+
+    def check_corpus(self, collected):
+        for path, span in collected:
+            yield self.finding_at(span, "given: " + ", ".join(p for p, _ in collected))
+
+
+def test_a_batched_rule_gets_the_buffer_alone_not_the_workspace(tmp_path, monkeypatch):
+    from textsieve.lsp import Engine
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEXTSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"text of {name}\n", encoding="utf-8")
+    engine = Engine(str(tmp_path), registry={r.code: r for r in (SameLine, SeenTogether)})
+    engine.index(engine.corpus_files())
+    assert [f.message for f in engine.lint("new.md", "text of new\n")[0]] == ["given: new.md"]
+    assert all("TST902" not in data for data in engine.corpus.values())  # nothing collected for it
+
+
 # -- the editor snippets of docs/integrations.md, run in real editors where installed --------
 CHECKOUT = Path(__file__).resolve().parents[1]
 
