@@ -49,6 +49,10 @@ _LIST_HELP = {
     "exceptions": "technical senses and look-alikes never reported",
     "generic-terms": "capitalised words that name no one in particular",
     "reporting-verbs": "verbs that report someone else's words (puffery they frame is theirs)",
+    "weasel-people": "people and quantities that name no one (some, many, critics)",
+    "weasel-attribution": "opinion attributed to no one (is considered, it is said, claimed that)",
+    "weasel-hedges": "hedges and epistemic adverbs (probably, allegedly, seems to)",
+    "weasel-peacock": "peacock terms beyond the puffery list (famous, legendary, one of the most)",
 }
 
 
@@ -279,8 +283,9 @@ class Matcher:
         has_key = None if self.keys is None else re.compile(prefix_tree(self.keys)).search
         object.__setattr__(self, "_has_key", has_key)
 
-    def finditer(self, text: str):
-        if self._has_key is not None and self._has_key(_fold(text)) is None:
+    def finditer(self, text: str, folded: str | None = None):
+        """Matches in ``text``; ``folded`` is its ``_fold``, when the caller has it."""
+        if self._has_key is not None and self._has_key(_fold(text) if folded is None else folded) is None:
             return  # no key, no match: skip the costly patterns
         if self.initial is not None:
             m = self.initial.match(text)
@@ -503,7 +508,7 @@ def _phrase_text(text: str) -> str:
 class _Sentence:
     """A sentence as the rules read it; its quotation spans are found on first use."""
 
-    __slots__ = ("segment", "index", "start", "end", "text", "_quotes", "_segment_quotes")
+    __slots__ = ("segment", "index", "start", "end", "text", "_quotes", "_segment_quotes", "_folded")
 
     def __init__(self, segment, index: int, start: int, end: int, text: str,
                  quotes: list[tuple[int, int]] | None = None, segment_quotes=None):
@@ -514,6 +519,14 @@ class _Sentence:
         self.text = text  # from the segment: masked characters are spaces
         self._quotes = quotes
         self._segment_quotes = segment_quotes  # () -> the segment's quotation spans
+        self._folded = None
+
+    @property
+    def folded(self) -> str:
+        """``_fold(text)``, made once for every list the rules look up in the sentence."""
+        if self._folded is None:
+            self._folded = _fold(self.text)
+        return self._folded
 
     @property
     def quotes(self) -> list[tuple[int, int]]:
@@ -670,13 +683,13 @@ class _VagueRule(Rule):
         """Matches of list ``name`` in ``sentence`` that are real prose, outside
         quotations and outside the exceptions."""
         exceptions = None
-        for m in self.matcher(name).finditer(sentence.text):
+        for m in self.matcher(name).finditer(sentence.text, sentence.folded):
             s, e = m.start("m"), m.end("m")
             if _overlaps(sentence.quotes, s, e):
                 continue
             if exceptions is None:  # only sentences with a match pay for this
                 exceptions = [(x.start("m"), x.end("m"))
-                              for x in self.matcher("exceptions").finditer(sentence.text)] \
+                              for x in self.matcher("exceptions").finditer(sentence.text, sentence.folded)] \
                     if "exceptions" in self._lists else []
             if _overlaps(exceptions, s, e):
                 continue
@@ -1139,4 +1152,146 @@ class FillerPhrase(_VagueRule):
                                    f"'{phrase}' is a stock phrase that carries no content: {advice}")
 
 
-RULES = [UnsupportedAttribution, EmptyExample, Puffery, VagueQuantifier, FillerPhrase]
+# The author speaking ("we probably need") or advising the reader ("this probably means your
+# config is wrong"): honest uncertainty, not a claim hidden behind unnamed others.
+_AUTHOR_OR_READER = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]ours|[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y|[Ll]et's)\b")
+_ACCORDING_TO_NAME = re.compile(r"\b(?i:according to)\s+(?:the\s+)?[A-Z]")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[\s,]*$")
+_NAMED_SUBJECT = frozenset({"he", "she", "his", "her"})
+_ACTIVE_VERBS = frozenset({"argue", "argues", "argued", "claims", "claimed", "believe", "believes",
+                           "suggested", "suggests", "suggest"})
+_APPROXIMATE = re.compile(r"\s+(?:\d|a\s+(?:dozen|hundred|thousand|million)\b)")
+_WEASEL_KINDS = {
+    "weasel-people": "names no one: say who, or how many",
+    "weasel-attribution": "attributes the view to no one: say who holds it, with a source",
+    "weasel-hedges": "hedges without grounds: give the evidence, or say who is unsure and why",
+    "weasel-peacock": "praises without the fact: give what earns it (a figure, an award, a source)",
+}
+
+
+class WeaselWord(_VagueRule):
+    """Words to watch, as encyclopedia editors flag them: who says, how many, how sure.
+
+    ## What it flags
+    What Wikipedia's "words to watch" guidance names and the other VAG rules do
+    not already report: people and quantities that name no one ("some",
+    "many", "critics", "scholars"), opinion attributed to
+    no one ("is considered", "is said to", "claimed that", "it has been
+    suggested", "may have"), hedges and epistemic adverbs ("probably",
+    "allegedly", "reportedly", "seems to", "it is unclear whether"), and
+    peacock terms ("famous", "legendary", "one of the most"). Not flagged:
+    a sentence that gives its source (a link, a footnote or citation,
+    "according to" a named source, a name right before the words: "Harvard
+    historians", "Smith argued that"), quotations, and sentences in which the
+    author speaks or addresses the reader ("we probably need", "this probably
+    means your configuration is wrong"): that is honest uncertainty or advice;
+    nor sentences about code (inline code, a call, a path), whose "some" and
+    "might" describe what the code does.
+    Off by default, severity info: `--select VAG` (every VAG rule) is the
+    thorough profile for encyclopedic and journalistic text; documentation uses
+    "some" and "many" legitimately.
+
+    ## Why it matters
+    Each of these asks the reader to trust a claim whose owner, size or
+    grounds are hidden. Editors of reference works strike them or ask
+    "who?", "how many?", "according to whom?".
+
+    ## Example
+    "The album is considered his best work, and some call it a turning point."
+
+    ## Instead
+    "Rolling Stone's 2004 review called the album his best work." Name the
+    people, give the number, or state the claim with its evidence.
+
+    ## Options
+    `weasel-people`, `weasel-attribution`, `weasel-hedges`, `weasel-peacock`,
+    each with `extend-` and `remove-` (data/vag_weasel_*.txt); `exceptions`
+    and `generic-terms` as for the other rules. In `[tool.textsieve.vag]`.
+    """
+
+    code = "VAG106"
+    name = "weasel-word"
+    severity = "info"
+    default_enabled = False
+    kinds = tuple(_WEASEL_KINDS)
+    # What the other rules report at the same words: left to them.
+    others = ("attribution", "puffery", "quantifiers", "hedges")
+    lists = kinds + others + ("exceptions", "generic-terms")
+    trigger_lists = kinds
+    options = _list_options(*lists)
+
+    def check(self, document):
+        context = None
+        for sentence in self.sentences(document):
+            found = sorted((s, e, phrase, kind) for kind in self.kinds
+                           for s, e, phrase in self.matches(document, sentence, kind))
+            if not found or _AUTHOR_OR_READER.search(sentence.text):
+                continue
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            raw = sentence.raw(document)
+            if _LINK_RE.search(raw) or _CITATION_RE.search(raw) or _ACCORDING_TO_NAME.search(sentence.text):
+                continue
+            if _CODE_RAW_RE.search(raw):
+                continue  # about code: "some" and "might" are its behaviour ("`read` might fail")
+            taken = [(s, e) for name in self.others for s, e, _ in self.matches(document, sentence, name)]
+            reported_until, named_subject = -1, False
+            for s, e, phrase, kind in self._joined(sentence.text, found):
+                if s < reported_until or _overlaps(taken, s, e):
+                    continue
+                if kind == "weasel-people" and _APPROXIMATE.match(sentence.text, e):
+                    continue  # "some 1,000 photographs": an approximate count, not a claim
+                context = context or self.context(document)
+                if self._named_before(sentence.text, s, kind, context):
+                    named_subject = True  # "Harvard historians" argued that
+                    continue
+                if kind == "weasel-attribution" and phrase.split()[0].lower() in _ACTIVE_VERBS \
+                        and (named_subject or self._name_in(sentence.text[:s], context)):
+                    continue  # "Hugh Clark denied this and claimed that": its subject is named
+                reported_until = e
+                yield self.finding(document, sentence.start + s, sentence.start + e,
+                                   f"'{phrase}' {_WEASEL_KINDS[kind]}")
+
+    @staticmethod
+    def _joined(text: str, found):
+        """Adjacent words of one kind as one finding: "some critics", not "some" and "critics"."""
+        joined = []
+        for s, e, phrase, kind in found:
+            if joined and joined[-1][3] == kind and joined[-1][1] <= s and not text[joined[-1][1]:s].strip():
+                first = joined[-1]
+                joined[-1] = (first[0], e, _phrase_text(text[first[0]:e]), kind)
+            else:
+                joined.append((s, e, phrase, kind))
+        return joined
+
+    @staticmethod
+    def _is_name(token: str, initial: bool, context: Context) -> bool:
+        """A name; a sentence's first word counts when the document does not write it
+        in lower case ("Harvard historians argued")."""
+        if context.is_name(token, initial):
+            return True
+        return initial and context.is_name(token, False) and _word_key(token) not in context.lower
+
+    @classmethod
+    def _named_before(cls, text: str, s: int, kind: str, context: Context) -> bool:
+        """Whether a name stands right before the words: "Harvard historians",
+        "Smith argued that" (or "he argued that", its subject named before)."""
+        before = _WORD_BEFORE.search(text[:s])
+        if before is None:
+            return False
+        word = before.group(1)
+        if kind == "weasel-attribution" and word.lower() in _NAMED_SUBJECT:
+            return True
+        return cls._is_name(word, not text[:before.start()].strip(), context)
+
+    @staticmethod
+    def _name_in(text: str, context: Context) -> bool:
+        """Whether ``text`` (a sentence up to the words) holds a name, or "he" or "she"."""
+        for index, match in enumerate(_TOKEN_RE.finditer(text)):
+            token = match.group(0)
+            if token.lower() in _NAMED_SUBJECT or context.is_name(token, index == 0):
+                return True
+        return False
+
+
+RULES = [UnsupportedAttribution, EmptyExample, Puffery, VagueQuantifier, FillerPhrase, WeaselWord]

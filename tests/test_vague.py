@@ -13,7 +13,7 @@ import pytest
 
 from textsieve.rule import OptionError
 from textsieve.rules import vague
-from textsieve.rules.vague import (EmptyExample, FillerPhrase, Puffery, UnsupportedAttribution,
+from textsieve.rules.vague import (EmptyExample, FillerPhrase, Puffery, UnsupportedAttribution, WeaselWord,
                                    VagueQuantifier, compile_list, effective_list, shipped)
 from textsieve.testing import make_document, run_rule
 
@@ -330,14 +330,81 @@ def test_filler_inside_a_quotation_passes():
     assert run_rule(FillerPhrase, 'He wrote "In conclusion, it works" twice.\n') == []
 
 
+# -- VAG106: words to watch ----------------------------------------------------
+
+def weasels(text: str) -> list[str]:
+    return [f.text for f in run_rule(WeaselWord, text + "\n", "doc.txt")]
+
+
+@pytest.mark.parametrize("text, words", [
+    # Wikipedia sentences that editors marked as weasel-worded (CoNLL-2010 training data).
+    ("Some describe it as engaging, while others denounce it as not conforming to the typical style.",
+     ["Some"]),
+    ("Strait is sometimes referred to as the King of Country and some critics call Strait a living legend.",
+     ["some critics"]),
+    ("In 1309, he accused Thamar of adultery, probably on a falsified charge.", ["probably"]),
+    ("Probably the most famous musical setting of the Passion narrative is Part II of Messiah.",
+     ["Probably", "famous"]),
+    ("The monastery is considered one of the oldest in the region.", ["is considered"]),
+    ("It is unclear whether the bridge was ever finished.", ["It is unclear"]),
+    ("The painting was allegedly sold to a private collector.", ["allegedly"]),
+    ("The tower may have been built by the Normans.", ["may have been"]),
+])
+def test_words_to_watch_are_flagged_at_the_words(text, words):
+    assert weasels(text) == words
+
+
+@pytest.mark.parametrize("text", [
+    "According to the Oxford Dictionary of Saints, the monastery was probably founded in 650.",
+    "Harvard historians argued that the treaty failed.",
+    "Hugh Clark denied this version of events and claimed that the students had left.",
+    "The monastery is probably the oldest in the region [3].",
+    "The bridge was probably finished in 1200 (Smith 2004).",
+    "This probably means your configuration is wrong.",  # advice to the reader
+    "We probably need a second pass here.",  # the author's own uncertainty
+    'The review called it "probably the best album of the year".',  # a quotation
+    "Eugeniusz Lokajski took some 1,000 photographs.",  # an approximate count
+    "He stayed there for many months each year.",  # a span of time
+    "Afterward as many as possible were embarked in vessels.",
+    "Is it probably the oldest?",  # a question claims nothing
+    "It is possible to use multiple cogs in parallel.",  # a capability, not a hedge
+    "Studies show that the bridge is older.",  # VAG101's, not reported twice
+    "The `read_to_string` method might fail on some files.",  # about code
+])
+def test_sourced_advice_quoted_and_counted_pass(text):
+    assert weasels(text) == []
+
+
+def test_weasel_words_are_off_by_default_info_and_select_vag_is_the_thorough_profile():
+    assert WeaselWord.default_enabled is False and WeaselWord.severity == "info"
+    from textsieve.config import selected_codes
+    from textsieve.rule import load_rules
+
+    registry = load_rules()
+    assert [c for c in selected_codes(registry, None, [], []) if c.startswith("VAG")] == [
+        "VAG101", "VAG102", "VAG103"]
+    assert [c for c in selected_codes(registry, ["VAG"], [], []) if c.startswith("VAG")] == [
+        "VAG101", "VAG102", "VAG103", "VAG104", "VAG105", "VAG106"]
+
+
+def test_weasel_lists_are_options_of_the_family():
+    assert weasels("The castle is older than scholars thought.") == ["scholars"]
+    found = run_rule(WeaselWord, "The castle is older than scholars thought.\n", "doc.txt",
+                     **{"remove-weasel-people": ["scholars"]})
+    assert found == []
+    found = run_rule(WeaselWord, "The castle is reputedly haunted.\n", "doc.txt",
+                     **{"extend-weasel-hedges": ["reputedly"]})
+    assert [f.text for f in found] == ["reputedly"]
+
+
 # -- the family as a whole ----------------------------------------------------
 
 def test_codes_are_unique_and_the_speculative_rules_off():
     # The five sections of every rule's documentation: test_cli.py's
     # test_every_registered_rule_is_documented.
     codes = [rule.code for rule in vague.RULES]
-    assert codes == ["VAG101", "VAG102", "VAG103", "VAG104", "VAG105"]
-    assert [r.default_enabled for r in vague.RULES] == [True, True, True, False, False]
+    assert codes == ["VAG101", "VAG102", "VAG103", "VAG104", "VAG105", "VAG106"]
+    assert [r.default_enabled for r in vague.RULES] == [True, True, True, False, False, False]
 
 
 def test_importing_the_rules_imports_no_heavy_library():
@@ -459,7 +526,7 @@ def _unfiltered(rule):
 
 
 @pytest.mark.parametrize("rule", [UnsupportedAttribution, EmptyExample, Puffery,
-                                  VagueQuantifier, FillerPhrase])
+                                  VagueQuantifier, FillerPhrase, WeaselWord])
 def test_key_shortcuts_give_the_findings_of_a_full_scan(rule):
     from textsieve.testing import make_document
 
