@@ -978,11 +978,12 @@ class Puffery(_VagueRule):
     ## What it flags
     Words and phrases that praise or inflate without information: "pivotal",
     "of paramount importance", "commendable", "unparalleled", "world-class",
-    "stands as a testament to", "cutting-edge", "seamlessly", "renowned"... Not
+    "stands as a testament to", "cutting-edge", "a seamless experience",
+    "renowned"... Not
     inside names ("Paramount Pictures", "Pivotal Tracker": the word is
     capitalised mid-sentence or followed by a capitalised word), quotations,
     technical senses ("pivotal element", "first-class functions", "seamless
-    texture", "a cutting-edge release", "a cutting-edge feature" beside
+    texture", "handled seamlessly" (transparently), "a cutting-edge release", "a cutting-edge feature" beside
     "nightly" or "unstable", "the next level of nesting"), negated ("may not
     be seamless"), or reported words ("Lumio describes its process as
     groundbreaking"). Headings are checked like sentences.

@@ -252,6 +252,7 @@ def test_puffery_positions_in_lists_tables_and_blockquotes():
     "Choose the pivotal element with the largest absolute value.\n",
     "Functions are first-class objects.\n",
     "Make videos seamlessly loopable; use a seamless texture.\n",
+    "This allows sub-types to be handled seamlessly in many routines.\n",  # transparently
     "Lumio describes its process as groundbreaking.\n",
     "Use `pivotal` as the variable name.\n",
     "# A Pivotal Moment in History\n",
@@ -281,7 +282,7 @@ def test_puffery_only_in_the_sense_of_praise(text):
 
 @pytest.mark.parametrize("text, phrase", [
     ("Stay ahead with our cutting-edge features.\n", "cutting-edge"),
-    ("It is not only seamless but fast.\n", "seamless"),
+    ("It offers not only a seamless experience but speed.\n", "seamless experience"),
     ("Her role in the revival is of paramount importance to the genre.\n", "of paramount importance"),
 ])
 def test_praise_is_still_puffery(text, phrase):
