@@ -26,6 +26,7 @@ Options live in ``[tool.textsieve.vag]``. Every word list ``<list>`` has three:
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -601,12 +602,21 @@ class _KeyIndex:
         search = _scanner(keys)
         hits: dict[str, list[tuple[int, int]]] = {}
         for i, segment in enumerate(document.segments):
-            for j, sentence in enumerate(segment.sentences):
-                folded = _fold(sentence.text)
-                m = search(folded)
-                while m is not None:  # every occurrence, overlapping ones too
+            sentences = segment.sentences
+            if not sentences:
+                continue
+            # One scan of the segment (a sentence's text is a slice of it, and folding
+            # keeps lengths); an occurrence belongs to the sentence it starts in.
+            base = segment.start
+            starts = [sentence.start - base for sentence in sentences]
+            folded = _fold(segment.text)
+            m = search(folded)
+            while m is not None:  # every occurrence, overlapping ones too
+                at = m.start()
+                j = bisect.bisect_right(starts, at) - 1
+                if j >= 0 and at < sentences[j].end - base:
                     hits.setdefault(m.group(), []).append((i, j))
-                    m = search(folded, m.start() + 1)
+                m = search(folded, at + 1)
         self.hits = hits
 
     def candidates(self, rule_keys: frozenset[str]) -> list[tuple[int, int]]:
@@ -1224,17 +1234,18 @@ class WeaselWord(_VagueRule):
     def check(self, document):
         context = None
         for sentence in self.sentences(document):
-            found = sorted((s, e, phrase, kind) for kind in self.kinds
-                           for s, e, phrase in self.matches(document, sentence, kind))
-            if not found or _AUTHOR_OR_READER.search(sentence.text):
-                continue
-            if sentence.text.rstrip().endswith("?"):
+            # What rules out the whole sentence first: it is cheaper than the lists.
+            if _AUTHOR_OR_READER.search(sentence.text) or sentence.text.rstrip().endswith("?"):
                 continue
             raw = sentence.raw(document)
             if _LINK_RE.search(raw) or _CITATION_RE.search(raw) or _ACCORDING_TO_NAME.search(sentence.text):
                 continue
             if _CODE_RAW_RE.search(raw):
                 continue  # about code: "some" and "might" are its behaviour ("`read` might fail")
+            found = sorted((s, e, phrase, kind) for kind in self.kinds
+                           for s, e, phrase in self.matches(document, sentence, kind))
+            if not found:
+                continue
             taken = [(s, e) for name in self.others for s, e, _ in self.matches(document, sentence, name)]
             reported_until, named_subject = -1, False
             for s, e, phrase, kind in self._joined(sentence.text, found):
