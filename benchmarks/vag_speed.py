@@ -1,4 +1,4 @@
-"""Throughput of the VAG rules (VAG101-VAG105) on a corpus of real prose.
+"""Throughput of the VAG rules (all six) on a corpus of real prose.
 
     python benchmarks/vag_speed.py [DIR] [--size-mb 10] [--repeat 3] [--no-cli]
 
@@ -7,13 +7,13 @@ documentation is built in a temporary folder by cache_speed.build_corpus.
 
 Prints, in this order:
 
-* the rules alone: MB/s of UTF-8 input per CPU second spent in the five rules'
-  ``check`` (all five on, the off-by-default ones included), on documents built
+* the rules alone: MB/s of UTF-8 input per CPU second spent in the rules'
+  ``check`` (all on, the off-by-default ones included), on documents built
   and split into sentences beforehand (parsing and sentence splitting are the
   engine's and every rule shares them; their times are printed apart). The
   rules run document by document, as the runner calls them; the best of
   --repeat runs on fresh documents. Time per rule is what each rule's check
-  took, so the first rule to read a document also pays for the scan the five
+  took, so the first rule to read a document also pays for the scan they all
   share;
 * the whole command: CPU (user+sys) and wall seconds of
   ``textsieve check --select VAG --no-cache --jobs 1 DIR``, and of the same with
