@@ -37,6 +37,18 @@ class Document:
         from textsieve.markup import parse
 
         self.segments, self.directives = parse(text, format, path)
+        self._shared: dict = {}
+
+    def shared(self, key, make):
+        """What rules compute from this document once and share (a family's analysis, an
+        index of its sentences), kept as long as the document: ``make()`` on the first
+        request for ``key`` (by convention a tuple opening with the family's prefix, then
+        whatever settings the value depends on)."""
+        try:
+            return self._shared[key]
+        except KeyError:
+            value = self._shared[key] = make()
+            return value
 
     # -- positions ----------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -66,4 +78,5 @@ class Document:
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("sentences", None)
+        state["_shared"] = {}  # the rules' shared results stay with the process that made them
         return state

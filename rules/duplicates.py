@@ -18,7 +18,6 @@ is only the tests' and benchmarks' reference, never loaded by a check.
 from __future__ import annotations
 
 import textwrap
-import weakref
 from dataclasses import dataclass
 
 from textsieve.cache import cache_key
@@ -127,11 +126,8 @@ class _DupRule(Rule):
         """What a document's passage sketch depends on: its text, format and the settings.
         (Each rule of the family asks for it; the text is hashed once per document.)"""
         params = self._sketch_params().key()
-        known = _MEMO_KEYS.get(document)
-        if known is None or known[0] != params:
-            known = _MEMO_KEYS[document] = (
-                params, cache_key("DUP-sketch", document.format, params, document.text))
-        return known[1]
+        return document.shared(("DUP", "sketch key", params),
+                               lambda: cache_key("DUP-sketch", document.format, params, document.text))
 
     def _match_params(self):
         from textsieve.rules.duplicates_match import MatchParams
@@ -195,7 +191,6 @@ class _PassageRule(_DupRule):
 
 _MEMO_SKETCH: dict = {}
 _MEMO_ANALYSIS: dict = {}
-_MEMO_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # document -> (settings, key)
 
 
 class NearDuplicatePassage(_PassageRule):

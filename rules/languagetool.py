@@ -264,14 +264,9 @@ class _LanguageToolRule(Rule):
 
     # -- collect (workers) ----------------------------------------------------------
     def collect(self, document) -> Collected:
-        memo = _COLLECT_MEMO.get(id(document))
-        if memo is not None and memo[0] is document:
-            return memo[1]
-        line_starts = tuple(document.line_offset(n) for n in range(1, document.line_count + 1))
-        collected = Collected(line_starts, tuple(prose_paragraphs(document)))
-        _COLLECT_MEMO.clear()
-        _COLLECT_MEMO[id(document)] = (document, collected)
-        return collected
+        return document.shared(("LT", "collected"), lambda: Collected(  # the same for the three rules
+            tuple(document.line_offset(n) for n in range(1, document.line_count + 1)),
+            tuple(prose_paragraphs(document))))
 
     # -- check (main process) -----------------------------------------------------
     def check_corpus(self, collected):
@@ -438,9 +433,6 @@ class LanguageToolStyle(_LanguageToolRule):
 
 
 RULES = [LanguageToolGrammar, LanguageToolSpelling, LanguageToolStyle]
-
-# The last document collect() saw: the three rules collect the same document in a row.
-_COLLECT_MEMO: dict[int, tuple[object, Collected]] = {}
 
 
 # -- the session: one server, one cache look-up per paragraph, for all three rules ----

@@ -18,7 +18,6 @@ import re
 import sys
 import threading
 import types
-import weakref
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -319,15 +318,12 @@ class ProseBlock:
         return sum(s.words for s in self.sentences)
 
 
-_PROSE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def prose(document) -> tuple[ProseBlock, ...]:
     """The document's segments as blocks of folded sentences, computed once per document."""
-    try:
-        return _PROSE[document]
-    except (KeyError, TypeError):
-        pass
+    return document.shared(("READ", "prose"), lambda: _prose(document))
+
+
+def _prose(document) -> tuple[ProseBlock, ...]:
     source = document.text
     blocks = []
     for segment in document.segments:
@@ -354,12 +350,7 @@ def prose(document) -> tuple[ProseBlock, ...]:
                                            is_listing(text)))
         if sentences:
             blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
-    result = tuple(blocks)
-    try:
-        _PROSE[document] = result
-    except TypeError:
-        pass
-    return result
+    return tuple(blocks)
 
 
 # -- the language of the prose ------------------------------------------------
@@ -377,7 +368,6 @@ _CLD2_REJECTS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-
                            + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}"
                                      for p in range(17)) + "]")
 _CLD2_CODES = {"iw": "he", "jw": "jv", "in": "id", "tl": "fil"}  # CLD2's older codes
-_DETECTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _CLD2 = None
 
 
@@ -414,20 +404,15 @@ def detect_language(text: str) -> str | None:
 def prose_language(document) -> str | None:
     """``detect_language`` of the document's prose, once per document: of all of it,
     or of sentences taken evenly through it up to about DETECT_CHARS characters."""
-    try:
-        return _DETECTED[document]
-    except (KeyError, TypeError):
-        pass
+    return document.shared(("READ", "language"), lambda: _prose_language(document))
+
+
+def _prose_language(document) -> str | None:
     text = [s.text for block in prose(document) for s in block.sentences]
     size = sum(len(t) + 1 for t in text)
     if size > DETECT_CHARS:
         text = text[::-(-size // DETECT_CHARS)]  # every k-th sentence, k rounded up
-    language = detect_language("\n".join(text))
-    try:
-        _DETECTED[document] = language
-    except TypeError:
-        pass
-    return language
+    return detect_language("\n".join(text))
 
 
 def textstat_sentence(text: str) -> str:
@@ -810,21 +795,13 @@ def _opening(document, start: int, end: int, words: int = 6) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-_LEVELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def sentence_levels(document, min_words: int) -> list[tuple[ProseSentence, int]]:
     """(sentence, Hemingway level) of the sentences of ``min_words`` or more, once
     per document for READ103 and READ104 together."""
-    try:
-        memo = _LEVELS.setdefault(document, {})
-    except TypeError:
-        memo = {}
-    if min_words not in memo:
-        memo[min_words] = [(s, hemingway_level(s.words, count_letters(s.text)))
-                           for block in prose(document) for s in block.sentences
-                           if s.words >= min_words and s.certain and s.spaced and not s.listing]
-    return memo[min_words]
+    return document.shared(("READ", "levels", min_words), lambda: [
+        (s, hemingway_level(s.words, count_letters(s.text)))
+        for block in prose(document) for s in block.sentences
+        if s.words >= min_words and s.certain and s.spaced and not s.listing])
 
 
 class _SentenceGrade(Rule):

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -580,7 +579,6 @@ def _lazy_quotes(segment):
 # sentences holding one of its keys. This is a cache; findings never depend on it.
 
 _KEY_SETS: dict[frozenset[str], None] = {}  # the trigger keys of the rules that ran here
-_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 @lru_cache(maxsize=32)
@@ -632,26 +630,16 @@ def _candidates(document, rule_keys: frozenset[str]) -> list[tuple[int, int]]:
         if len(_KEY_SETS) >= 64:  # a long-lived process that saw many configurations
             _KEY_SETS.clear()
         _KEY_SETS[rule_keys] = None
-    index = _INDEXES.get(document)
-    if (index is None or index.text is not document.text or index.segments is not document.segments
-            or not rule_keys <= index.keys):
-        index = _KeyIndex(document, frozenset().union(*_KEY_SETS))
-        _INDEXES[document] = index
+    held = document.shared(("VAG", "key index"), dict)  # remade when a rule brings new keys
+    index = held.get("index")
+    if index is None or not rule_keys <= index.keys:
+        index = held["index"] = _KeyIndex(document, frozenset().union(*_KEY_SETS))
     return index.candidates(rule_keys)
-
-
-_CONTEXTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _context(document, generic: frozenset[str]) -> Context:
     """The document's Context, made once for all the rules that need it."""
-    known = _CONTEXTS.get(document)
-    if known is None or known[0] is not document.text or known[1] is not document.segments:
-        known = _CONTEXTS[document] = (document.text, document.segments, {})
-    contexts = known[2]
-    if generic not in contexts:
-        contexts[generic] = Context(document, set(generic))
-    return contexts[generic]
+    return document.shared(("VAG", "context", generic), lambda: Context(document, set(generic)))
 
 
 # -- the rules ----------------------------------------------------------------

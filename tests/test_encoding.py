@@ -13,7 +13,7 @@ import pytest
 from textsieve.cache import Cache
 from textsieve.document import Document, SourceInfo
 from textsieve.rules import encoding
-from textsieve.rules.encoding import analysis, not_utf8
+from textsieve.rules.encoding import not_utf8
 from textsieve.rules.encoding import (BidiControl, ControlCharacter, HtmlEntity, InvisibleCharacter,
                                       Mojibake, NotUtf8, ReplacementCharacter, StrayBom)
 from textsieve.testing import make_document, run_rule
@@ -544,7 +544,7 @@ def test_rules_share_one_analysis_per_document():
     document = make_document("The centuryâ€™s end\u200bx.\n")
     for rule in encoding.RULES:
         list(rule().check(document))
-    shared = analysis._MEMO[document]
+    shared = document.shared(("ENC", "issues"), lambda: None)
     assert [i.code for i in shared] == ["ENC101", "ENC202"]
     assert encoding.analyse(document) is shared
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 
 from textsieve.rules.encoding.characters import character_issues
 from textsieve.rules.encoding.entities import entity_issues
@@ -12,19 +11,10 @@ from textsieve.rules.encoding.not_utf8 import not_utf8_issues
 from textsieve.rules.encoding.prose import Prose
 
 
-_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def analyse(document, cache=None) -> list[Issue]:
-    """Every ENC issue of ``document``, options aside (each rule applies its own), memoised
-    per document so that the eight rules share one pass."""
-    try:
-        issues = _MEMO.get(document)
-    except TypeError:  # not weak-referenceable: no memo
-        return _analyse(document, cache)
-    if issues is None:
-        issues = _MEMO[document] = _analyse(document, cache)
-    return issues
+    """Every ENC issue of ``document``, options aside (each rule applies its own), made
+    once per document so that the eight rules share one pass."""
+    return document.shared(("ENC", "issues"), lambda: _analyse(document, cache))
 
 
 def _analyse(document, cache) -> list[Issue]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-import weakref
 
 from textsieve.rules.encoding.issues import Issue
 from textsieve.rules.encoding.prose import Prose
@@ -249,16 +248,8 @@ def _tags(document, prose, start, end) -> Issue | None:
                  f"instructions; delete them", "", True)
 
 
-_RTL_MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _has_rtl(document) -> bool:
-    try:
-        if document not in _RTL_MEMO:
-            _RTL_MEMO[document] = bool(_RTL_RE.search(document.text))
-        return _RTL_MEMO[document]
-    except TypeError:
-        return bool(_RTL_RE.search(document.text))
+    return document.shared(("ENC", "rtl"), lambda: bool(_RTL_RE.search(document.text)))
 
 
 _CHARACTER_RULES = {"lost": _lost, "bom": _bom, "bidi": _bidi, "c0": _c0, "c1": _c1,
