@@ -39,14 +39,16 @@ class Document:
         self.segments, self.directives = parse(text, format, path)
         self._shared: dict = {}
 
-    def shared(self, key, make):
+    def shared(self, key, make=None):
         """What rules compute from this document once and share (a family's analysis, an
         index of its sentences), kept as long as the document: ``make()`` on the first
         request for ``key`` (by convention a tuple opening with the family's prefix, then
-        whatever settings the value depends on)."""
+        whatever settings the value depends on). Without ``make``: the value, or None."""
         try:
             return self._shared[key]
         except KeyError:
+            if make is None:
+                return None
             value = self._shared[key] = make()
             return value
 

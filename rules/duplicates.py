@@ -147,13 +147,14 @@ class _PassageRule(_DupRule):
         return self.collect_many([document])[0]
 
     def collect_many(self, documents):
-        """Sketches of a worker's batch of documents: from the last batch's (the
-        family's first rule made them), from the cache, or made together."""
+        """Sketches of a worker's batch of documents: those the family's first rule made,
+        from the cache, or made together."""
         from textsieve.rules.duplicates_sketch import sketch_documents
 
         keys = [self._sketch_key(document) for document in documents]
-        if all(key in _MEMO_SKETCH for key in keys):
-            return [_MEMO_SKETCH[key] for key in keys]
+        known = [document.shared(("DUP", "sketch", key)) for document, key in zip(documents, keys)]
+        if all(sketch is not None for sketch in known):
+            return known
         cache = self.cache if getattr(self.cache, "enabled", False) else None
         found = [cache.get("dup", key) if cache is not None else None for key in keys]
         missing = [i for i, sketch in enumerate(found) if sketch is None]
@@ -164,8 +165,8 @@ class _PassageRule(_DupRule):
                 found[i] = sketch
                 if cache is not None:
                     cache.put("dup", keys[i], sketch)
-        _MEMO_SKETCH.clear()  # keep one batch: the family's next rules ask for it
-        _MEMO_SKETCH.update(zip(keys, found))
+        for document, key, sketch in zip(documents, keys, found):  # the family's next rules ask
+            document.shared(("DUP", "sketch", key), lambda sketch=sketch: sketch)
         return found
 
     def check_corpus(self, collected):
@@ -186,10 +187,8 @@ class _PassageRule(_DupRule):
 
     def close(self):
         _MEMO_ANALYSIS.clear()
-        _MEMO_SKETCH.clear()
 
 
-_MEMO_SKETCH: dict = {}
 _MEMO_ANALYSIS: dict = {}
 
 
@@ -308,7 +307,7 @@ class NearIdenticalTitle(_DupRule):
                                                        sketch_titles)
 
         # When the passage rules run too, their sketch of this document has the titles.
-        sketch = _MEMO_SKETCH.get(self._sketch_key(document))
+        sketch = document.shared(("DUP", "sketch", self._sketch_key(document)))
         if sketch is not None:
             return TitleSketch(sketch.titles, sketch.line_starts if sketch.titles else None,
                                sketch.lang)
