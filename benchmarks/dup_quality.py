@@ -288,7 +288,7 @@ def evaluate(args) -> dict:
     collected = [(p, rules[0].collect(d)) for p, d in zip(paths, documents)]
     findings = [f for rule in rules for f in rule.check_corpus(collected)]
     analysis = match.analyse_passages(collected, rules[0]._match_params(),
-                                      rules[0]._sketch_params().bands)
+                                      rules[0].sketch_params.bands)
     by_path = defaultdict(list)
     for f in findings:
         by_path[f.span.path].append(f)
@@ -306,7 +306,7 @@ def evaluate(args) -> dict:
         if same and corpus.p_first[i] < corpus.p_last[j] and corpus.p_first[j] < corpus.p_last[i]:
             continue
         truth.add((min(i, j), max(i, j)))
-    bands = rules[0]._sketch_params().bands
+    bands = rules[0].sketch_params.bands
     proposed = {tuple(p) for p in match.lsh_candidates(corpus, reps, bands, "both",
                                                        args.threshold).tolist()}
     real_minimum = match.estimator_minimum
@@ -379,7 +379,7 @@ def evaluate(args) -> dict:
     return {
         "command": "python benchmarks/dup_quality.py " + " ".join(sys.argv[1:]),
         "settings": {"threshold": args.threshold, "shingles": args.shingles,
-                     "bands": bands, "rows": rules[0]._sketch_params().rows,
+                     "bands": bands, "rows": rules[0].sketch_params.rows,
                      "num_perm": rules[0].settings["num-perm"], "frames": args.frames},
         "corpus": {"documents": len(docs), "megabytes": round(sum(map(len, texts)) / 1e6, 2),
                    "passages": corpus.n, "unique_passages": len(reps),

@@ -95,6 +95,9 @@ class Rule:
     # Which document formats the rule applies to; empty means every format.
     formats: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False
+    # Documentation the rules of a family share (their common options), appended to each
+    # rule's docstring by documentation().
+    shared_documentation: ClassVar[str] = ""
     # A corpus-step rule whose findings in a document depend on that document alone: its
     # collect and check_corpus see the documents reported on, not the corpus context.
     batched: ClassVar[bool] = False
@@ -126,7 +129,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        return inspect.getdoc(cls) or cls.summary()
+        doc = inspect.getdoc(cls) or cls.summary()
+        return doc + "\n" + cls.shared_documentation if cls.shared_documentation else doc
 
     @classmethod
     def is_corpus_rule(cls) -> bool:

@@ -17,8 +17,8 @@ is only the tests' and benchmarks' reference, never loaded by a check.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 
 from textsieve.cache import cache_key
 from textsieve.rule import Option, Rule
@@ -106,14 +106,9 @@ class _DupRule(Rule):
     options = OPTIONS
 
     # -- parameters --------------------------------------------------------------
-    def _sketch_params(self):
-        # Asked for every document: the settings do not change during a run.
-        params = self.__dict__.get("_sketch_params_memo")
-        if params is None:
-            params = self.__dict__["_sketch_params_memo"] = self._make_sketch_params()
-        return params
-
-    def _make_sketch_params(self):
+    @cached_property
+    def sketch_params(self):
+        """What sketching depends on, made from the settings (which a run never changes)."""
         from textsieve.rules.duplicates_sketch import SketchParams, choose_bands, parse_shingles
 
         kind, size = parse_shingles(self.settings["shingles"])
@@ -125,7 +120,7 @@ class _DupRule(Rule):
     def _sketch_key(self, document) -> str:
         """What a document's passage sketch depends on: its text, format and the settings.
         (Each rule of the family asks for it; the text is hashed once per document.)"""
-        params = self._sketch_params().key()
+        params = self.sketch_params.key()
         return document.shared(("DUP", "sketch key", params),
                                lambda: cache_key("DUP-sketch", document.format, params, document.text))
 
@@ -143,6 +138,8 @@ class _DupRule(Rule):
 class _PassageRule(_DupRule):
     """Shared by DUP101, DUP102 and DUP104: one sketch per document, one analysis per run."""
 
+    shared_documentation = _OPTIONS_DOC
+
     def collect(self, document):
         return self.collect_many([document])[0]
 
@@ -159,7 +156,7 @@ class _PassageRule(_DupRule):
         found = [cache.get("dup", key) if cache is not None else None for key in keys]
         missing = [i for i, sketch in enumerate(found) if sketch is None]
         if missing:
-            made = sketch_documents([documents[i] for i in missing], self._sketch_params())
+            made = sketch_documents([documents[i] for i in missing], self.sketch_params)
             for i, sketch in zip(missing, made):
                 sketch.key = keys[i]
                 found[i] = sketch
@@ -172,7 +169,7 @@ class _PassageRule(_DupRule):
     def check_corpus(self, collected):
         from textsieve.rules.duplicates_match import analyse_passages
 
-        params = self._sketch_params()
+        params = self.sketch_params
         match = self._match_params()
         fingerprint = (match, params.bands,
                        tuple(sorted((p, getattr(d, "key", id(d))) for p, d in collected)))
@@ -353,8 +350,5 @@ class BoilerplatePassage(_PassageRule):
     name = "boilerplate-passage"
     severity = "info"
 
-
-for _rule in (NearDuplicatePassage, ExactDuplicatePassage, BoilerplatePassage):
-    _rule.__doc__ = _rule.__doc__.rstrip() + "\n" + textwrap.indent(_OPTIONS_DOC, "    ") + "\n"
 
 RULES = [NearDuplicatePassage, ExactDuplicatePassage, NearIdenticalTitle, BoilerplatePassage]

@@ -558,7 +558,7 @@ def test_a_batch_of_documents_is_sketched_as_each_one_alone(allow):
              "d.rst": "Title\n=====\n\nCafé naïve coöperation — “quoted” words, in reST. Another one.\n",
              "e.txt": "Plain text paragraph one is here with words.\n\nAnd a second paragraph too.\n",
              "f.md": "# Title of A\n\n" + "Sentence number %d is rather long and wordy. " * 40 % tuple(range(40))}
-    params = dup.NearDuplicatePassage({"allow": allow})._sketch_params()
+    params = dup.NearDuplicatePassage({"allow": allow}).sketch_params
     documents = [make_document(text, path) for path, text in texts.items()]
     together = sketch.sketch_documents(documents, params)
     assert len(together) == len(documents)

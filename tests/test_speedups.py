@@ -102,7 +102,7 @@ def test_sketches_of_real_documents_are_the_same_either_way(speedups, monkeypatc
     documents = [make_document(Path(p).read_text(encoding="utf-8", errors="replace"), p)
                  for p in paths if p.endswith((".md", ".txt", ".rst"))]
     assert len(documents) >= 3
-    params = load_rules()["DUP101"]({})._sketch_params()
+    params = load_rules()["DUP101"]({}).sketch_params
     compiled = sketch.sketch_documents(documents, params)
     monkeypatch.setattr(sketch, "_speedups", None)
     plain = sketch.sketch_documents(documents, params)
@@ -138,7 +138,7 @@ def test_wrong_output_sizes_are_errors_not_overruns(speedups):
 def _corpus_of_real_documents():
     from textsieve.rules.duplicates_match import Corpus
 
-    params = load_rules()["DUP101"]({})._sketch_params()
+    params = load_rules()["DUP101"]({}).sketch_params
     paths = sorted(glob.glob(str(ROOT / "samples" / "**" / "*.md"), recursive=True))
     paths += [str(ROOT / "README.md")]
     texts = {p: Path(p).read_text(encoding="utf-8") for p in paths}

@@ -55,12 +55,16 @@ class _EncodingRule(Rule):
         for issue in analyse(document, self.cache):
             if issue.code != self.code:
                 continue
-            if issue.gate and not self.settings.get(issue.gate):
+            if not self.reports(issue):
                 continue
             if allow and all(c in allow for c in document.text[issue.start:issue.end]):
                 continue
             fix = Fix(issue.replacement, safe=issue.safe) if issue.replacement is not None else None
             yield self.finding(document, issue.start, issue.end, issue.message, fix=fix)
+
+    def reports(self, issue) -> bool:
+        """Whether the rule's options report an issue of its code."""
+        return True
 
 
 class Mojibake(_EncodingRule):
@@ -266,6 +270,9 @@ class InvisibleCharacter(_EncodingRule):
     name = "invisible-character"
     severity = "warning"
     options = {"allow": ALLOW, "invisible-anywhere": INVISIBLE_ANYWHERE}
+
+    def reports(self, issue) -> bool:
+        return issue.kind != "between words" or self.settings["invisible-anywhere"]
     fixable = True
 
 
@@ -326,6 +333,9 @@ class BidiControl(_EncodingRule):
     name = "bidi-control"
     severity = "error"
     options = {"allow": ALLOW, "bidi-marks": BIDI_MARKS}
+
+    def reports(self, issue) -> bool:
+        return issue.kind != "marks" or self.settings["bidi-marks"]
     fixable = True
 
 

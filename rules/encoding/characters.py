@@ -134,11 +134,11 @@ def _bidi(document, prose, start, end) -> Issue | None:
         # runs (and the reverse): only overrides are suspect where such text exists.
         return None
     names = ", ".join(dict.fromkeys(char_name(c) for c in chars))
-    gate = "bidi-marks" if all(c in BIDI_MARK_CHARS for c in chars) else ""
+    kind = "marks" if all(c in BIDI_MARK_CHARS for c in chars) else ""
     return Issue("ENC204", start, end,
                  f"bidirectional control character {names}: it reorders how the text around "
                  f"it displays, so what readers see is not what is written (Trojan Source); "
-                 f"delete it unless right-to-left text needs it", "", False, gate)
+                 f"delete it unless right-to-left text needs it", "", False, kind)
 
 
 def _c0(document, prose, start, end) -> Issue | list[Issue] | None:
@@ -196,19 +196,19 @@ def _invisible(document, prose, start, end) -> Issue | None:
     in_word = is_spaced_letter(before) and is_spaced_letter(after)
     if in_word and chars == "\u00ad" and _hyphenation_point(seg.text, start - seg.start):
         return None
-    gate = ""
+    kind = ""
     if not (always or in_word):
         # Reported with invisible-anywhere, except beside a script or an emoji sequence
         # that may need it.
         for ch in (before, after):
             if ch and not ch.isascii() and not is_spaced_letter(ch) and not ch.isspace():
                 return None
-        gate = "invisible-anywhere"
+        kind = "between words"
     names = ", ".join(dict.fromkeys(char_name(c) for c in chars))
     where = f" inside '{show(_word_around(seg.text, start - seg.start, end - seg.start))}'" if in_word else ""
     return Issue("ENC202", start, end,
                  f"invisible character {names}{where}: it breaks search, spelling and "
-                 f"copy-paste; delete it", "", True, gate)
+                 f"copy-paste; delete it", "", True, kind)
 
 
 def _hyphenation_point(text: str, i: int) -> bool:

@@ -19,5 +19,6 @@ class Issue:
     message: str
     replacement: str | None = None
     safe: bool = False
-    # The option that must be on for the issue to be reported ("" if none).
-    gate: str = ""
+    # What the analysis saw beyond the code, for a rule's options to judge: "marks" (bidi
+    # marks alone, ENC204), "between words" (an invisible character outside a word, ENC202).
+    kind: str = ""
