@@ -709,7 +709,8 @@ def parallel_frame(a: list[str], b: list[str], named=lambda w: bool(_NAMED.fullm
     FRAME["SHORT"] words (FRAME["SENTENCE"] when both are one sentence), in at most
     FRAME["OPS"] other place of at most FRAME["WIDTH"] words (the same change twice
     counts once) changing a word that is not a function word. Longer passages that
-    differ so, or that differ in more places, are copies of a paragraph."""
+    differ so, or that differ in more places, are copies of a paragraph, and so is a
+    passage that holds the other whole with words added only at its edges (a lead-in)."""
     n = min(len(a), len(b))
     if n < FRAME["LEAD"]:
         return True
@@ -718,6 +719,9 @@ def parallel_frame(a: list[str], b: list[str], named=lambda w: bool(_NAMED.fullm
     ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     if not ops:
         return False
+    if all(t in ("insert", "delete") and (i1 == 0 or j1 == 0 or i2 == len(a) or j2 == len(b))
+           for t, i1, i2, j1, j2 in ops):
+        return False  # one holds the other whole, words added at an edge: "It is quoted again: …"
     others = [(i1, i2, j1, j2) for _t, i1, i2, j1, j2 in ops
               if not all(named(w) for w in a[i1:i2] + b[j1:j2])]
     if not others:

@@ -763,6 +763,16 @@ def test_a_navigation_document_has_no_title():
     assert run_corpus_rule(NearIdenticalTitle, {"title-page.md": book, "SUMMARY.md": summary}) == []
 
 
+def test_a_copy_with_words_added_at_an_edge_is_not_parallel_phrasing():
+    sentence = ("The sample payload must stay text in every report that quotes it, never markup "
+                "in the page.")
+    found = run_all({"a.md": f"# A\n\n{sentence}\n", "b.md": f"# B\n\nIt is quoted again: {sentence}\n"})
+    assert [(f.code, f.path) for f in found] == [("DUP101", "a.md"), ("DUP101", "b.md")]
+    # A frame with a different thing named in it is still parallel phrasing.
+    frame = "now we move the {} module into a file of its own so that the crate stays small and easy to read"
+    assert match.parallel_frame(frame.format("parser").split(), frame.format("lexer").split())
+
+
 @pytest.mark.xfail(strict=True, reason="regression of 632197f: the sentence after a short lead-in "
                    "ending in a colon is dropped with the lead-in, so its exact repeat goes unreported")
 def test_a_sentence_after_a_colon_lead_in_is_still_a_passage():
