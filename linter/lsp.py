@@ -45,7 +45,6 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from textsieve import __version__
 from textsieve.findings import Finding, Span
-from textsieve.rule import RuleUnavailable
 
 DEBOUNCE_SECONDS = 0.3
 # Corpus rules compare a buffer with the whole workspace. While that takes less than this,
@@ -205,7 +204,7 @@ class Engine:
     def lint(self, path: str, text: str, corpus: bool = True) -> tuple[list[Finding], list[str]]:
         """Findings for a buffer, after suppressions and per-file ignores; and errors.
         ``corpus=False`` leaves out the corpus rules (the buffer's data is still updated)."""
-        from textsieve.runner import RunResult, filter_findings
+        from textsieve.runner import RunResult, corpus_step, filter_findings
 
         if self.error or self.excluded(path):
             return [], []
@@ -231,13 +230,12 @@ class Engine:
                 else:
                     collected = [(p, data[rule.code]) for p, data in sorted(self.corpus.items())
                                  if rule.code in data]
-                try:
-                    findings.extend(f for f in rule.check_corpus(collected) if f.path == path)
-                except RuleUnavailable as exc:
-                    errors.append(f"{rule.code} ({rule.name}) skipped: {exc}")
-                except Exception:
-                    detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-                    errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
+                found, why, error = corpus_step(rule, collected)
+                findings.extend(f for f in found if f.path == path)
+                if why is not None:
+                    errors.append(f"{rule.code} ({rule.name}) skipped: {why}")
+                elif error is not None:
+                    errors.append(error)
             self.corpus_seconds = time.perf_counter() - started
         result = RunResult([file], findings, errors)
         ran = set(self.ran) if corpus else set(self.ran) - {r.code for r in self.corpus_rules}

@@ -458,6 +458,22 @@ def _workers_end_with_the_run():
             signal.signal(signal.SIGTERM, previous)
 
 
+def corpus_step(rule: Rule, collected: list) -> tuple[list[Finding], str | None, str | None]:
+    """One rule's corpus step, as the command line and the language server run it: its
+    findings (those made before it stopped, too: a server that died mid-run), why it
+    could not run (RuleUnavailable), and an internal error's message."""
+    found: list[Finding] = []
+    try:
+        for finding in rule.check_corpus(collected):
+            found.append(finding)
+    except RuleUnavailable as exc:
+        return found, str(exc), None
+    except Exception:
+        detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+        return found, None, f"internal error in {rule.code} ({rule.name}): {detail}"
+    return found, None, None
+
+
 def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signature: str,
                              cache: Cache, max_findings: int = DEFAULT_MAX_FINDINGS,
                              progress=None) -> RunResult:
@@ -480,17 +496,13 @@ def _gather_and_check_corpus(results, rules: list[Rule], named: set[str], signat
         key = cache_key("corpus", rule.code, signature, [(r.path, r.digest, r.report) for r in given])
         corpus_findings = cache.get("corpus", key)
         if corpus_findings is None:
-            corpus_findings = []
-            try:
-                # Item by item: what a rule found before it stopped (a server that died) is kept.
-                for finding in rule.check_corpus(collected):
-                    corpus_findings.append(finding)
+            corpus_findings, why, error = corpus_step(rule, collected)
+            if why is not None:
+                unavailable[rule.code] = why
+            elif error is not None:
+                errors.append(error)
+            else:
                 cache.put("corpus", key, corpus_findings)  # only a complete answer is cached
-            except RuleUnavailable as exc:
-                unavailable[rule.code] = str(exc)
-            except Exception:
-                detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-                errors.append(f"internal error in {rule.code} ({rule.name}): {detail}")
         by_path: dict[str, list[Finding]] = {}
         for finding in corpus_findings:
             if finding.path in named:
