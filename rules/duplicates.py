@@ -87,7 +87,11 @@ within itself: a translation repeats its source by design. `untranslated = true`
 reports a translation's passages left word for word as in its source (DUP102,
 "untranslated copy of …"). Posts (dated announcements: `_posts/`, `blog/`, `news/`,
 files named `2024-05-01-…`) are written once and never kept in sync, so text that two
-posts share is not reported by DUP101 or DUP102; in five documents it is boilerplate. Parallel phrasing is not a near-duplicate unless `frames =
+posts share is not reported by DUP101 or DUP102; in five documents it is boilerplate.
+Nor is text shared by versions of one guide side by side (`upgrade_3_4.md`,
+`upgrade_3_5.md`: names that differ only in their numbers). Release notes and changelogs
+(`changes/`, `release/`, `CHANGELOG.md`, `1.21.0-notes.rst`) are records, each compared
+with itself only. Parallel phrasing is not a near-duplicate unless `frames =
 true`: passages under 14 words, one sentence frame with other names, code or numbers in
 it ("Next, we'll extract the `hosting` module…" / "First, we'll extract the `x`
 module…"), or up to 25 words (40 for one sentence) with one word or phrase changed.

@@ -650,6 +650,31 @@ def _analyse_passages(collected, params: MatchParams, bands: int, threads: int) 
 
 
 _POST_PATH = re.compile(r"(?:^|[\\/])(?:_posts|blog|posts|news)[\\/]|(?:^|[\\/])\d{4}-\d{2}-\d{2}[-_][^\\/]*$")
+# Records: release notes and changelogs (doc/changes/, release/1.21.0-notes.rst, CHANGELOG.md).
+# Each is the record of one release: what it shares with another document (an entry for
+# a backport, the reference text of a change, the release template) is there by design.
+_RECORD_PATH = re.compile(
+    r"(?:^|[\\/])(?:changes|changelogs?|releases?|release[-_]notes|whatsnew)[\\/]"
+    r"|(?:^|[\\/])(?:changelog|changes|news|release[-_]?notes|whatsnew)(?:[-_]?v?[\d.]*\d)?(?:\.\w+)?$"
+    r"|(?:^|[\\/])[^\\/]*\d[^\\/]*[-_.]notes\.[^\\/.]+$", re.IGNORECASE)
+# A file name with a version in it (upgrade_3_4.md, v2-migration.md): its siblings that
+# differ only in the version are versions of one guide.
+_VERSIONED_NAME = re.compile(r"\d+[._-]\d+|(?<![a-z])v\d+", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
+
+
+def _version_sibling_keys(paths: list[str]) -> list[str | None]:
+    """Per document: its folder and name with every number replaced, when at least one
+    other file of that folder has the same key and the name holds a version."""
+    keys = []
+    for path in paths:
+        folder, _, name = path.replace("\\", "/").rpartition("/")
+        keys.append(folder + "/" + _NUMBER.sub("#", name) if _VERSIONED_NAME.search(name) else None)
+    seen: dict[str, int] = {}
+    for key in keys:
+        if key is not None:
+            seen[key] = seen.get(key, 0) + 1
+    return [key if key is not None and seen[key] > 1 else None for key in keys]
 # Boilerplate shorter than this (in words) is a stock line of documentation, not reported;
 # nor is a duplicate that short (but with the frames option).
 BOILERPLATE_MIN_WORDS = STOCK_WORDS = 12
@@ -911,11 +936,25 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
 
     # Posts (dated announcements: _posts/, blog/, news/, a file named 2024-05-01-…) are
     # written once and never kept in sync: text two posts share is no copy to merge, but
-    # a passage in five or more documents is boilerplate all the same.
+    # a passage in five or more documents is boilerplate all the same. So are the
+    # versions of one guide side by side (upgrade_3_4.md, upgrade_3_5.md). A record
+    # (release notes, a changelog) is compared with itself only.
     posts = [bool(_POST_PATH.search(corpus.paths[d])) for d in range(len(corpus.docs))]
+    apart = _version_sibling_keys(corpus.paths)  # versions of one guide: not each other's twins
+    records = [bool(_RECORD_PATH.search(corpus.paths[d])) for d in range(len(corpus.docs))]
+
+    def related(a: int, b: int) -> bool:
+        """Whether places a and b (allowed) may name each other as twins."""
+        da, db = pl_doc[a], pl_doc[b]
+        return da == db or not (records[da] or records[db]
+                                or (apart[da] is not None and apart[da] == apart[db]))
 
     def reportable(a: int, b: int) -> bool:
-        return allowed(a, b) and not (posts[pl_doc[a]] and posts[pl_doc[b]] and pl_doc[a] != pl_doc[b])
+        return (allowed(a, b) and related(a, b)
+                and not (posts[pl_doc[a]] and posts[pl_doc[b]] and pl_doc[a] != pl_doc[b]))
+
+    def boilerplate_twin(a: int, b: int) -> bool:
+        return allowed(a, b) and related(a, b)
 
     def covers(p: int) -> bool:
         q = place[p]
@@ -975,12 +1014,13 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
         per_doc: dict[int, int] = {}
         per_table: dict[tuple, int] = {}
         in_posts = 0
+        has_apart = any(records[pl_doc[q]] or apart[pl_doc[q]] is not None for q in cluster)
         for q in cluster:
             per_doc[int(pl_doc[q])] = per_doc.get(int(pl_doc[q]), 0) + 1
             in_posts += posts[pl_doc[q]]
             if pl_table[q] >= 0:
                 per_table[pl_doc[q], pl_table[q]] = per_table.get((pl_doc[q], pl_table[q]), 0) + 1
-        documents = len(per_doc)
+        documents = sum(1 for d in per_doc if not records[d])  # records are not counted
         boilerplate = documents >= params.boilerplate_min_documents and params.scope != "within-file"
         if boilerplate and max(len(without_tokens(corpus.text(int(pl_doc[q]), int(pl_first[q]),
                                                               int(pl_last[q]))).split())
@@ -994,13 +1034,18 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
                      "within-file": same_doc - 1 - same_table}[params.scope]
             if not boilerplate and posts[pl_doc[q]] and params.scope != "within-file":
                 count -= in_posts - same_doc  # the places in other posts
+            q_boilerplate = boilerplate and not records[pl_doc[q]]
+            if not q_boilerplate and (records[pl_doc[q]] or has_apart):
+                count = sum(1 for t in cluster if reportable(q, t))
             if count == 0:
                 continue
-            if not (boilerplate or params.frames) and len(without_tokens(corpus.text(
+            if not (q_boilerplate or params.frames) and len(without_tokens(corpus.text(
                     int(pl_doc[q]), int(pl_first[q]), int(pl_last[q]))).split()) < STOCK_WORDS:
                 continue  # a short line said twice ("This is very useful for printed copies.")
-            if boilerplate:
-                eligible = _first_eligible(cluster, q, allowed, params.max_related + 1)
+            if q_boilerplate:
+                eligible = _first_eligible(cluster, q, boilerplate_twin, params.max_related + 1)
+                if not eligible:
+                    continue
                 item = _boilerplate(corpus, q, cluster, eligible, documents, links, params, pl_doc,
                                     pl_first, pl_last)
             else:

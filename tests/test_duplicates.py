@@ -782,6 +782,36 @@ def test_a_sentence_after_a_colon_lead_in_is_still_a_passage():
     assert {f.code for f in run_all({"a.md": text})} == {"DUP102"}
 
 
+def test_release_notes_are_compared_with_themselves_only():
+    para = (f"{SENTENCE} Each team keeps its own runbook in the wiki and reviews it after every "
+            "incident, as the last release showed.")
+    notes = {"doc/release/1.21.3-notes.rst": f"Release 1.21.3\n==============\n\n{para}\n",
+             "doc/release/1.21.4-notes.rst": f"Release 1.21.4\n==============\n\n{para}\n",
+             "CHANGELOG.md": f"# Changes\n\n{para}\n"}
+    # Notes share entries with each other and with the reference page they describe.
+    assert run_all(dict(notes, **{"doc/guide.rst": f"Guide\n=====\n\n{para}\n"})) == []
+    # Within one record, a repeated section is still a copy.
+    found = run_all({"doc/changes/2.0.rst": f"2.0\n===\n\n{para}\n\n{OTHER_A}\n\n{para}\n"})
+    assert [f.path for f in found] == ["doc/changes/2.0.rst", "doc/changes/2.0.rst"]
+    # Nor are they boilerplate: five releases' notes repeating their template.
+    many = {f"doc/release/1.{i}.0-notes.rst": f"Release 1.{i}\n===========\n\n{para}\n" for i in range(6)}
+    assert run_all(many) == []
+    # A page whose name only starts like one is no record.
+    assert len(run_all({"functions/NewScratch.md": f"# A\n\n{para}\n", "b.md": f"# B\n\n{para}\n"})) == 2
+
+
+def test_versions_of_one_guide_side_by_side_are_not_each_others_copies():
+    para = (f"{SENTENCE} Each team keeps its own runbook in the wiki and reviews it after every "
+            "incident, as the last release showed.")
+    guides = {f"upgrades/upgrade_3_{i}.md": f"# Upgrade to 3.{i}\n\n{para}\n" for i in (4, 5)}
+    assert run_all(guides) == []
+    # Another page that repeats them is a copy as ever.
+    found = run_all(dict(guides, **{"op-guide/maintenance.md": f"# Maintenance\n\n{para}\n"}))
+    assert sorted(f.path for f in found) == ["op-guide/maintenance.md", "upgrades/upgrade_3_4.md",
+                                             "upgrades/upgrade_3_5.md"]
+    assert "upgrade_3_5" not in next(f.message for f in found if f.path.endswith("upgrade_3_4.md"))
+
+
 def test_posts_share_text_without_being_copies_to_merge():
     para = (f"{SENTENCE} Each team keeps its own runbook in the wiki and reviews it after every "
             "incident, as the last release showed.")
