@@ -15,7 +15,7 @@ LAYERS = [
     ("base", {"textsieve", "textsieve.findings", "textsieve.sentences", "textsieve.progress", "textsieve.patterns",
               "textsieve._speedups"}),
     ("files", {"textsieve.source", "textsieve.discovery", "textsieve.inputs"}),
-    ("documents", {"textsieve.segments", "textsieve.markup", "textsieve.document"}),
+    ("documents", {"textsieve.segments", "textsieve.markup", "textsieve.markup.*", "textsieve.document"}),
     ("cache", {"textsieve.cache"}),
     ("rules", {"textsieve.rule", "textsieve.declared", "textsieve.testing", "textsieve.config", "textsieve.rules",
                "textsieve.rules.*"}),

@@ -21,6 +21,7 @@ import sys
 import pytest
 
 from textsieve import markup
+from textsieve.markup import markdown as markdown_py, markdown_rs, site
 from textsieve.testing import make_document
 
 needs_rust = pytest.mark.skipif(not markup.rust_backend_available(),
@@ -162,14 +163,14 @@ def outcome(parsed):
 
 def misplaced(text):
     """Whether markdown-it-pyrs maps some text node where the source does not hold it."""
-    data = markup._normalize(text)[1].encode("utf-8")
+    data = markdown_py._normalize(text)[1].encode("utf-8")
     return any(data[node.srcmap[0]:].startswith(node.meta["content"].encode("utf-8")) is False
-               for node in markup._rs_tree(data.decode("utf-8")).walk() if node.name == "text")
+               for node in markdown_rs._rs_tree(data.decode("utf-8")).walk() if node.name == "text")
 
 
 def rust_names(text):
     try:
-        tree = markup._rs_tree(markup._normalize(text)[1])
+        tree = markdown_rs._rs_tree(markdown_py._normalize(text)[1])
     except BaseException as error:  # noqa: B036 - a Rust panic is a BaseException
         if type(error).__name__ != "PanicException":
             raise
@@ -268,7 +269,7 @@ def test_generated_documents_same_in_both_backends():
     handled = 0
     for index in range(600):
         text, mdx = generate(rng), index % 3 == 0
-        assert len(markup._site_syntax(text, mdx)[0]) == len(text)  # offsets stay put
+        assert len(site._site_syntax(text, mdx)[0]) == len(text)  # offsets stay put
         rust = markup._parse_markdown_rs(text, mdx)
         handled += rust is not None
         expected = outcome(markup._parse_markdown_py(text, mdx))
@@ -290,7 +291,7 @@ def test_project_markdown_files_same_in_both_backends():
 
 @pytest.mark.parametrize("text", ["ascii only", "é😀日本 mixed ünï 𝄞 x", "😀😀a😀", "\u00e9\n\u4e00\n"])
 def test_byte_offsets_map_back_to_characters(text):
-    offsets = markup._ByteOffsets(text)
+    offsets = markdown_rs._ByteOffsets(text)
     for index in range(len(text) + 1):
         assert offsets.char(len(text[:index].encode("utf-8"))) == index
 
