@@ -39,6 +39,7 @@ import difflib
 import errno
 import os
 import signal
+import threading
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -250,16 +251,31 @@ def _differs(fd: int, expected: Snapshot) -> bool:
 
 @contextlib.contextmanager
 def _signals_held():
-    """SIGINT, SIGTERM and SIGHUP wait until the block ends (then they act as usual)."""
-    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """SIGINT, SIGTERM and SIGHUP wait until the block ends (then they act as usual).
+
+    Blocking them in this thread is not enough: the kernel gives a signal sent to the
+    process to any thread that does not block it, and Python then runs the handler in
+    the main thread all the same. So, in the main thread, the handlers are also replaced
+    by one that notes the signal, which is raised again once the block is done."""
+    held = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    masked = hasattr(signal, "pthread_sigmask")
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(held)) if masked else None
+    arrived: list[int] = []
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in held:
+            current = signal.getsignal(number)
+            if current not in (signal.SIG_IGN, None):
+                handlers[number] = signal.signal(number, lambda signum, frame: arrived.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)
 
 
 def _overwrite(fd: int, data: bytes, old_size: int) -> None:
