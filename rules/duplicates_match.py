@@ -657,13 +657,20 @@ _RECORD_PATH = re.compile(
     r"(?:^|[\\/])(?:changes|changelogs?|releases?|release[-_]notes|whatsnew)[\\/]"
     r"|(?:^|[\\/])(?:changelog|changes|news|release[-_]?notes|whatsnew)(?:[-_]?v?[\d.]*\d)?(?:\.\w+)?$"
     r"|(?:^|[\\/])[^\\/]*\d[^\\/]*[-_.]notes\.[^\\/.]+$", re.IGNORECASE)
+
+
+def is_record(path: str) -> bool:
+    """Whether ``path`` is release notes or a changelog: a record compared with itself only."""
+    return bool(_RECORD_PATH.search(path))
+
+
 # A file name with a version in it (upgrade_3_4.md, v2-migration.md): its siblings that
 # differ only in the version are versions of one guide.
 _VERSIONED_NAME = re.compile(r"\d+[._-]\d+|(?<![a-z])v\d+", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 
 
-def _version_sibling_keys(paths: list[str]) -> list[str | None]:
+def version_sibling_keys(paths: list[str]) -> list[str | None]:
     """Per document: its folder and name with every number replaced, when at least one
     other file of that folder has the same key and the name holds a version."""
     keys = []
@@ -940,8 +947,8 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     # versions of one guide side by side (upgrade_3_4.md, upgrade_3_5.md). A record
     # (release notes, a changelog) is compared with itself only.
     posts = [bool(_POST_PATH.search(corpus.paths[d])) for d in range(len(corpus.docs))]
-    apart = _version_sibling_keys(corpus.paths)  # versions of one guide: not each other's twins
-    records = [bool(_RECORD_PATH.search(corpus.paths[d])) for d in range(len(corpus.docs))]
+    apart = version_sibling_keys(corpus.paths)  # versions of one guide: not each other's twins
+    records = [is_record(path) for path in corpus.paths]
 
     def related(a: int, b: int) -> bool:
         """Whether places a and b (allowed) may name each other as twins."""

@@ -621,7 +621,7 @@ def find_restatements(rule, collected, stats: dict | None = None):
     """SEM101 findings of the whole corpus (see the module's docstring for the steps)."""
     import numpy as np
 
-    from textsieve.rules.duplicates_match import corpus_variants
+    from textsieve.rules.duplicates_match import corpus_variants, is_record, version_sibling_keys
 
     settings = rule.settings
     stats = {} if stats is None else stats
@@ -651,6 +651,14 @@ def find_restatements(rule, collected, stats: dict | None = None):
     stats["candidates"] = len(i)
     doc_i, doc_j = p_doc[i], p_doc[j]
     keep = np.asarray(variant)[doc_i] == np.asarray(variant)[doc_j]
+    # As for DUP: a record (release notes, a changelog) is compared with itself only, and
+    # the versions of one guide side by side (upgrade_3_4.md, upgrade_3_5.md) not at all.
+    records = np.array([is_record(p) for p in paths], dtype=bool)
+    apart = version_sibling_keys(paths)
+    numbered = {k: n for n, k in enumerate(dict.fromkeys(k for k in apart if k is not None))}
+    group = np.array([numbered[k] if k is not None else -1 - d for d, k in enumerate(apart)], dtype=np.int64)
+    keep &= (doc_i == doc_j) | ~(records[doc_i] | records[doc_j])
+    keep &= (doc_i == doc_j) | (group[doc_i] != group[doc_j])
     keep &= (doc_i != doc_j) | (p_sentence[i] != p_sentence[j])
     if settings["scope"] == "cross-file":
         keep &= doc_i != doc_j
