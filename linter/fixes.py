@@ -39,9 +39,9 @@ import difflib
 import errno
 import os
 import signal
-import threading
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 

@@ -118,8 +118,8 @@ class Engine:
         from textsieve.config import ConfigError, build_rules, load_config, per_file_matcher, selected_codes
         from textsieve.rule import RegistryError, load_rules
         from textsieve.runner import settings_signature
+
         self.rules, self.run_rules, self.corpus_rules, self.ran, self.batched_codes = [], [], [], set(), set()
-        self.rules, self.run_rules, self.corpus_rules, self.ran = [], [], [], set()
         self.warnings: list[str] = []  # shown, not fatal: a plugin left out
         self.corpus = {}
         self.stamp = self._config_stamp()

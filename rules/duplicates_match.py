@@ -37,6 +37,7 @@ import bisect
 import os
 import re
 import sys
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -677,11 +678,10 @@ def version_sibling_keys(paths: list[str]) -> list[str | None]:
     for path in paths:
         folder, _, name = path.replace("\\", "/").rpartition("/")
         keys.append(folder + "/" + _NUMBER.sub("#", name) if _VERSIONED_NAME.search(name) else None)
-    seen: dict[str, int] = {}
-    for key in keys:
-        if key is not None:
-            seen[key] = seen.get(key, 0) + 1
+    seen = Counter(key for key in keys if key is not None)
     return [key if key is not None and seen[key] > 1 else None for key in keys]
+
+
 # Boilerplate shorter than this (in words) is a stock line of documentation, not reported;
 # nor is a duplicate that short (but with the frames option).
 BOILERPLATE_MIN_WORDS = STOCK_WORDS = 12
@@ -950,18 +950,15 @@ def _places(corpus: Corpus, group: np.ndarray, edges, params: MatchParams,
     apart = version_sibling_keys(corpus.paths)  # versions of one guide: not each other's twins
     records = [is_record(path) for path in corpus.paths]
 
-    def related(a: int, b: int) -> bool:
-        """Whether places a and b (allowed) may name each other as twins."""
+    def boilerplate_twin(a: int, b: int) -> bool:
+        """Whether places a and b may name each other as twins of boilerplate."""
         da, db = pl_doc[a], pl_doc[b]
-        return da == db or not (records[da] or records[db]
-                                or (apart[da] is not None and apart[da] == apart[db]))
+        return allowed(a, b) and (da == db or not (records[da] or records[db]
+                                                   or (apart[da] is not None and apart[da] == apart[db])))
 
     def reportable(a: int, b: int) -> bool:
-        return (allowed(a, b) and related(a, b)
-                and not (posts[pl_doc[a]] and posts[pl_doc[b]] and pl_doc[a] != pl_doc[b]))
-
-    def boilerplate_twin(a: int, b: int) -> bool:
-        return allowed(a, b) and related(a, b)
+        """... and of a duplicate, for which two posts are not twins either."""
+        return boilerplate_twin(a, b) and not (posts[pl_doc[a]] and posts[pl_doc[b]] and pl_doc[a] != pl_doc[b])
 
     def covers(p: int) -> bool:
         q = place[p]

@@ -642,6 +642,13 @@ def _context(document, generic: frozenset[str]) -> Context:
     return document.shared(("VAG", "context", generic), lambda: Context(document, set(generic)))
 
 
+def _leading_name(token: str, context: Context) -> bool:
+    """Whether a sentence's first word that modifies the phrase after it is a name
+    ("Harvard researchers say"): capitalised as a name, not generic ("Most", "Leading"),
+    and never written in lower case in the document."""
+    return context.is_name(token, False) and _word_key(token) not in context.lower
+
+
 # -- the rules ----------------------------------------------------------------
 
 _PROSE_KINDS = ("paragraph", "list_item", "table_cell", "blockquote")
@@ -818,8 +825,7 @@ class UnsupportedAttribution(_VagueRule):
                 # "Harvard researchers say": a sentence's first word that modifies the
                 # phrase is a name unless it is generic ("Most", "Leading") or the
                 # document writes it in lower case too.
-                if not (index == 0 and adjacent and context.is_name(token, False)
-                        and _word_key(token) not in context.lower):
+                if not (index == 0 and adjacent and _leading_name(token, context)):
                     continue
             # A name before the phrase ("Harvard researchers say", "A World Bank
             # review of 45 studies found"), except before a passive one, where it
@@ -1177,7 +1183,7 @@ class WeaselWord(_VagueRule):
     "many", "critics", "scholars"), opinion attributed to
     no one ("is considered", "is said to", "claimed that", "it has been
     suggested", "may have"), hedges and epistemic adverbs ("probably",
-    "allegedly", "reportedly", "seems to", "it is unclear whether"), and
+    "allegedly", "supposedly", "seems to", "it is unclear whether"), and
     peacock terms ("famous", "legendary", "one of the most"). Not flagged:
     a sentence that gives its source (a link, a footnote or citation,
     "according to" a named source, a name right before the words: "Harvard
@@ -1265,15 +1271,7 @@ class WeaselWord(_VagueRule):
         return joined
 
     @staticmethod
-    def _is_name(token: str, initial: bool, context: Context) -> bool:
-        """A name; a sentence's first word counts when the document does not write it
-        in lower case ("Harvard historians argued")."""
-        if context.is_name(token, initial):
-            return True
-        return initial and context.is_name(token, False) and _word_key(token) not in context.lower
-
-    @classmethod
-    def _named_before(cls, text: str, s: int, kind: str, context: Context) -> bool:
+    def _named_before(text: str, s: int, kind: str, context: Context) -> bool:
         """Whether a name stands right before the words: "Harvard historians",
         "Smith argued that" (or "he argued that", its subject named before)."""
         before = _WORD_BEFORE.search(text[:s])
@@ -1282,7 +1280,8 @@ class WeaselWord(_VagueRule):
         word = before.group(1)
         if kind == "weasel-attribution" and word.lower() in _NAMED_SUBJECT:
             return True
-        return cls._is_name(word, not text[:before.start()].strip(), context)
+        initial = not text[:before.start()].strip()
+        return context.is_name(word, initial) or (initial and _leading_name(word, context))
 
     @staticmethod
     def _name_in(text: str, context: Context) -> bool:

@@ -169,12 +169,17 @@ def test_the_original_is_on_disk_while_the_file_is_overwritten(tmp_path, monkeyp
     assert path.read_text() == "x the y\n" and os.listdir(tmp_path) == ["d.md"]
 
 
-def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch, request):
+def _interrupt_the_write(tmp_path, monkeypatch, request, pause: float = 0.0) -> None:
+    """Ctrl-C in the middle of a fix's write (``pause`` seconds before the write goes on):
+    the interrupt comes after the file is written whole."""
+    import time
+
     path, finding, digests = _fixable(tmp_path)
     real_overwrite = fixes._overwrite
 
     def interrupted(fd, data, old_size):
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the write
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(pause)
         return real_overwrite(fd, data, old_size)
 
     monkeypatch.setattr(fixes, "_overwrite", interrupted)
@@ -187,30 +192,19 @@ def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch, req
     assert path.read_text() == "x the y\n" and os.listdir(tmp_path) == ["d.md"]
 
 
+def test_an_interrupt_waits_until_the_file_is_written(tmp_path, monkeypatch, request):
+    _interrupt_the_write(tmp_path, monkeypatch, request)
+
+
 def test_an_interrupt_waits_for_the_write_with_other_threads_running(tmp_path, monkeypatch, request):
     """A signal sent to the process goes to a thread that does not block it: blocking it in
     the writing thread alone let Ctrl-C through while a thread of an earlier test lived."""
     import threading
-    import time
 
     stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
+    threading.Thread(target=stop.wait, daemon=True).start()
     request.addfinalizer(stop.set)
-    path, finding, digests = _fixable(tmp_path)
-    real_overwrite = fixes._overwrite
-
-    def interrupted(fd, data, old_size):
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.2)  # time for the other thread to take the signal
-        return real_overwrite(fd, data, old_size)
-
-    monkeypatch.setattr(fixes, "_overwrite", interrupted)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
-    with pytest.raises(KeyboardInterrupt):
-        fixes.apply_fixes([finding], digests, unsafe=False, write=True)
-    assert path.read_text() == "x the y\n" and os.listdir(tmp_path) == ["d.md"]
+    _interrupt_the_write(tmp_path, monkeypatch, request, pause=0.2)  # time for the other thread
 
 
 def test_same_inode_mode_and_hard_links(tmp_path):
