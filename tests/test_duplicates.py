@@ -82,6 +82,29 @@ def test_checking_with_dup_rules_loads_neither_datasketch_nor_scipy(tmp_path):
     assert json.loads(out.strip().splitlines()[-1]) == ["numpy"]  # the DUP rules did run
 
 
+def test_finding_twins_does_not_import_numpy_ma(tmp_path):
+    """np.unique and np.union1d import numpy.ma on first use (30 ms of every run):
+    DUP sorts and deduplicates without them."""
+    para = "The cache keeps every signature of the corpus on disk for later runs of the tool.\n"
+    (tmp_path / "a.md").write_text("# A\n\n" + para)
+    (tmp_path / "b.md").write_text("# B\n\n" + para)
+    code = ("import sys; from textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--select', 'DUP', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            "print('numpy.ma' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert "DUP102 exact duplicate" in run.stdout
+    assert run.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("values", [[], [7], [3, 3], [5, 1, 5, 2, 1, 9, 9], list(range(50, 0, -3)) * 2])
+def test_sorted_unique_is_np_unique(values):
+    for dtype in (np.uint32, np.int64):
+        array = np.array(values, dtype=dtype)
+        got = sketch.sorted_unique(array.copy())
+        assert got.dtype == np.unique(array).dtype and got.tolist() == np.unique(array).tolist()
+
+
 def test_blocked_minhash_matches_the_direct_computation():
     rng = np.random.default_rng(3)
     shingles = rng.integers(0, 2 ** 32, 40_000, dtype=np.uint32)

