@@ -3,7 +3,8 @@
 Writes a .vale.ini and a textsieve.toml in a temporary folder, runs ``vale --output=line``
 and ``textsieve check`` on the folder given, and prints, per rule of the style, the
 findings both report (same file, line, column and message), those only one reports,
-and a sample of each difference; and the time of each run. Rules of check types
+and a sample of each difference, and the lines both flag for the rule (whatever the
+column or the wording); and the time of each run. Rules of check types
 textsieve does not read are counted apart.
 
     python benchmarks/vale_side_by_side.py --vale /path/to/vale --style styles/write-good DOCS
@@ -65,11 +66,12 @@ def main(argv=None) -> int:
         if m and m[4] in rule_of:
             ours.add((m[1], int(m[2]), int(m[3]), rule_of[m[4]], m[5]))
     print(f"vale {vale_s:.2f} s, {len(vale)} findings; textsieve {ts_s:.2f} s, {len(ours)} findings")
-    print(f"{'rule':24s} {'both':>6s} {'vale only':>10s} {'textsieve only':>15s}")
+    print(f"{'rule':24s} {'both':>6s} {'vale only':>10s} {'textsieve only':>15s} {'same lines':>11s}")
     for rule in sorted({f[3] for f in vale | ours}):
         v = {f for f in vale if f[3] == rule}
         t = {f for f in ours if f[3] == rule}
-        print(f"{rule:24s} {len(v & t):>6d} {len(v - t):>10d} {len(t - v):>15d}")
+        lines = len({f[:2] for f in v} & {f[:2] for f in t})  # places both flag, whatever the column or wording
+        print(f"{rule:24s} {len(v & t):>6d} {len(v - t):>10d} {len(t - v):>15d} {lines:>11d}")
     skipped = Counter(f[3] for f in vale if not any(o[3] == f[3] for o in ours))
     if skipped:
         print("rules with no textsieve finding (a check type not read, or none found):",

@@ -3,10 +3,15 @@
 A declared rule has Vale's shape (``extends``, ``message``, ``level``, ``tokens``,
 ``swap``, ``ignorecase``, ``nonword``, ``scope``, ``exceptions``) plus a textsieve
 code, and runs on textsieve's own prose segments, so code, URLs, links and markup
-are never matched. Two of Vale's check types are read: ``existence`` (a token
-appears) and ``substitution`` (a token has a preferred form, which is the fix).
-A Vale style folder of YAML rules is read the same way; its rules of other types
-are left out and named.
+are never matched. Six of Vale's check types are read: ``existence`` (a token
+appears), ``substitution`` (a token has a preferred form, which is the fix),
+``occurrence`` (a token appears more than ``max`` or fewer than ``min`` times in
+a scope: sentences, paragraphs, headings), ``repetition`` (the same token twice
+in a row), ``consistency`` (both spellings of an ``either`` pair in one
+document: the one used second is reported) and ``capitalization`` (a heading or
+other scope not in ``$sentence``, ``$lower`` or ``$upper`` case, or not matching
+a pattern). A Vale style folder of YAML rules is read the same way; its rules of
+other types (and ``capitalization`` with ``$title``) are left out and named.
 
 Each declaration becomes a ``Rule`` subclass made here; its instances pickle as
 their declaration, so worker processes build the same class again.
@@ -22,9 +27,8 @@ from textsieve.findings import Fix
 from textsieve.patterns import prefix_tree
 from textsieve.rule import CODE_RE, NAME_RE, Rule
 
-TYPES = ("existence", "substitution")
-OTHER_VALE_TYPES = ("occurrence", "repetition", "consistency", "capitalization", "conditional",
-                    "spelling", "readability", "sequence", "metric", "script")
+TYPES = ("existence", "substitution", "occurrence", "repetition", "consistency", "capitalization")
+OTHER_VALE_TYPES = ("conditional", "spelling", "readability", "sequence", "metric", "script")
 LEVELS = {"suggestion": "info", "info": "info", "warning": "warning", "error": "error"}
 # Vale's scopes that textsieve's segments answer, and the segment kinds each covers.
 SCOPES = {"text": None, "sentence": None, "paragraph": {"paragraph"}, "heading": {"heading"},
@@ -32,7 +36,8 @@ SCOPES = {"text": None, "sentence": None, "paragraph": {"paragraph"}, "heading":
           "blockquote": {"blockquote"}}
 HEADING_LEVEL = re.compile(r"^heading\.h([1-6])$")
 KEYS = {"code", "name", "extends", "message", "level", "ignorecase", "nonword", "scope", "tokens",
-        "swap", "exceptions", "description", "link", "safe-fix", "vale", "raw", "append"}
+        "swap", "exceptions", "description", "link", "safe-fix", "vale", "raw", "append",
+        "token", "max", "min", "alpha", "either", "match", "indicators", "threshold", "style"}
 VALE_ONLY_KEYS = {"action", "vocab", "limit"}  # read where they change nothing
 
 
@@ -104,6 +109,53 @@ def normalise(spec: dict, where: str) -> dict:
             _compile(token, flags, where, f"token {token!r}")
         if raw:
             _compile(raw, flags, where, f"raw pattern {raw!r}")
+    elif extends == "occurrence":
+        token = spec.get("token")
+        if not isinstance(token, str) or not token:
+            raise DeclarationError(f"{where} an occurrence rule needs 'token', a pattern to count")
+        _compile(token, flags, where, f"token {token!r}")
+        out["token"] = token
+        out["max"], out["min"] = _count(spec, "max", where), _count(spec, "min", where)
+        if not out["max"] and not out["min"]:
+            raise DeclarationError(f"{where} an occurrence rule needs 'max' or 'min' above 0")
+    elif extends == "repetition":
+        tokens = _strings(spec.get("tokens", []), "tokens", where)
+        if not tokens:
+            raise DeclarationError(f"{where} a repetition rule needs 'tokens'")
+        _compile("|".join(tokens), flags, where, "tokens")
+        out["tokens"], out["max"] = tokens, _count(spec, "max", where)
+        if not isinstance(spec.get("alpha", False), bool):
+            raise DeclarationError(f"{where} 'alpha' must be true or false")
+        out["alpha"] = spec.get("alpha", False)
+    elif extends == "consistency":
+        either = spec.get("either")
+        if not (isinstance(either, dict) and either and all(isinstance(k, str) and isinstance(v, str)
+                                                            for k, v in either.items())):
+            raise DeclarationError(f"{where} a consistency rule needs 'either', a table of "
+                                   "\"one spelling\" = \"the other\"")
+        for key, value in either.items():
+            _compile(key, flags, where, f"either key {key!r}")
+            _compile(value, flags, where, f"either value {value!r}")
+        out["either"] = dict(either)
+    elif extends == "capitalization":
+        match = spec.get("match")
+        if not isinstance(match, str) or not match:
+            raise DeclarationError(f"{where} a capitalization rule needs 'match' "
+                                   "($sentence, $lower, $upper or a pattern)")
+        if match == "$title":
+            raise DeclarationError(f"{where} match $title is not read yet "
+                                   "($sentence, $lower, $upper and patterns are)")
+        if not match.startswith("$"):
+            _compile(match, 0, where, f"match {match!r}")
+        elif match not in CASES:
+            raise DeclarationError(f"{where} match {match!r} is not one of {', '.join(CASES)}, or a pattern")
+        threshold = spec.get("threshold", 0.8)
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+            raise DeclarationError(f"{where} 'threshold' must be a number above 0, at most 1")
+        out["match"], out["threshold"] = match, float(threshold)
+        out["indicators"] = _strings(spec.get("indicators", []), "indicators", where)
+        if out["exceptions"]:
+            _compile("|".join(out["exceptions"]), 0, where, "exceptions")
     else:
         swap = spec.get("swap")
         if not (isinstance(swap, dict) and swap and all(isinstance(k, str) and isinstance(v, str)
@@ -114,6 +166,16 @@ def normalise(spec: dict, where: str) -> dict:
         for key in swap:
             _compile(key, flags, where, f"swap key {key!r}")
     return out
+
+
+CASES = ("$sentence", "$lower", "$upper")
+
+
+def _count(spec: dict, key: str, where: str) -> int:
+    value = spec.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DeclarationError(f"{where} '{key}' must be a whole number, 0 or more")
+    return value
 
 
 def _bounded(pattern: str, nonword: bool) -> str:
@@ -136,7 +198,9 @@ class DeclaredRule(Rule):
         # (pattern, by_text, by_group): a substitution's preferred form by the matched text
         # (literal keys) or by the key's group number; both None for existence.
         self._patterns: list[tuple[re.Pattern, dict | None, dict | None]] = []
-        if self.spec["extends"] == "existence" and self.spec["raw"]:
+        if self.spec["extends"] not in ("existence", "substitution"):
+            pass  # the other types compile their own patterns
+        elif self.spec["extends"] == "existence" and self.spec["raw"]:
             # As Vale builds it: raw's pieces as written, then the tokens as one word-bounded
             # group (after raw, or before it with append).
             group = _bounded("|".join(self.spec["tokens"]), nonword) if self.spec["tokens"] else ""
@@ -237,6 +301,185 @@ class DeclaredRule(Rule):
                     segment.is_prose(start, end) else None
                 yield self.finding(document, segment.start + start, segment.start + end, text, fix=fix)
 
+    def _blocks(self, document):
+        """(segment, start, end) of each block the scope names, segment-relative:
+        each sentence of a segment for the ``sentence`` scope, else the segment."""
+        by_sentence = "sentence" in self.spec["scope"]
+        for segment in document.segments:
+            if not self._in_scope(segment):
+                continue
+            if not by_sentence:
+                yield segment, 0, len(segment.text)
+                continue
+            for sentence in segment.sentences:
+                yield segment, sentence.start - segment.start, sentence.end - segment.start
+
+
+def _flags(spec: dict) -> int:
+    return re.IGNORECASE if spec["ignorecase"] else 0
+
+
+class OccurrenceRule(DeclaredRule):
+    """Vale's ``occurrence``: the token counted in each block of the scope; a block
+    with more than ``max`` (or fewer than ``min``) is reported at its first match,
+    or whole when it has none. ``%s`` in the message is the count."""
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._token = re.compile(self.spec["token"], _flags(self.spec))
+
+    def check(self, document):
+        most, least = self.spec["max"], self.spec["min"]
+        for segment, start, end in self._blocks(document):
+            if not segment.text[start:end].strip():
+                continue
+            found = [m for m in self._token.finditer(segment.text, start, end) if m.end() > m.start()]
+            if not (most and len(found) > most or least and len(found) < least):
+                continue
+            if found:
+                at, to = found[0].span()
+            else:
+                text = segment.text[start:end]
+                at = start + len(text) - len(text.lstrip())
+                to = start + len(text.rstrip())
+            message = self.spec["message"].replace("%s", str(len(found)), 1)
+            yield self.finding(document, segment.start + at, segment.start + to, message)
+
+
+class RepetitionRule(DeclaredRule):
+    """Vale's ``repetition``: one match of the tokens followed by the same one ("the
+    the"), more than ``max`` times in a row, inside one sentence and with no code or
+    markup between; ``alpha`` counts only words of letters. ``%s`` is the word."""
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._token = re.compile("(?:" + "|".join(self.spec["tokens"]) + ")", _flags(self.spec))
+
+    def check(self, document):
+        alpha, most = self.spec["alpha"], self.spec["max"]
+        for segment in document.segments:
+            if not self._in_scope(segment):
+                continue
+            ends = [s.end - segment.start for s in segment.sentences]
+            previous, repeats = None, 0
+            for match in self._token.finditer(segment.text):
+                word = match.group().strip()
+                same = previous is not None and word != "" and \
+                    self._fold(word) == self._fold(previous.group().strip()) and \
+                    (not alpha or word.isalpha())
+                repeats = repeats + 1 if same else 0
+                if same and repeats > most:
+                    start, end = previous.start(), match.end()
+                    one_sentence = not any(start < e < end for e in ends[:-1])
+                    if one_sentence and not segment.opaque_between(start, end) and \
+                            self._fold(word) not in self._exceptions:
+                        message = self.spec["message"].replace("%s", word, 1)
+                        yield self.finding(document, segment.start + start, segment.start + end, message)
+                        repeats = 0
+                previous = match
+
+
+class ConsistencyRule(DeclaredRule):
+    """Vale's ``consistency``: both spellings of an ``either`` pair in one document.
+    The one used first sets the document's convention; each use of the other is
+    reported. ``%s`` is the spelling reported."""
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        flags, nonword = _flags(self.spec), self.spec["nonword"]
+        self._pairs = [re.compile(_bounded(f"(?P<a>{a})|(?P<b>{b})", nonword), flags)
+                       for a, b in self.spec["either"].items()]
+
+    def check(self, document):
+        found = []
+        for pattern in self._pairs:
+            uses = [(segment.start + m.start(), segment.start + m.end(), m.lastgroup, m.group())
+                    for segment in document.segments if self._in_scope(segment)
+                    for m in pattern.finditer(segment.text)
+                    if m.end() > m.start() and not segment.opaque_between(m.start(), m.end())]
+            if {use[2] for use in uses} != {"a", "b"}:
+                continue
+            second = "b" if min(uses)[2] == "a" else "a"
+            found += [use for use in uses if use[2] == second]
+        for start, end, _, text in sorted(found):
+            yield self.finding(document, start, end, self.spec["message"].replace("%s", text, 1))
+
+
+_CASE_TOKEN = r"(?:[^\W_]|\*)+\S*"
+
+
+class CapitalizationRule(DeclaredRule):
+    """Vale's ``capitalization``: each block of the scope (headings, usually) in the
+    case ``match`` names. ``$sentence`` counts the words after the first that are
+    lower case, all capitals, an exception, or after an indicator (``:``): more than
+    ``threshold`` of all must be, and the first must not be lower case. ``%s`` is
+    the block's text."""
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        exceptions = sorted(self.spec["exceptions"], key=len, reverse=True)
+        self._except = re.compile(rf"\b(?:{'|'.join(exceptions)})\b") if exceptions else None
+        self._words = re.compile((self._except.pattern + "|" if self._except else "") + _CASE_TOKEN)
+        match = self.spec["match"]
+        self._pattern = None if match.startswith("$") else re.compile(match)
+
+    def _excepted(self, text: str) -> bool:
+        return self._except is not None and self._except.search(text) is not None
+
+    def _sentence_case(self, text: str) -> bool:
+        words = self._words.findall(text.rstrip("?!.:"))
+        if not words:
+            return True
+        right = 0
+        for index, word in enumerate(words):
+            previous = words[index - 1] if index else ""
+            for mark in ("-", "'", "’"):
+                if mark in word:
+                    word = word.split(mark)[0]
+                    break
+            if word == word.upper() or any(previous.endswith(i) for i in self.spec["indicators"]) \
+                    or self._excepted(word):
+                right += 1
+            elif index == 0 and word != word.lower().title():
+                return False
+            elif index == 0 or word == word.lower():
+                right += 1
+        return right / len(words) > self.spec["threshold"]
+
+    def _right(self, text: str) -> bool:
+        match = self.spec["match"]
+        if match == "$sentence":
+            return self._sentence_case(text)
+        if match == "$lower":
+            return text == text.lower() or self._excepted(text)
+        if match == "$upper":
+            return text == text.upper() or self._excepted(text)
+        return self._pattern.search(text) is not None or self._excepted(text)
+
+    def check(self, document):
+        for segment, start, end in self._blocks(document):
+            raw = segment.text[start:end]
+            if not raw.strip():
+                continue
+            # Inline code and other non-prose count as one word in the right case
+            # (Vale's "****"): "Using `npm` Offline" is judged on Using, *, Offline.
+            judged = list(raw)
+            for s, e in segment.opaque:
+                if s < end and e > start:
+                    judged[max(s, start) - start:min(e, end) - start] = "*" * (min(e, end) - max(s, start))
+            judged = "".join(judged)
+            if self._right(" ".join(judged.split())):
+                continue
+            at = start + len(judged) - len(judged.lstrip())
+            to = start + len(judged.rstrip())
+            shown = " ".join(document.text[segment.start + at:segment.start + to].split())
+            yield self.finding(document, segment.start + at, segment.start + to,
+                               self.spec["message"].replace("%s", shown, 1))
+
+
+_CLASSES = {"occurrence": OccurrenceRule, "repetition": RepetitionRule,
+            "consistency": ConsistencyRule, "capitalization": CapitalizationRule}
+
 
 _LITERAL = re.compile(r"[\w '’-]+")
 _LITERAL_GROUP = re.compile(r"\(\?:([\w '’-]+(?:\|[\w '’-]+)*)\)")
@@ -259,7 +502,19 @@ def _preferred(found: str, preferred: str) -> str:
 
 
 def _documentation(spec: dict) -> str:
-    if spec["extends"] == "existence":
+    extends = spec["extends"]
+    if extends == "occurrence":
+        limits = " and ".join(f"{word} {spec[key]}" for key, word in (("max", "more than"), ("min", "fewer than"))
+                              if spec[key])
+        flags = f"A block of the scope where `{spec['token']}` occurs {limits} times."
+    elif extends == "repetition":
+        flags = "The same one of these twice in a row: " + ", ".join(f"`{t}`" for t in spec["tokens"]) + "."
+    elif extends == "consistency":
+        flags = "Both spellings in one document (the second one used is reported): " + \
+            ", ".join(f"`{a}` / `{b}`" for a, b in list(spec["either"].items())[:20]) + "."
+    elif extends == "capitalization":
+        flags = f"Text of the scope not in the case `{spec['match']}`."
+    elif extends == "existence":
         shown = spec["tokens"][:20] + ([spec["raw"]] if spec["raw"] else [])
         flags = f"Any of: {', '.join(f'`{t}`' for t in shown)}" + \
             (" ..." if len(spec["tokens"]) > 20 else "") + "."
@@ -281,7 +536,8 @@ def build_rule(spec: dict) -> type[DeclaredRule]:
     attributes = {"code": spec["code"], "name": spec["name"], "severity": LEVELS[spec["level"]],
                   "fixable": spec["extends"] == "substitution", "spec": spec,
                   "__doc__": _documentation(spec), "__module__": __name__}
-    return type(f"Declared_{spec['code']}", (DeclaredRule,), attributes)
+    base = _CLASSES.get(spec["extends"], DeclaredRule)
+    return type(f"Declared_{spec['code']}", (base,), attributes)
 
 
 def _rebuild(spec: dict, settings: dict) -> DeclaredRule:

@@ -95,8 +95,19 @@ def test_declared_rules_are_listed_and_explained(project):
 
 
 @pytest.mark.parametrize("table, says", [
-    ('[[rule]]\ncode = "STY001"\nextends = "occurrence"\nmessage = "x"\n',
-     "'extends' must be one of existence, substitution, got 'occurrence' (Vale's other check types are not read yet)"),
+    ('[[rule]]\ncode = "STY001"\nextends = "conditional"\nmessage = "x"\n',
+     "got 'conditional' (Vale's other check types are not read yet)"),
+    ('[[rule]]\ncode = "STY001"\nextends = "occurrence"\nmessage = "x"\ntoken = "a"\n',
+     "an occurrence rule needs 'max' or 'min' above 0"),
+    ('[[rule]]\ncode = "STY001"\nextends = "occurrence"\nmessage = "x"\ntoken = "a"\nmax = -1\n',
+     "'max' must be a whole number, 0 or more"),
+    ('[[rule]]\ncode = "STY001"\nextends = "repetition"\nmessage = "x"\n', "a repetition rule needs 'tokens'"),
+    ('[[rule]]\ncode = "STY001"\nextends = "consistency"\nmessage = "x"\neither = ["a", "b"]\n',
+     "a consistency rule needs 'either'"),
+    ('[[rule]]\ncode = "STY001"\nextends = "capitalization"\nmessage = "x"\nmatch = "$title"\n',
+     "match $title is not read yet"),
+    ('[[rule]]\ncode = "STY001"\nextends = "capitalization"\nmessage = "x"\nmatch = "$sentence"\nthreshold = 2\n',
+     "'threshold' must be a number above 0, at most 1"),
     ('[[rule]]\ncode = "STY001"\nextends = "existence"\nmessage = "x"\ntokens = ["(unclosed"]\n',
      "token '(unclosed' is not a regular expression Python reads"),
     ('[[rule]]\ncode = "DUP900"\nextends = "existence"\nmessage = "x"\ntokens = ["a"]\n',
@@ -139,28 +150,36 @@ swap:
 """
 VALE_REPEAT = """extends: repetition
 message: "'%s' is repeated!"
+alpha: true
 tokens: ['[^\\s]+']
+"""
+VALE_CONDITIONAL = """extends: conditional
+message: "'%s' has no definition."
+first: '\\b([A-Z]{3,5})\\b'
+second: '(?:\\b[A-Z][a-z]+ )+\\(([A-Z]{3,5})\\)'
 """
 
 
 def test_a_vale_style_folder_runs(tmp_path):
     style = tmp_path / "styles" / "house-style"
+    write(style / "Acronyms.yml", VALE_CONDITIONAL)
     write(style / "Passive.yml", VALE_PASSIVE)
     write(style / "Repeated.yml", VALE_REPEAT)
     write(style / "Utilize.yml", VALE_SWAP)
     write(tmp_path / "pyproject.toml", '[tool.textsieve]\nvale-styles = { HS = "styles/house-style" }\n')
-    write(tmp_path / "docs" / "page.md", "The page was\nwritten by us. It is good.\n\nWe utilize `was written`.\n")
+    write(tmp_path / "docs" / "page.md", "The page was\nwritten by us. It is is good.\n\nWe utilize `was written`.\n")
     result = textsieve("check", "--no-cache", "--select", "HS", "docs", cwd=tmp_path)
     assert lines(result) == [
-        "docs/page.md:1:10: HS001 'was written' may be passive voice.",
-        "docs/page.md:4:4: HS003 Use 'use' instead of 'utilize'.",
+        "docs/page.md:1:10: HS002 'was written' may be passive voice.",
+        "docs/page.md:2:19: HS003 'is' is repeated!",
+        "docs/page.md:4:4: HS004 Use 'use' instead of 'utilize'.",
     ]
-    assert "house-style/Repeated.yml: rule HS002: 'extends' must be one of existence, substitution, " \
-           "got 'repetition'" in result.err
-    assert "HS002 left out" in result.err
+    assert "house-style/Acronyms.yml: rule HS001: 'extends' must be one of existence, substitution, " \
+           "occurrence, repetition, consistency, capitalization, got 'conditional'" in result.err
+    assert "HS001 left out" in result.err
     listed = textsieve("rules", cwd=tmp_path).out
-    assert "HS001    house-style-passive" in listed and "HS003    house-style-utilize" in listed
-    assert "error" in next(line for line in listed.splitlines() if line.startswith("HS003"))
+    assert "HS002    house-style-passive" in listed and "HS004    house-style-utilize" in listed
+    assert "error" in next(line for line in listed.splitlines() if line.startswith("HS004"))
 
 
 def test_vale_style_reading_names_what_it_leaves_out(tmp_path):
@@ -199,3 +218,103 @@ def test_the_language_server_runs_declared_rules(project):
     found, errors = engine.lint("docs/page.md", "We leverage it.\n")
     assert errors == []
     assert [(f.code, f.message) for f in found] == [("STY001", "Avoid 'leverage'.")]
+
+
+# -- Vale's counting and comparing check types ----------------------------------
+def run_declared(spec: dict, text: str, path: str = "page.md") -> list[tuple[int, int, str, str]]:
+    """(line, column, matched text, message) of each finding of the declared rule."""
+    rule = build_rule(normalise({"code": "STY001", "message": "'%s'", **spec}, "here:"))()
+    document = make_document(text, path)
+    found = []
+    for finding in rule.check(document):
+        span = finding.span
+        found.append((span.line, span.column, document.text[span.start:span.end], finding.message))
+    return found
+
+
+SENTENCE_LENGTH = {"extends": "occurrence", "scope": "sentence", "max": 5, "token": r"\b(\w+)\b",
+                   "message": "Keep sentences short (%s words)."}
+
+
+def test_occurrence_counts_in_each_sentence():
+    text = "One two three four five six seven. Short one here.\n\nA `very long code span` is code.\n"
+    assert run_declared(SENTENCE_LENGTH, text) == [(1, 1, "One", "Keep sentences short (7 words).")]
+
+
+def test_occurrence_min_reports_a_block_without_the_token():
+    spec = {"extends": "occurrence", "scope": "paragraph", "min": 1, "token": r"\bwe\b", "ignorecase": True}
+    text = "# We\n\nWe ship it.\n\n  Nothing here at all.\n"
+    assert run_declared(spec, text) == [(5, 3, "Nothing here at all.", "'0'")]
+
+
+REPEATED = {"extends": "repetition", "alpha": True, "tokens": [r"[^\s]+"], "message": "'%s' is repeated!"}
+
+
+def test_repetition_finds_a_word_twice_in_a_row_within_one_sentence():
+    text = "the the book store is over there.\n\n// //\n\nthe `the` the\n\nI said that. That is it.\n"
+    assert run_declared(REPEATED, text) == [(1, 1, "the the", "'the' is repeated!")]
+
+
+def test_repetition_respects_max_and_exceptions():
+    text = "It is very very very good, and so so fine.\n"
+    assert run_declared({**REPEATED, "max": 1}, text) == [(1, 12, "very very", "'very' is repeated!")]
+    assert run_declared({**REPEATED, "exceptions": ["so"]}, text) == [  # as Vale: each pair
+        (1, 7, "very very", "'very' is repeated!"), (1, 12, "very very", "'very' is repeated!")]
+
+
+SPELLING = {"extends": "consistency", "ignorecase": True, "message": "Inconsistent spelling of '%s'.",
+            "either": {"colour": "color", "centre": "center"}}
+
+
+def test_consistency_reports_the_spelling_used_second():
+    text = ("Painting colour on color. The centre of the arts is the art center.\n\n"
+            "More Color, and `color` in code.\n")
+    assert run_declared(SPELLING, text) == [
+        (1, 20, "color", "Inconsistent spelling of 'color'."),
+        (1, 61, "center", "Inconsistent spelling of 'center'."),
+        (3, 6, "Color", "Inconsistent spelling of 'Color'."),
+    ]
+    assert run_declared(SPELLING, "Only colour, and colour again.\n") == []
+
+
+HEADINGS = {"extends": "capitalization", "scope": "heading", "match": "$sentence", "indicators": [":"],
+            "exceptions": ["Docker", "macOS"], "message": "'%s' should use sentence-style capitalization."}
+
+
+@pytest.mark.parametrize("heading, flagged", [
+    ("Installing Docker on macOS", False),
+    ("Installing the Command Line Tools", True),
+    ("installing the tools", True),
+    ("Step 2: Configure the daemon", False),
+    ("Using `npm` offline", False),
+    ("Using the `Config` Struct Everywhere Today", True),
+    ("An API for JSON", False),
+])
+def test_capitalization_sentence_case_in_headings(heading, flagged):
+    found = run_declared(HEADINGS, f"# {heading}\n\nThe Body Text Is Not A Heading.\n")
+    assert found == ([(1, 3, heading, f"'{heading}' should use sentence-style capitalization.")] if flagged else [])
+
+
+def test_capitalization_lower_upper_and_patterns():
+    spec = {"extends": "capitalization", "scope": "heading", "match": "$upper"}
+    assert [f[2] for f in run_declared(spec, "# NOTES\n\n## Notes\n")] == ["Notes"]
+    spec = {"extends": "capitalization", "scope": "heading", "match": "^[A-Z]"}
+    assert [f[2] for f in run_declared(spec, "# Notes\n\n## notes\n")] == ["notes"]
+
+
+def test_a_vale_style_of_every_read_type_runs_from_its_folder(tmp_path):
+    style = tmp_path / "styles" / "House"
+    write(style / "Headings.yml", "extends: capitalization\nmessage: \"'%s' should use sentence-style "
+          "capitalization.\"\nscope: heading\nmatch: $sentence\n")
+    write(style / "SentenceLength.yml", "extends: occurrence\nmessage: Too long.\nscope: sentence\n"
+          "max: 4\ntoken: \\b(\\w+)\\b\n")
+    write(style / "Spelling.yml", "extends: consistency\nmessage: \"Inconsistent spelling of '%s'.\"\n"
+          "either:\n  colour: color\n")
+    write(tmp_path / "pyproject.toml", '[tool.textsieve]\nvale-styles = { HS = "styles/House" }\n')
+    write(tmp_path / "docs" / "page.md", "# Getting Started Here\n\nThe colour is set. The color is one of many here.\n")
+    result = textsieve("check", "--no-cache", "--select", "HS", "docs", cwd=tmp_path)
+    assert lines(result) == [
+        "docs/page.md:1:3: HS001 'Getting Started Here' should use sentence-style capitalization.",
+        "docs/page.md:3:20: HS002 Too long.",
+        "docs/page.md:3:24: HS003 Inconsistent spelling of 'color'.",
+    ], result.err
