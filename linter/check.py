@@ -33,7 +33,7 @@ class CheckOptions:
     force_exclude: bool = False
     no_cache: bool = False
     cache_dir: str | None = None
-    languagetool_url: str | None = None
+    options: list[str] = field(default_factory=list)  # FAMILY.KEY=VALUE, over the configuration's
     baseline: str | None = None
     write_baseline: str | None = None
     compare: str | None = None
@@ -72,8 +72,8 @@ def run_check(opts: CheckOptions) -> int:
 
 def _run(opts: CheckOptions) -> int:
     from textsieve.cache import DEFAULT_DIR, ENV_VAR, NO_CACHE, Cache
-    from textsieve.config import (build_rules, check_codes, load_config, per_file_matcher, selected_codes,
-                                  split_codes)
+    from textsieve.config import (build_rules, check_codes, load_config, override_options, per_file_matcher,
+                                  selected_codes, split_codes)
     from textsieve.discovery import DEFAULT_INCLUDE, discover, display_path
     from textsieve.reporters import STATISTICS_FORMATS, Report, render
     from textsieve.rule import RegistryError, load_rules
@@ -89,6 +89,7 @@ def _run(opts: CheckOptions) -> int:
         _err(f"warning: {problem}")
     config = load_config(opts.config_path, registry)
     registry = {**registry, **config.declared_rules}
+    override_options(config, registry, opts.options)
     for warning in config.warnings:
         _err(f"warning: {warning}")
 
@@ -107,8 +108,6 @@ def _run(opts: CheckOptions) -> int:
         check_codes(codes, registry, flag)
     codes = selected_codes(registry, select, extend_select, ignore)
     settings = {family: dict(values) for family, values in config.rule_settings.items()}
-    if opts.languagetool_url:
-        settings.setdefault("LT", {})["url"] = opts.languagetool_url
     checking_rules, run_rules = build_rules(registry, codes, settings, set(select or []) | set(extend_select),
                                             config.path or "the command line")
     ran = {r.code: type(r) for r in checking_rules + run_rules}

@@ -90,7 +90,11 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Cache directory (default .textsieve_cache, or $TEXTSIEVE_CACHE_DIR).")
-@click.option("--languagetool-url", help="URL of a running LanguageTool server for the LT rules.")
+@click.option("--option", "options", multiple=True, metavar="FAMILY.KEY=VALUE",
+              help="Set a rule family's option over the configuration's, e.g. --option read.max-grade=12 "
+                   "(a TOML value, or text); repeatable.")
+@click.option("--languagetool-url", metavar="URL", help="Same as --option lt.url=URL: a running "
+                                                         "LanguageTool server for the LT rules.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
@@ -119,7 +123,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress line on the terminal.")
 def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, exit_zero, statistics,
           fix, unsafe_fixes, diff, jobs, corpus, stdin_filename, force_exclude, no_cache, cache_dir,
-          languagetool_url, baseline_path, write_baseline_path, compare_path, color, output_file,
+          options, languagetool_url, baseline_path, write_baseline_path, compare_path, color, output_file,
           input_format, text_field, id_field, record_format, engine, scheduler, quiet):
     """Check PATHS (files or directories; default: the current directory)."""
     from textsieve.check import CheckOptions, run_check
@@ -130,7 +134,8 @@ def check(paths, fmt, select, extend_select, ignore, config_path, fail_level, ex
         statistics=statistics, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, jobs=jobs,
         corpus=list(corpus), stdin_filename=stdin_filename, force_exclude=force_exclude,
         no_cache=no_cache,
-        cache_dir=cache_dir, languagetool_url=languagetool_url, baseline=baseline_path,
+        cache_dir=cache_dir, baseline=baseline_path,
+        options=[*([f"lt.url={languagetool_url}"] if languagetool_url else []), *options],
         write_baseline=write_baseline_path, compare=compare_path, color=color,
         output_file=output_file, input_format=input_format, text_field=text_field, id_field=id_field,
         record_format=record_format, engine=engine, scheduler=scheduler, quiet=quiet)

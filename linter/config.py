@@ -244,6 +244,32 @@ def _rule_options(table: dict, family_rules: list[type[Rule]], where: str) -> di
     return settings
 
 
+def override_options(config: Config, rules: dict[str, type[Rule]], overrides: list[str]) -> None:
+    """Apply ``--option FAMILY.KEY=VALUE`` settings over the configuration's, each checked
+    as the configuration's are. VALUE is read as a TOML value (``12``, ``true``,
+    ``["a", "b"]``), or taken as it is when it is not one (``http://localhost:8081``)."""
+    import tomllib
+
+    families = {rule.family().lower(): rule.family() for rule in rules.values()}
+    for override in overrides:
+        where = f"--option {override}:"
+        name, equals, raw = override.partition("=")
+        family, dot, key = name.strip().partition(".")
+        if not equals or not dot or not family or not key.strip():
+            raise ConfigError(f"{where} write FAMILY.KEY=VALUE, e.g. --option read.max-grade=12")
+        if family.lower() not in families:
+            raise ConfigError(f"{where} no rule family '{family}' (families: "
+                              f"{', '.join(sorted(families.values()))})")
+        family = families[family.lower()]
+        try:
+            value = tomllib.loads(f"value = {raw.strip()}")["value"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        checked = _rule_options({key.strip(): value}, [r for r in rules.values() if r.family() == family],
+                                where)
+        config.rule_settings.setdefault(family, {}).update(checked)
+
+
 def check_codes(codes: list[str], rules: dict[str, type[Rule]], where: str) -> None:
     for code in codes:
         if code == "ALL":

@@ -73,3 +73,45 @@ def test_max_findings_per_code_loads(tmp_path):
     assert _load(tmp_path, "max-findings-per-code = 0\n").max_findings_per_code == 0
     assert _load(tmp_path, "max-findings-per-code = 50\n").max_findings_per_code == 50
     assert _load(tmp_path, "").max_findings_per_code is None
+
+
+# -- --option FAMILY.KEY=VALUE ------------------------------------------------
+def test_an_option_on_the_command_line_overrides_the_configuration(tmp_path):
+    from textsieve.config import override_options
+
+    rules = load_rules()
+    config = _load(tmp_path, "[read]\nmax-grade = 14\nmin-words = 50\n")
+    override_options(config, rules, ["read.max-grade=9.5", "READ.formula=smog", "dup.threshold = 0.9",
+                                     "lt.url=http://localhost:8081"])
+    assert config.rule_settings["READ"] == {"max-grade": 9.5, "min-words": 50, "formula": "smog"}
+    assert config.rule_settings["DUP"] == {"threshold": 0.9}
+    assert config.rule_settings["LT"] == {"url": "http://localhost:8081"}  # not TOML: taken as text
+
+
+@pytest.mark.parametrize("override, message", [
+    ("read.max-grade", "write FAMILY.KEY=VALUE"),
+    ("max-grade=3", "write FAMILY.KEY=VALUE"),
+    ("nope.max-grade=3", "no rule family 'nope'"),
+    ("read.colour=3", "unknown option 'colour'"),
+    ("read.max-grade=abc", "option 'max-grade' must be float"),
+    ("read.max-grade=nan", "option 'max-grade' must be a finite number"),
+])
+def test_a_bad_option_override_is_a_clear_error(tmp_path, override, message):
+    from textsieve.config import override_options
+
+    with pytest.raises(ConfigError) as error:
+        override_options(_load(tmp_path, ""), load_rules(), [override])
+    assert str(error.value).startswith(f"--option {override}:") and message in str(error.value)
+
+
+def test_option_and_its_languagetool_alias_reach_the_rules(tmp_path):
+    write(tmp_path / "docs" / "page.md", "# Page\n\n" + "The team reviewed the long plan and agreed to "
+          "ship the new release next week. " * 15 + "\n")
+    strict = textsieve("check", "--no-cache", "--select", "READ101", "--option", "read.max-grade=3", "docs",
+                       cwd=tmp_path)
+    assert strict.code == 1 and "above the target of 3" in strict.out
+    assert textsieve("check", "--no-cache", "--select", "READ101", "--option", "read.max-grade=14", "docs",
+                     cwd=tmp_path).code == 0
+    lt = textsieve("check", "--no-cache", "--select", "LT", "--languagetool-url", "http://127.0.0.1:9", "docs",
+                   cwd=tmp_path)
+    assert "the LanguageTool server at http://127.0.0.1:9 is not reachable" in lt.err
