@@ -346,6 +346,20 @@ def test_boilerplate_in_five_documents_is_one_cluster():
     assert found[1].message.startswith("exact duplicate of doc0.md:5:1 and 2 more")
 
 
+def test_boilerplate_is_reported_only_when_selected(tmp_path):
+    """DUP104 is off by default, and its clusters do not become DUP101/DUP102 pairs."""
+    from helpers import textsieve
+
+    topics = ["soup", "parking", "printers", "holidays", "badges"]
+    for i, topic in enumerate(topics):
+        (tmp_path / f"doc{i}.md").write_text(f"# Page about {topic}\n\nThis page explains how {topic} "
+                                             f"work here.\n\n{FOOTER}\n")
+    default = textsieve("check", "--no-cache", "--format", "json", str(tmp_path))
+    assert json.loads(default.out)["findings"] == []
+    chosen = textsieve("check", "--no-cache", "--format", "json", "--extend-select", "DUP104", str(tmp_path))
+    assert {f["code"] for f in json.loads(chosen.out)["findings"]} == {"DUP104"}
+
+
 def test_allow_list_silences_intended_boilerplate():
     texts = {f"doc{i}.md": f"{FOOTER}\n" for i in range(6)}
     assert run_all(texts, allow=["part of the project handbook"]) == []
