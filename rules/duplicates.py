@@ -208,6 +208,14 @@ class NearDuplicatePassage(_PassageRule):
     similarity and how many more places repeat it, and the related locations
     list the twins.
 
+    Off by default, as DUP102 is: turn both on with `--extend-select
+    DUP101,DUP102` (or `extend-select` in the configuration) for a corpus
+    whose copies are mistakes, such as a text dataset or a set of essays.
+    Documentation repeats itself by design (sibling reference entries, a
+    stock lead-in, a warning at each point of use, pages built from one
+    outline): read at random on nine public documentation sites, most
+    passages these rules found there were written that way on purpose.
+
     ## Why it matters
     Copies drift: one gets corrected and the others keep the old error, and
     readers meet the same text twice. Search engines and readers both treat
@@ -227,6 +235,7 @@ class NearDuplicatePassage(_PassageRule):
     code = "DUP101"
     name = "near-duplicate-passage"
     severity = "warning"
+    default_enabled = False
 
 
 class ExactDuplicatePassage(_PassageRule):
@@ -237,7 +246,8 @@ class ExactDuplicatePassage(_PassageRule):
     normalised text — case folded, punctuation, Markdown syntax and extra
     white space removed — is identical to a passage elsewhere in the corpus or
     earlier or later in the same document. Each copy gets one finding, naming
-    the earliest other copy and how many more there are.
+    the earliest other copy and how many more there are. Off by default, as
+    DUP101 is (see there).
 
     ## Why it matters
     Identical copies are the easiest duplication to remove and the most
@@ -257,6 +267,7 @@ class ExactDuplicatePassage(_PassageRule):
     code = "DUP102"
     name = "exact-duplicate-passage"
     severity = "warning"
+    default_enabled = False
 
 
 class NearIdenticalTitle(_DupRule):

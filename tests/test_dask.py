@@ -53,7 +53,8 @@ def make_corpus(root: Path) -> dict[str, str]:
 
 
 def check(root: Path, *args: str):
-    return textsieve("check", "--format", "json", "--no-cache", *args, cwd=root, timeout=300)
+    return textsieve("check", "--format", "json", "--no-cache", "--extend-select", "DUP101,DUP102", *args,
+                     cwd=root, timeout=300)
 
 
 def test_files_on_the_cluster_give_the_local_engines_findings(tmp_path, scheduler):

@@ -247,8 +247,8 @@ def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
     for name, text in CORPUS.items():
         write(root / name, text)
-    result = textsieve("check", "--format", "json", "--no-cache", "-o", "findings.json", "docs",
-                       cwd=root)
+    result = textsieve("check", "--format", "json", "--no-cache", "--extend-select", "DUP101,DUP102",
+                       "-o", "findings.json", "docs", cwd=root)
     assert result.code == 1, result.err
     data = load_findings_json(str(root / "findings.json"))
     sources = {name: text for name, text in CORPUS.items()}
