@@ -22,6 +22,8 @@ DEFAULT_EXCLUDE = [
     ".git/", ".hg/", ".svn/", ".bzr/", "node_modules/", ".venv/", "venv/", ".tox/", ".nox/",
     "__pycache__/", "build/", "dist/", "_build/", "site-packages/", "*.egg-info/", ".eggs/",
     ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".textsieve_cache/", "__pypackages__/",
+    # .txt files that are not prose: build scripts, package lists, crawler rules.
+    "CMakeLists*.txt", "requirements*.txt", "constraints*.txt", "robots.txt",
 ]
 
 

@@ -1199,6 +1199,8 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
                         or variant_of[entries[a][0]] != variant_of[entries[b][0]]):
                     continue
                 checked.add((min(a, b), max(a, b)))
+                if _versions_of_one_title(entries[a][4], entries[b][4]):
+                    continue
                 shared = _shared_run(entries[a][4], entries[b][4], k)
                 if shared is None:
                     continue
@@ -1249,6 +1251,34 @@ def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
                                                    entries[t][3]), "similar title"))
             out.append(Reported("DUP103", span, message, " ".join(words), related))
     return out
+
+
+def _number_runs(words: tuple) -> tuple[tuple, list[tuple]]:
+    """The title with each run of number words as one "#", and the runs."""
+    shape, runs = [], []
+    for word in words:
+        if word.isdigit():
+            if shape and shape[-1] == "#":
+                runs[-1] += (word,)
+            else:
+                shape.append("#")
+                runs.append((word,))
+        else:
+            shape.append(word)
+    return tuple(shape), runs
+
+
+def _versions_of_one_title(a: tuple, b: tuple) -> bool:
+    """Whether two titles differ only in a version or a year ("NumPy 1.5.0 Release
+    Notes", "NumPy 2.5.0 Release Notes"): one series, each named for its release."""
+    if a == b:
+        return False
+    shape_a, runs_a = _number_runs(a)
+    shape_b, runs_b = _number_runs(b)
+    if shape_a != shape_b:
+        return False
+    version = lambda run: len(run) >= 2 or (len(run[0]) == 4 and run[0][0] in "12")
+    return all(x == y or (version(x) and version(y)) for x, y in zip(runs_a, runs_b))
 
 
 def _shared_run(a: tuple, b: tuple, k: int):

@@ -117,7 +117,8 @@ def test_per_file_ignores(project):
 
 def test_discovery_honours_gitignore_excludes_and_defaults(project):
     for name in ("node_modules/x.md", ".venv/x.md", "build/x.md", "ignored/x.md", "docs/skip.md",
-                 "notes.txt", "guide.rst", "data.json", "page.markdown"):
+                 "notes.txt", "guide.rst", "data.json", "page.markdown", "src/CMakeLists.txt",
+                 "requirements-dev.txt", "robots.txt"):
         write(project / name, DOUBLED)
     write(project / ".gitignore", "ignored/\n")
     write(project / "textsieve.toml", "exclude = [\"docs/skip.md\"]\n")

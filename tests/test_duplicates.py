@@ -793,6 +793,18 @@ def test_titles_keep_plus_and_hash_and_code():
     assert found[0].related[0].message == "identical title"
 
 
+def test_titles_that_differ_only_in_a_version_or_year_are_a_series():
+    texts = {f"release/{v}-notes.rst": f"NumPy {v} Release Notes\n{'=' * 30}\n\nText.\n"
+             for v in ("1.5.0", "2.5.0", "2.6.0")}
+    texts.update({"2023.md": "# Annual Report of the Platform Team for 2023\n",
+                  "2024.md": "# Annual Report of the Platform Team for 2024\n"})
+    assert run_corpus_rule(NearIdenticalTitle, texts) == []
+    # Other numbers are the title's words: these two guides share a title apart from one.
+    steps = {"a.md": "# Step 1: Configure the Platform Team Runners\n",
+             "b.md": "# Step 2: Configure the Platform Team Runners\n"}
+    assert [f.path for f in run_corpus_rule(NearIdenticalTitle, steps)] == ["a.md", "b.md"]
+
+
 def test_a_navigation_document_has_no_title():
     book = "# The Rust Programming Language\n\n[Foreword](foreword.md)\n"
     summary = ("# The Rust Programming Language\n\n- [Foreword](foreword.md)\n"
