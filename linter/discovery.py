@@ -24,6 +24,9 @@ DEFAULT_EXCLUDE = [
     ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".textsieve_cache/", "__pypackages__/",
     # .txt files that are not prose: build scripts, package lists, crawler rules.
     "CMakeLists*.txt", "requirements*.txt", "constraints*.txt", "robots.txt",
+    # Licence texts: legal text quoted verbatim, not the project's to rewrite.
+    "LICENSE.*", "LICENCE.*", "COPYING.*", "license.md", "license.txt", "license.rst", "licence.md",
+    "licence.txt", "licence.rst",
 ]
 
 

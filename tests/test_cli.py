@@ -118,12 +118,12 @@ def test_per_file_ignores(project):
 def test_discovery_honours_gitignore_excludes_and_defaults(project):
     for name in ("node_modules/x.md", ".venv/x.md", "build/x.md", "ignored/x.md", "docs/skip.md",
                  "notes.txt", "guide.rst", "data.json", "page.markdown", "src/CMakeLists.txt",
-                 "requirements-dev.txt", "robots.txt"):
+                 "requirements-dev.txt", "robots.txt", "LICENSE.md", "about/license.md", "licensing.md"):
         write(project / name, DOUBLED)
     write(project / ".gitignore", "ignored/\n")
     write(project / "textsieve.toml", "exclude = [\"docs/skip.md\"]\n")
     found = sorted({ln.split(":")[0] for ln in lines(textsieve("check", ".", cwd=project))})
-    assert found == ["docs/a.md", "guide.rst", "notes.txt", "page.markdown"]
+    assert found == ["docs/a.md", "guide.rst", "licensing.md", "notes.txt", "page.markdown"]
     # A file named explicitly is always checked, whatever its extension or excludes.
     assert lines(textsieve("check", "docs/skip.md", "data.json", cwd=project))
 
