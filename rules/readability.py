@@ -309,6 +309,20 @@ LIST_ITEMS = 10
 LIST_ITEM_WORDS = 3
 
 
+# A word of code or data written out in plain text: an identifier with an
+# underscore, braces, brackets, an assignment, a path ("etcd_disk_wal_bucket{le="1"}",
+# "X86_V3,", "-DCMAKE_BUILD_TYPE=Release").
+_CODE_WORD = re.compile(r"[_{}=<>\[\]\\|]|::")
+CODE_SHARE = 1 / 4  # of a sentence's words, for it to be code or data, not prose
+
+
+def is_code(text: str) -> bool:
+    """Whether a sentence of eight words or more is mostly code or data (a metrics
+    listing, a build log): a quarter or more of its words are code words."""
+    words = text.split()
+    return len(words) >= 8 and sum(1 for w in words if _CODE_WORD.search(w)) >= CODE_SHARE * len(words)
+
+
 def is_listing(text: str) -> bool:
     """Whether folded sentence text is a list of names: LIST_ITEMS or more
     comma-separated items, two thirds of them LIST_ITEM_WORDS words or fewer
@@ -408,7 +422,7 @@ def _prose(document) -> tuple[ProseBlock, ...]:
             certain = not doubtful or not any(s.start <= at < s.end for at in doubtful)
             spaced = text.isascii() or not _UNSPACED.search(text)
             sentences.append(ProseSentence(s.start, s.end, text, words, certain, spaced,
-                                           is_listing(text)))
+                                           is_listing(text) or is_code(text)))
         if sentences:
             blocks.append(ProseBlock(segment.kind, segment.start, segment.end, tuple(sentences)))
     return tuple(blocks)

@@ -495,6 +495,17 @@ def test_long_sentence_in_a_paragraph():
                                    "process copies every package…' into shorter sentences")
 
 
+def test_code_and_data_written_out_in_plain_text_is_not_a_sentence():
+    metrics = " ".join(f'etcd_disk_wal_fsync_duration_seconds_bucket{{le="{2 ** i / 1000}"}}' for i in range(12))
+    log = " ".join(f'Generating multi-targets for "x86_simd_sort{i}.dispatch.h" Enabled targets: X86_V4, '
+                   "X86_V3, baseline" for i in range(8))
+    assert run_rule(LongSentence, metrics + "\n", path="metrics.txt") == []
+    assert run_rule(LongSentence, log + "\n", path="build-log.txt") == []
+    # A long sentence of prose naming an identifier or two is still one.
+    prose = LONG.replace("every package", "every package_name and build_id")
+    assert [f.code for f in run_rule(LongSentence, prose + "\n", path="notes.txt")] == ["READ102"]
+
+
 def test_forty_words_pass():
     forty = LONG.replace(" the version.", " version.")
     assert run_rule(LongSentence, forty + "\n") == []
