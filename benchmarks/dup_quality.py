@@ -63,6 +63,7 @@ from dup_speed import edit_word, real_paragraphs  # noqa: E402
 from textsieve.document import Document  # noqa: E402
 from textsieve.rules import duplicates_match as match  # noqa: E402
 from textsieve.rules import duplicates_sketch as sketch  # noqa: E402
+from textsieve.rules import duplicates_text as dtext  # noqa: E402
 from textsieve.rules.duplicates import (BoilerplatePassage, ExactDuplicatePassage,  # noqa: E402
                                         NearDuplicatePassage)
 from textsieve.sentences import split_sentences  # noqa: E402
@@ -261,7 +262,7 @@ def evaluate(args) -> dict:
     settings = {"threshold": args.threshold, "shingles": args.shingles, "max-related": 100_000}
     if args.frames:
         settings["frames"] = True
-    kind, size = sketch.parse_shingles(args.shingles)
+    kind, size = dtext.parse_shingles(args.shingles)
 
     def span_of(sents):
         return offsets[id(sents[0])][0], offsets[id(sents[-1])][1]
@@ -436,7 +437,7 @@ def shingle_study(seed: int) -> dict:
     middle = [n for n in normal[2000:] if 20 <= len(n.split()) <= 30][:500]
     out = {}
     for choice in ("word-1", "word-2", "word-3", "word-5", "char-4", "char-5"):
-        kind, size = sketch.parse_shingles(choice)
+        kind, size = dtext.parse_shingles(choice)
         sets = [sketch.sentence_shingles(n, kind, size) for n in pool]
         pairs = [(rng.randrange(len(sets)), rng.randrange(len(sets))) for _ in range(200_000)]
         background = np.array([match.jaccard(sets[a], sets[b]) for a, b in pairs if a != b])

@@ -65,6 +65,12 @@ class Document:
     def line_count(self) -> int:
         return len(self._line_starts)
 
+    @property
+    def line_starts(self) -> tuple[int, ...]:
+        """Offsets of the lines' first characters, for ``findings.span_in`` where the
+        document itself is not at hand (a corpus rule's data)."""
+        return tuple(self._line_starts)
+
     def span(self, start: int, end: int) -> Span:
         return Span(self.path, *self.position(start), *self.position(end), start, end)
 

@@ -7,7 +7,10 @@ analysis (exact groups, LSH candidates, exact verification, clusters:
 ``duplicates_match``). Each rule reports only its own code out of that shared
 analysis, which is computed once per run: a place is reported once, by the
 most specific rule (a passage in five documents is DUP104 there, not DUP101
-as well). DUP103 reads only the titles.
+as well). DUP103 reads only the titles, with plain Python (``duplicates_text``,
+which also holds what the passage rules share with it: opaque tokens,
+navigation, the languages and versions of a corpus), so that a run of the
+default rules never imports numpy.
 
 The signatures are datasketch's MinHash values (scheme ``affine32``), bit for
 bit, computed for all shingles at once (compiled where ``textsieve._speedups``
@@ -113,7 +116,7 @@ class _DupRule(Rule):
     @cached_property
     def sketch_params(self):
         """What sketching depends on, made from the settings (which a run never changes)."""
-        from textsieve.rules.duplicates_sketch import SketchParams, choose_bands, parse_shingles
+        from textsieve.rules.duplicates_text import SketchParams, choose_bands, parse_shingles
 
         kind, size = parse_shingles(self.settings["shingles"])
         bands, rows = choose_bands(self.settings["threshold"], self.settings["num-perm"])
@@ -129,8 +132,7 @@ class _DupRule(Rule):
                                lambda: cache_key("DUP-sketch", document.format, params, document.text))
 
     def _match_params(self):
-        from textsieve.rules.duplicates_match import MatchParams
-        from textsieve.rules.duplicates_sketch import parse_shingles
+        from textsieve.rules.duplicates_text import MatchParams, parse_shingles
 
         kind, size = parse_shingles(self.settings["shingles"])
         return MatchParams(self.settings["threshold"], kind, size, self.settings["scope"],
@@ -315,8 +317,7 @@ class NearIdenticalTitle(_DupRule):
     severity = "warning"
 
     def collect(self, document):
-        from textsieve.rules.duplicates_sketch import (declared_language, line_starts_of,
-                                                       sketch_titles)
+        from textsieve.rules.duplicates_text import declared_language, sketch_titles
 
         # When the passage rules run too, their sketch of this document has the titles.
         sketch = document.shared(("DUP", "sketch", self._sketch_key(document)))
@@ -324,11 +325,11 @@ class NearIdenticalTitle(_DupRule):
             return TitleSketch(sketch.titles, sketch.line_starts if sketch.titles else None,
                                sketch.lang)
         titles, _ = sketch_titles(document, self.settings["title-levels"])
-        return TitleSketch(titles, line_starts_of(document.text) if titles else None,
+        return TitleSketch(titles, document.line_starts if titles else None,
                            declared_language(document.text))
 
     def check_corpus(self, collected):
-        from textsieve.rules.duplicates_match import analyse_titles
+        from textsieve.rules.duplicates_text import analyse_titles
 
         for item in analyse_titles(collected, self._match_params()):
             yield self.finding_at(item.span, item.message, text=item.text, related=item.related)

@@ -39,7 +39,7 @@ import re
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -48,8 +48,9 @@ from textsieve.findings import Related, Span, span_in
 from textsieve.rule import cyclic_gc_paused
 from textsieve.rules.duplicates_sketch import (DocSketch, _speedups, sentence_shingles, sorted_unique,
                                                without_tokens, word_hashes)
+from textsieve.rules.duplicates_text import (ANCHORS, MatchParams, Reported, UnionFind, Variants,
+                                             corpus_variants, location)
 
-ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member
 BUCKET_ANCHORS = 256  # an LSH bucket up to this size gives all its pairs; a larger one, each
 # member with its first BUCKET_ANCHORS members (short passages that share very common
 # shingles make buckets of dozens: a smaller cap lost 6% of true pairs in dup_quality.py)
@@ -57,110 +58,6 @@ VERIFY_CACHE = 65536  # sentence shingle sets kept for verification
 TRIM_EACH_BAND_FROM = 1_000_000  # passages: from here on, freed memory goes back after each band
 PAIR_CHUNK = 1 << 20  # pairs of a band made and filtered at a time (bounds the memory)
 SCOPE_CODES = {"both": 0, "cross-file": 1, "within-file": 2}  # as _speedups.band_pairs takes them
-
-
-@dataclass(frozen=True)
-class MatchParams:
-    threshold: float
-    kind: str
-    size: int
-    scope: str  # "both", "cross-file", "within-file"
-    max_related: int
-    boilerplate_min_documents: int
-    title_min_shared_words: int = 4
-    untranslated: bool = False  # report a translation's passages left as in its source
-    frames: bool = False  # report parallel phrasing (see parallel_frame) as near-duplicates
-
-
-@dataclass
-class Reported:
-    """One place to report, before it becomes a Finding."""
-
-    code: str
-    span: Span
-    message: str
-    text: str
-    related: list[Related] = field(default_factory=list)
-
-
-# -- variants: the languages and versions of one set of documents -------------------
-# ISO 639-1 codes, as language folders name them ("ja", "pt-br", "zh_CN", "zh-Hant").
-_LANGUAGES = frozenset("""
-    af am ar as az be bg bn bo bs ca cs cy da de dv el en eo es et eu fa fi fil fr fy ga gd gl
-    gu ha he hi hr ht hu hy id ig is it ja jv ka kk km kn ko ku ky la lb lo lt lv mg mi mk ml mn
-    mr ms mt my nb ne nl nn no or pa pl ps pt qu ro ru rw sa sd si sk sl so sq sr su sv sw ta te
-    tg th tk tl tr tt ug uk ur uz vi xh yi yo zh zu""".split())
-# A language axis needs one of these among its folders ("it" and "id" beside "is" are not one).
-_COMMON_LANGUAGES = frozenset("en ja zh ko fr de es pt ru it".split())
-_LANGUAGE_FOLDER = re.compile(r"([a-z]{2,3})(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?")
-_VERSION_FOLDER = re.compile(r"v\d+(?:\.\d+)*(?:\.x)?|\d+\.(?:\d+|x)(?:\.\d+)*")
-
-
-@dataclass
-class Variants:
-    """Which documents are languages or versions of one another: a corpus with folders
-    content/en and content/ja, or docs/v3.4 and docs/v3.5 (two or more such folders
-    under one parent), or front matter declaring two or more languages. Passages of
-    different variants are never compared: a translation, or the next version, repeats
-    its source by design."""
-
-    variant: list[int]  # per document: its variant (language and versions), numbered
-    lang: list[str]  # per document: its language ("" where the corpus has one)
-    key: list[str]  # per document: its path with the variant folders taken out
-    source: str  # the language translations are made from ("en" when there is one)
-
-    @property
-    def count(self) -> int:
-        return len(set(self.variant))
-
-
-def _folder_label(part: str) -> tuple[str, str] | None:
-    folded = part.casefold()
-    m = _LANGUAGE_FOLDER.fullmatch(folded)
-    if m and m.group(1) in _LANGUAGES:
-        return "lang", folded.replace("_", "-")
-    if _VERSION_FOLDER.fullmatch(folded):
-        return "version", folded
-    return None
-
-
-def corpus_variants(paths: list[str], declared: list[str]) -> Variants:
-    """The variants of a corpus, from its paths and the languages its documents declare."""
-    split = [re.split(r"[\\/]", path) for path in paths]
-    labels: dict[tuple, set[str]] = {}  # (parent folders, kind) -> labels seen there
-    for parts in split:
-        for i, part in enumerate(parts[:-1]):
-            found = _folder_label(part)
-            if found:
-                labels.setdefault((tuple(parts[:i]), found[0]), set()).add(found[1])
-    axes = {slot for slot, seen in labels.items()
-            if len(seen) >= 2 and (slot[1] == "version" or seen & _COMMON_LANGUAGES
-                                   or {label.split("-")[0] for label in seen} & _COMMON_LANGUAGES)}
-    languages_declared = {lang for lang in declared if lang}
-    usual = max(sorted(languages_declared), key=declared.count) if languages_declared else ""
-    numbers: dict[tuple, int] = {}
-    variant, langs, keys = [], [], []
-    for parts, lang in zip(split, declared):
-        folder_lang, versions, key = "", [], list(parts)
-        for i, part in enumerate(parts[:-1]):
-            found = _folder_label(part)
-            if found and (tuple(parts[:i]), found[0]) in axes:
-                if found[0] == "lang":
-                    folder_lang, key[i] = found[1], "*"
-                else:
-                    versions.append(found[1])
-        if folder_lang:
-            lang = folder_lang
-        elif len(languages_declared) >= 2:
-            lang = lang or usual
-        else:
-            lang = ""
-        langs.append(lang)
-        keys.append("/".join(key))
-        variant.append(numbers.setdefault((lang, tuple(versions)), len(numbers)))
-    present = set(langs) - {""}
-    source = "en" if "en" in present else (max(sorted(present), key=langs.count) if present else "")
-    return Variants(variant, langs, keys, source)
 
 
 # -- the corpus as flat arrays ------------------------------------------------
@@ -282,10 +179,6 @@ def _release_freed_memory() -> None:
 
 
 _TRIM: list = [None]
-
-
-def location(span: Span) -> str:
-    return f"{span.path}:{span.line}:{span.column}"
 
 
 # -- 1. exact groups -----------------------------------------------------------
@@ -586,28 +479,6 @@ class _Lookup:
 
     def __getitem__(self, index) -> int:
         return int(self.array[index])
-
-
-class UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
 
 
 @dataclass
@@ -1161,133 +1032,3 @@ def _jaccard_places(sets: ShingleCache, a: tuple, b: tuple) -> float:
     return jaccard(sets.get(*a), sets.get(*b))
 
 
-# -- titles (DUP103) --------------------------------------------------------------------
-def analyse_titles(collected, params: MatchParams) -> list[Reported]:
-    """Titles of different documents that are the same, or share a run of at
-    least ``title_min_shared_words`` words covering half of each title."""
-    with cyclic_gc_paused():
-        return _analyse_titles(collected, params)
-
-
-def _analyse_titles(collected, params: MatchParams) -> list[Reported]:
-    entries = []  # (path, line_starts, start, end, words, display text, word spans)
-    documents = sorted(((p, d) for p, d in collected if getattr(d, "titles", None) is not None),
-                       key=lambda pd: pd[0])
-    # Titles of one variant only: a translation or another version repeats them by design.
-    variants = corpus_variants([p for p, _ in documents], [getattr(d, "lang", "") for _, d in documents])
-    variant_of: dict[str, int] = {}
-    for (path, sketch), variant in zip(documents, variants.variant):
-        variant_of[path] = variant
-        for start, end, words, text, spans, _level in sketch.titles:
-            entries.append((path, sketch.line_starts, start, end, words, text, spans))
-    k = params.title_min_shared_words
-    buckets: dict[tuple, list[int]] = {}
-    for index, entry in enumerate(entries):
-        words = entry[4]
-        grams = {words} if len(words) < k else {words[i:i + k] for i in range(len(words) - k + 1)}
-        for gram in grams:
-            buckets.setdefault(gram, []).append(index)
-    links: dict[int, dict[int, tuple]] = {}
-    uf = UnionFind(len(entries))
-    checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for a in members[:ANCHORS]:
-            for b in members:
-                if (a == b or entries[a][0] == entries[b][0] or (min(a, b), max(a, b)) in checked
-                        or variant_of[entries[a][0]] != variant_of[entries[b][0]]):
-                    continue
-                checked.add((min(a, b), max(a, b)))
-                if _versions_of_one_title(entries[a][4], entries[b][4]):
-                    continue
-                shared = _shared_run(entries[a][4], entries[b][4], k)
-                if shared is None:
-                    continue
-                uf.union(a, b)
-                links.setdefault(a, {})[b] = shared
-                links.setdefault(b, {})[a] = (shared[2], shared[3], shared[0], shared[1], shared[4])
-    clusters: dict[int, list[int]] = {}
-    for index in links:
-        clusters.setdefault(uf.find(index), []).append(index)
-    out: list[Reported] = []
-    order = lambda t: (entries[t][0], entries[t][2])
-    for cluster in clusters.values():
-        cluster.sort(key=order)
-        per_path: dict[str, int] = {}
-        for t in cluster:
-            per_path[entries[t][0]] = per_path.get(entries[t][0], 0) + 1
-        for i in cluster:
-            path, line_starts, start, end, words, text, spans = entries[i]
-            # Other documents' titles are counted, and read only as far as needed: a
-            # template shared by thousands of titles made listing them all quadratic.
-            count = len(cluster) - per_path[path]
-            if not count:
-                continue
-            direct = links.get(i, {})
-            ref = (min(direct, key=order) if direct else
-                   next(t for t in cluster if entries[t][0] != path))
-            ref_span = span_in(entries[ref][0], entries[ref][1], entries[ref][2], entries[ref][3])
-            span = span_in(path, line_starts, start, end)
-            more = count - 1
-            tail = f" and {more} more" if more else ""
-            if words == entries[ref][4]:
-                message = (f'identical title "{text}": also the title of {location(ref_span)}'
-                           f"{tail}; give each document a title of its own")
-                note = "identical title"
-            else:
-                a0, a1, _b0, _b1, length = direct.get(ref) or _shared_run(words, entries[ref][4], 1)
-                phrase = text[spans[a0][0]:spans[a1 - 1][1]]
-                message = (f'near-identical title: "{text}" shares "{phrase}" ({length} of '
-                           f"{len(words)} words) with the title of {location(ref_span)}{tail}; "
-                           f"give each document a title that says what is specific to it")
-                note = f'shares "{phrase}"'
-            related = [Related(ref_span, note)]
-            for t in cluster:
-                if len(related) >= params.max_related:
-                    break
-                if t != ref and entries[t][0] != path:
-                    related.append(Related(span_in(entries[t][0], entries[t][1], entries[t][2],
-                                                   entries[t][3]), "similar title"))
-            out.append(Reported("DUP103", span, message, " ".join(words), related))
-    return out
-
-
-def _number_runs(words: tuple) -> tuple[tuple, list[tuple]]:
-    """The title with each run of number words as one "#", and the runs."""
-    shape, runs = [], []
-    for word in words:
-        if word.isdigit():
-            if shape and shape[-1] == "#":
-                runs[-1] += (word,)
-            else:
-                shape.append("#")
-                runs.append((word,))
-        else:
-            shape.append(word)
-    return tuple(shape), runs
-
-
-def _versions_of_one_title(a: tuple, b: tuple) -> bool:
-    """Whether two titles differ only in a version or a year ("NumPy 1.5.0 Release
-    Notes", "NumPy 2.5.0 Release Notes"): one series, each named for its release."""
-    if a == b:
-        return False
-    shape_a, runs_a = _number_runs(a)
-    shape_b, runs_b = _number_runs(b)
-    if shape_a != shape_b:
-        return False
-    version = lambda run: len(run) >= 2 or (len(run[0]) == 4 and run[0][0] in "12")
-    return all(x == y or (version(x) and version(y)) for x, y in zip(runs_a, runs_b))
-
-
-def _shared_run(a: tuple, b: tuple, k: int):
-    """(start in a, end in a, start in b, end in b, length) of the longest common
-    run of words when the titles count as near-identical, else None."""
-    if a == b:
-        return (0, len(a), 0, len(b), len(a)) if len(a) >= 2 else None
-    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    length = match.size
-    if length < k or 2 * length < min(len(a), len(b)):
-        return None
-    return (match.a, match.a + length, match.b, match.b + length, length)

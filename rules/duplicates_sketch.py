@@ -35,24 +35,22 @@ from __future__ import annotations
 
 import bisect
 import re
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+
+from textsieve.rules.duplicates_text import (TOKEN_PREFIX, WORD_RE, _APOSTROPHES, SketchParams,
+                                             declared_language, navigation_segments, opaque_token,
+                                             sketch_titles)
 
 try:  # MinHash minima and passage outputs compiled (linter/_speedups.c); numpy without
     from textsieve import _speedups
 except ImportError:  # built without a C compiler
     _speedups = None
 
-# Bump when what ``sketch_document`` returns changes: it is part of the cache key.
-SKETCH_VERSION = 5
 SEED = 1  # datasketch MinHash seed of the permutations
-CAPTURE = 0.995  # probability that LSH proposes a pair exactly at the threshold
 
-WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
-_APOSTROPHES = str.maketrans("", "", "'’ʼ")
 
 U32 = np.uint32
 U64 = np.uint64
@@ -60,52 +58,6 @@ _BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
 _BASE_INV = pow(_BASE, -1, 1 << 64)
 _LEN_MIX = U64(0xC2B2AE3D27D4EB4F)
 _BAND_MIX = U64(0x9FB21C651E98DF25)
-
-
-@dataclass(frozen=True)
-class SketchParams:
-    kind: str  # "word" or "char"
-    size: int
-    num_perm: int
-    bands: int
-    rows: int
-    min_words: int
-    allow: tuple[str, ...] = ()
-    title_levels: int = 1
-    table_cells: bool = False
-
-    def key(self) -> tuple:
-        return (SKETCH_VERSION, self.kind, self.size, self.num_perm, self.bands, self.rows,
-                self.min_words, self.allow, self.title_levels, self.table_cells)
-
-
-def parse_shingles(choice: str) -> tuple[str, int]:
-    kind, _, size = choice.partition("-")
-    return kind, int(size)
-
-
-def choose_bands(threshold: float, num_perm: int, capture: float = CAPTURE) -> tuple[int, int]:
-    """LSH banding (bands, rows) for ``num_perm`` values: the most rows per band
-    (fewest chance candidates) whose probability of proposing a pair of
-    similarity exactly ``threshold``, ``1 - (1 - t**r)**b``, is at least ``capture``.
-
-    datasketch's own optimiser balances false positives against false
-    negatives and proposes a pair at the threshold only about half the time;
-    here a missed pair is a missed duplicate, while a spurious candidate only
-    costs one exact verification.
-    """
-    best = (num_perm, 1)
-    for rows in range(1, num_perm + 1):
-        bands = num_perm // rows
-        if bands < 2:
-            break
-        if 1.0 - (1.0 - threshold ** rows) ** bands >= capture:
-            best = (bands, rows)
-    return best
-
-
-def capture_probability(similarity: float, bands: int, rows: int) -> float:
-    return 1.0 - (1.0 - similarity ** rows) ** bands
 
 
 # -- normalisation ------------------------------------------------------------
@@ -305,40 +257,7 @@ def sentence_shingles(sentence: str, kind: str, size: int) -> set[str]:
     return set(map(" ".join, zip(*[words[i:] for i in range(size)])))
 
 
-# -- what is compared -----------------------------------------------------------
-# An opaque run (inline code, a URL, templating...) takes part in comparisons as one
-# word, TOKEN_PREFIX and eight hex digits of a hash of its text: normalisation keeps it
-# as it is (ASCII letters and digits), the minimum of words does not count it, and
-# messages leave it out (``without_tokens``).
-TOKEN_PREFIX = "zq"
 _TOKEN_RE = re.compile(r"(?<![^\W_])zq[0-9a-f]{8}(?![^\W_])")
-_CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.S)
-_ROLE = re.compile(r":[\w:.+-]+:`(.*)`", re.S)
-_AUTOLINK = re.compile(r"<(?:[A-Za-z][\w+.-]*:|[^\s<>@]+@)[^<>\s]*>")
-# Runs a reader does not see as text: HTML comments and tags, template statements,
-# a role's markup left around text that stays prose, reST's reference underscores.
-_UNSEEN = re.compile(r"<!--.*|</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|\{%.*%\}|:[\w:.+-]+:`|`?_{1,2}",
-                     re.S)
-_ALNUM = re.compile(r"[^\W_]")
-
-
-def opaque_token(raw: str, before: str) -> str | None:
-    """The word an opaque run stands for when passages are compared, so that "available
-    as `self.env`" and "available as `self.config`" differ; None for a run no reader
-    sees as text: a link's target or reference label (it follows "]"), a reST target
-    (`` <target>``), a role's markup, an HTML tag or comment, a template statement.
-    Code spans count by their content (`x` and ``x`` alike), roles by their text."""
-    text = raw.strip()
-    if not text or before == "]" or (raw[0].isspace() and text[0] == "<" and text[-1] == ">"):
-        return None
-    code = _CODE_SPAN.fullmatch(text) or _ROLE.fullmatch(text)
-    if code is not None:
-        text = " ".join(code.group(code.lastindex).split()).lstrip("~!")
-    elif _AUTOLINK.fullmatch(text) is None and (_UNSEEN.fullmatch(text) or not _ALNUM.search(text)):
-        return None
-    if not text:
-        return None
-    return f"{TOKEN_PREFIX}{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
 
 
 def without_tokens(norm: str) -> str:
@@ -377,83 +296,8 @@ def _token_sentences(text: str, segment) -> tuple[list, list[int]]:
     return out, counts
 
 
-# Links whose text is all a segment says make it navigation (a table of contents,
-# mdBook's SUMMARY.md, "Translations: [..], [..]"), not a passage. Markdown inline,
-# reference and autolinks, HTML anchors, reST cross-references and hyperlinks.
-_LINK = re.compile(r"""
-    !?\[(?!\s*[xX ]?\s*\])(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*\]
-        (?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\[\]\n]*\])?
-  | <(?:https?|ftp|mailto):[^>\s]+>
-  | <a\s[^>]*>.*?</a>
-  | :(?:doc|ref|any|term|numref|download|std:doc|std:ref):`[^`]+`
-  | `[^`\n]+`__?
-""", re.X | re.S)
-_LEADING_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + ")", re.X | re.S)
-# An index entry: a link, then a dash or colon and its description ("[Crates](crates.md) -
-# A crate is…", "[hugo convert](/commands/hugo_convert/)	 - Convert…").
-_DESCRIBED_LINK = re.compile(r"[\s*_]*(?:" + _LINK.pattern + r")[*_]*[ \t]*(?:[-–—:|]|\t)", re.X | re.S)
 # A passage ending in a colon with fewer words than this is a lead-in (see sketch_documents).
 LEADIN_WORDS = 20
-# Most words outside links that a navigation segment may have ("Translations:").
-NAV_MAX_WORDS = 2
-
-
-def _link_source(text: str, segment) -> tuple[int, str]:
-    """The segment's source, from the start of its line's content when what comes
-    before its first word is link or emphasis syntax (a segment starts at its first
-    word, after a leading "[")."""
-    start = segment.start
-    while start > 0 and text[start - 1] in "[*_<!`":
-        start -= 1
-    return start, text[start:segment.end]
-
-
-def _link_led(text: str, segment) -> tuple[bool, bool]:
-    """(navigation: its words are link text but for NAV_MAX_WORDS, led: it opens with a link)."""
-    start, source = _link_source(text, segment)
-    links = list(_LINK.finditer(source))
-    if not links:
-        return False, False
-    shown = list(segment.text)
-    for m in links:
-        a, b = max(m.start() + start - segment.start, 0), m.end() + start - segment.start
-        shown[a:b] = " " * (b - a)
-    outside = len(WORD_RE.findall("".join(shown)))
-    led = _LEADING_LINK.match(source) is not None
-    return outside <= NAV_MAX_WORDS, led
-
-
-def navigation_segments(document) -> set[int]:
-    """Segments that are navigation, not passages: those whose words are link text
-    (but for a label), and list items that open with a link beside another such item
-    (an index whose entries are a link and a line of description)."""
-    text = document.text
-    marks = {}
-    for index, segment in enumerate(document.segments):
-        start, end = segment.start, segment.end
-        if segment.kind != "heading" and (text.find("[", max(start - 1, 0), end) >= 0
-                                          or text.find("`", start, end) >= 0
-                                          or text.find("<", start, end) >= 0):
-            marks[index] = _link_led(text, segment)
-    nav = {i for i, (only_links, _led) in marks.items() if only_links}
-    segments = document.segments
-    for i, (_only, led) in marks.items():
-        if led and segments[i].kind == "list_item" and (_DESCRIBED_LINK.match(
-                text, *_link_bounds(text, segments[i])) or any(
-                j in marks and marks[j][1] and segments[j].kind == "list_item" for j in (i - 1, i + 1))):
-            nav.add(i)
-    return nav
-
-
-def _link_bounds(text: str, segment) -> tuple[int, int]:
-    start, _source = _link_source(text, segment)
-    return start, segment.end
-
-
-def is_navigation_document(document, nav: set[int]) -> bool:
-    """Mostly navigation (a SUMMARY.md, an index page): its title is not a document's title."""
-    prose = sum(1 for segment in document.segments if segment.kind != "heading")
-    return len(nav) >= 3 and 2 * len(nav) >= prose
 
 
 def table_numbers(document) -> list[int]:
@@ -531,21 +375,6 @@ def batch_word_hashes(texts: list[str]) -> list[np.ndarray]:
     return out
 
 
-_FENCE_END = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*\r?$", re.M)
-_LANG_KEY = re.compile(r"^(?:lang|language|locale)[ \t]*[:=][ \t]*[\"']?"
-                       r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)[\"']?[ \t]*\r?$", re.M)
-
-
-def declared_language(text: str) -> str:
-    """The language a document's front matter declares (``lang: ja``, top level), folded, or ""."""
-    first = text.find("\n")
-    if first < 0 or text[:first].strip() not in ("---", "+++"):
-        return ""
-    end = _FENCE_END.search(text, first + 1, first + 1 + 8000)
-    found = _LANG_KEY.search(text, first + 1, end.start()) if end else None
-    return found.group(1).casefold().replace("_", "-") if found else ""
-
-
 # -- the per-document sketch --------------------------------------------------
 # Batches of whole segments of about this many normalised characters bound the
 # memory of one (shingles x permutations) matrix, whatever the document size.
@@ -605,62 +434,6 @@ def _two_views(band_shape: tuple, bit_shape: tuple, data: bytes | None = None):
 
 def line_starts_of(text: str) -> np.ndarray:
     return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
-
-
-# Title words keep a "+" or "#" written on them: "C", "C++" and "C#" are three titles.
-TITLE_WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*(?:\+\+|[+#])?")
-
-
-def title_words(text: str) -> list[str]:
-    return [w.translate(_APOSTROPHES) for w in TITLE_WORD_RE.findall(text.casefold())]
-
-
-def _heading_text(text: str, segment) -> str:
-    """A heading as it reads: its prose, with the text of its code spans and roles
-    (so "The `env` attribute" and "The `config` attribute" are two titles)."""
-    if not segment.opaque:
-        return segment.compact()
-    shown, last = [], 0
-    for a, b in segment.opaque:
-        raw = text[segment.start + a:segment.start + b]
-        shown.append(segment.text[last:a])
-        if opaque_token(raw, text[segment.start + a - 1] if segment.start + a else ""):
-            code = _CODE_SPAN.fullmatch(raw.strip()) or _ROLE.fullmatch(raw.strip())
-            shown.append(f" {code.group(code.lastindex).strip().lstrip('~!') if code else raw.strip()} ")
-        else:
-            shown.append(" ")
-        last = b
-    shown.append(segment.text[last:])
-    return " ".join("".join(shown).split())
-
-
-def sketch_titles(document, title_levels: int, nav: set[int] | None = None) -> tuple[list, set[int]]:
-    """Title headings (level <= ``title_levels``; in reStructuredText, whose
-    parser gives every section level 1, only the first heading). A document that is
-    mostly navigation (``nav``: its navigation segments) has no title: a SUMMARY.md
-    repeats the book's and its chapters' titles."""
-    titles = []
-    title_segments: set[int] = set()
-    for index, segment in enumerate(document.segments):
-        if segment.kind != "heading" or not 1 <= segment.level <= title_levels:
-            continue
-        if document.format == "rst" and titles:
-            break
-        text = _heading_text(document.text, segment)
-        words = title_words(text)
-        if not words:
-            continue
-        spans = [m.span() for m in TITLE_WORD_RE.finditer(text)]
-        if len(spans) != len(words):  # case folding split a word: show the folded form
-            text = " ".join(words)
-            spans = [m.span() for m in re.finditer(r"\S+", text)]
-        titles.append((segment.start, segment.end, tuple(words), text, tuple(spans),
-                       segment.level))
-        title_segments.add(index)
-    if titles and is_navigation_document(document, navigation_segments(document) if nav is None
-                                         else nav):
-        titles = []
-    return titles, title_segments
 
 
 _ASCII_WORD = bytes(c if chr(c).isalnum() or c == 0 else 32 for c in range(128)) + b" " * 128

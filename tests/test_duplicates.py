@@ -16,6 +16,7 @@ from textsieve.findings import Finding, span_in
 from textsieve.rules import duplicates as dup
 from textsieve.rules import duplicates_match as match
 from textsieve.rules import duplicates_sketch as sketch
+from textsieve.rules import duplicates_text as dtext
 from textsieve.rules.duplicates import (BoilerplatePassage, ExactDuplicatePassage,
                                         NearDuplicatePassage, NearIdenticalTitle)
 from textsieve.testing import make_document, run_corpus_rule
@@ -82,6 +83,20 @@ def test_checking_with_dup_rules_loads_neither_datasketch_nor_scipy(tmp_path):
     assert json.loads(out.strip().splitlines()[-1]) == ["numpy"]  # the DUP rules did run
 
 
+def test_the_default_rules_do_not_import_numpy(tmp_path):
+    """DUP103, the DUP rule on by default, reads titles with plain Python: numpy
+    (0.1 s of every run) is imported only by the passage rules."""
+    (tmp_path / "a.md").write_text("# Release Checklist for the Platform Team\n\nWords of a.\n")
+    (tmp_path / "b.md").write_text("# Release Checklist for the Platform Team\n\nWords of b.\n")
+    code = ("import sys; from textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            "print('numpy' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert "DUP103 identical title" in run.stdout
+    assert run.stderr.strip().splitlines()[-1] == "False"
+
+
 def test_finding_twins_does_not_import_numpy_ma(tmp_path):
     """np.unique and np.union1d import numpy.ma on first use (30 ms of every run):
     DUP sorts and deduplicates without them."""
@@ -145,16 +160,16 @@ def test_normalisation_fast_path_agrees_with_the_definition():
 
 def test_banding_proposes_pairs_at_the_threshold_with_probability_995():
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
-        bands, rows = sketch.choose_bands(threshold, 160)
+        bands, rows = dtext.choose_bands(threshold, 160)
         assert bands * rows <= 160
-        assert sketch.capture_probability(threshold, bands, rows) >= 0.995
-    assert sketch.choose_bands(0.6, 160) == (40, 4)
+        assert dtext.capture_probability(threshold, bands, rows) >= 0.995
+    assert dtext.choose_bands(0.6, 160) == (40, 4)
     # datasketch's own optimiser (equal weights) for the same size proposes a pair
     # at the threshold far less often: the reason the banding is computed here.
     from datasketch.lsh import _optimal_param
 
     b, r = _optimal_param(0.6, 160, 0.5, 0.5)
-    assert sketch.capture_probability(0.6, b, r) < 0.9
+    assert dtext.capture_probability(0.6, b, r) < 0.9
 
 
 def test_estimator_minimum_keeps_pairs_at_the_threshold():
@@ -174,7 +189,7 @@ def test_estimator_minimum_keeps_pairs_at_the_threshold():
 def test_estimator_counts_equal_two_bit_values(num_perm):
     # Two documents of passages; every pair's count must equal a direct comparison of the
     # unpacked 2-bit values (100 values: rows padded from 25 bytes to 32).
-    params = sketch.SketchParams("word", 2, num_perm, 25, 4, 4)
+    params = dtext.SketchParams("word", 2, num_perm, 25, 4, 4)
     texts = ["Alpha beta gamma delta epsilon. Zeta eta theta iota kappa lambda.",
              "Alpha beta gamma delta omicron. Zeta eta theta iota kappa mu nu.",
              "Completely different words here and there. Nothing shared at all today."]
