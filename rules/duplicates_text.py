@@ -199,6 +199,18 @@ def is_navigation_document(document, nav: set[int]) -> bool:
     return len(nav) >= 3 and 2 * len(nav) >= prose
 
 
+_MOVED = re.compile(r"\b(?:has|have) (?:been )?moved\b|\bhas been relocated\b|\bnow lives (?:at|in)\b",
+                    re.IGNORECASE)
+STUB_WORDS = 30
+
+
+def is_moved_stub(document) -> bool:
+    """A page left where a moved one was ("This document has been moved to …"), with
+    few words besides: it keeps the old title on purpose, for old links."""
+    prose = [segment.text for segment in document.segments if segment.kind != "heading"]
+    return sum(len(text.split()) for text in prose) <= STUB_WORDS and any(_MOVED.search(t) for t in prose)
+
+
 _FENCE_END = re.compile(r"^(?:---|\.\.\.|\+\+\+)[ \t]*\r?$", re.M)
 _LANG_KEY = re.compile(r"^(?:lang|language|locale)[ \t]*[:=][ \t]*[\"']?"
                        r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)[\"']?[ \t]*\r?$", re.M)
@@ -264,8 +276,8 @@ def sketch_titles(document, title_levels: int, nav: set[int] | None = None) -> t
         titles.append((segment.start, segment.end, tuple(words), text, tuple(spans),
                        segment.level))
         title_segments.add(index)
-    if titles and is_navigation_document(document, navigation_segments(document) if nav is None
-                                         else nav):
+    if titles and (is_moved_stub(document) or is_navigation_document(
+            document, navigation_segments(document) if nav is None else nav)):
         titles = []
     return titles, title_segments
 

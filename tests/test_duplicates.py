@@ -820,6 +820,16 @@ def test_titles_that_differ_only_in_a_version_or_year_are_a_series():
     assert [f.path for f in run_corpus_rule(NearIdenticalTitle, steps)] == ["a.md", "b.md"]
 
 
+def test_a_page_left_where_a_moved_one_was_has_no_title():
+    texts = {"dev/alignment.rst": "Memory alignment\n================\n\nHow numpy aligns the data of "
+                                  "arrays, and why it matters for speed.\n",
+             "reference/alignment.rst": ":orphan:\n\nMemory alignment\n================\n\n"
+                                        "This document has been moved to :ref:`alignment`.\n"}
+    assert run_corpus_rule(NearIdenticalTitle, texts) == []
+    texts["reference/alignment.rst"] = texts["reference/alignment.rst"].replace("has been moved", "is")
+    assert len(run_corpus_rule(NearIdenticalTitle, texts)) == 2
+
+
 def test_a_navigation_document_has_no_title():
     book = "# The Rust Programming Language\n\n[Foreword](foreword.md)\n"
     summary = ("# The Rust Programming Language\n\n- [Foreword](foreword.md)\n"
