@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from textsieve.patterns import prefix_tree
@@ -270,10 +270,11 @@ def _minimal(keys: frozenset[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Matcher:
-    """The compiled entries of one list: free-standing and sentence-initial."""
+    """The entries of one list: free-standing and sentence-initial patterns, compiled
+    when a text first holds one of the keys (many runs never need most lists)."""
 
-    free: re.Pattern | None
-    initial: re.Pattern | None
+    free_pattern: str | None
+    initial_pattern: str | None
     # Lower-cased strings one of which every match contains (None: no such strings):
     # a text whose ``_fold`` holds none of them has no match.
     keys: frozenset[str] | None = None
@@ -282,6 +283,14 @@ class Matcher:
     def __post_init__(self):
         has_key = None if self.keys is None else re.compile(prefix_tree(self.keys)).search
         object.__setattr__(self, "_has_key", has_key)
+
+    @cached_property
+    def free(self) -> re.Pattern | None:
+        return None if self.free_pattern is None else re.compile(self.free_pattern, re.IGNORECASE)
+
+    @cached_property
+    def initial(self) -> re.Pattern | None:
+        return None if self.initial_pattern is None else re.compile(self.initial_pattern, re.IGNORECASE)
 
     def finditer(self, text: str, folded: str | None = None):
         """Matches in ``text``; ``folded`` is its ``_fold``, when the caller has it."""
@@ -306,13 +315,13 @@ def compile_list(entries: tuple[str, ...]) -> Matcher:
         (initial if anchored else free).append(rx)
         keys = None if keys is None or entry_keys is None else keys | entry_keys
 
-    def build(parts, prefix):
+    def source(parts, prefix):
         if not parts:
             return None
         alternation = "|".join(sorted(parts, key=len, reverse=True))
-        return re.compile(prefix + r"(?<![\w-])(?P<m>" + alternation + r")(?![\w-])", re.IGNORECASE)
+        return prefix + r"(?<![\w-])(?P<m>" + alternation + r")(?![\w-])"
 
-    return Matcher(build(free, ""), build(initial, r"[\s\"“‘'(\[*_]*" + _LEAD),
+    return Matcher(source(free, ""), source(initial, r"[\s\"“‘'(\[*_]*" + _LEAD),
                    None if keys is None else _minimal(frozenset(keys)))
 
 

@@ -522,7 +522,7 @@ def _labelled_documents():
 def _unfiltered(rule):
     """The rule without its shortcuts: every sentence read, every pattern run."""
     rule._keys = None
-    rule._matchers = {name: vague.Matcher(m.free, m.initial) for name, m in rule._matchers.items()}
+    rule._matchers = {name: vague.Matcher(m.free_pattern, m.initial_pattern) for name, m in rule._matchers.items()}
     return rule
 
 
