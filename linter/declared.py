@@ -315,6 +315,12 @@ class DeclaredRule(Rule):
                 yield segment, sentence.start - segment.start, sentence.end - segment.start
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``..``end`` of ``text`` without the white space at either end."""
+    part = text[start:end]
+    return start + len(part) - len(part.lstrip()), start + len(part.rstrip())
+
+
 def _flags(spec: dict) -> int:
     return re.IGNORECASE if spec["ignorecase"] else 0
 
@@ -336,12 +342,7 @@ class OccurrenceRule(DeclaredRule):
             found = [m for m in self._token.finditer(segment.text, start, end) if m.end() > m.start()]
             if not (most and len(found) > most or least and len(found) < least):
                 continue
-            if found:
-                at, to = found[0].span()
-            else:
-                text = segment.text[start:end]
-                at = start + len(text) - len(text.lstrip())
-                to = start + len(text.rstrip())
+            at, to = found[0].span() if found else _trimmed(segment.text, start, end)
             message = self.spec["message"].replace("%s", str(len(found)), 1)
             yield self.finding(document, segment.start + at, segment.start + to, message)
 
@@ -470,8 +471,8 @@ class CapitalizationRule(DeclaredRule):
             judged = "".join(judged)
             if self._right(" ".join(judged.split())):
                 continue
-            at = start + len(judged) - len(judged.lstrip())
-            to = start + len(judged.rstrip())
+            at, to = _trimmed(judged, 0, len(judged))
+            at, to = start + at, start + to
             shown = " ".join(document.text[segment.start + at:segment.start + to].split())
             yield self.finding(document, segment.start + at, segment.start + to,
                                self.spec["message"].replace("%s", shown, 1))

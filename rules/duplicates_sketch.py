@@ -432,10 +432,6 @@ def _two_views(band_shape: tuple, bit_shape: tuple, data: bytes | None = None):
     return buffer[:size].view(U32).reshape(band_shape), buffer[size:].reshape(bit_shape)
 
 
-def line_starts_of(text: str) -> np.ndarray:
-    return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
-
-
 _ASCII_WORD = bytes(c if chr(c).isalnum() or c == 0 else 32 for c in range(128)) + b" " * 128
 _ASCII_TABLE = bytes.maketrans(bytes(range(256)), _ASCII_WORD)
 _QUOTES_AND_DASHES = "‘“”«»–—…"
@@ -578,7 +574,7 @@ def sketch_documents(documents: list, params: SketchParams) -> list[DocSketch]:
             sent_seg=(sent_seg[s0:s1] - seg_base[d]).astype(small),
             p_first=(p_first[q0:q1] - s0).astype(small), p_last=(p_last[q0:q1] - s0).astype(small),
             p_exact=p_exact[q0:q1].copy(), p_bands=bands, p_bits=bits,
-            line_starts=line_starts_of(document.text).astype(small), titles=titles_of[d],
+            line_starts=np.array(document.line_starts, dtype=small), titles=titles_of[d],
             num_perm=params.num_perm, rows=params.rows, lang=declared_language(document.text),
             seg_table=tables_of[d], names=names_of[d]))
     return out

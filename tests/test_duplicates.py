@@ -71,16 +71,25 @@ def test_permutations_are_datasketchs_own(num_perm):
     assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
 
 
+def check_in_a_fresh_process(path, *args: str, modules: set[str]) -> tuple[str, list[str]]:
+    """``textsieve check --no-cache --jobs 1 ARGS PATH`` in a new interpreter: its output,
+    and which of ``modules`` (top-level packages or modules) it had imported by the end."""
+    code = ("import sys, json; from textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--no-cache', '--jobs', '1', *sys.argv[2:], sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            f"wanted = {sorted(modules)!r}\n"
+            "loaded = set(sys.modules) | {m.split('.')[0] for m in sys.modules}\n"
+            "print(json.dumps(sorted(loaded & set(wanted))), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, str(path), *args], capture_output=True, text=True,
+                         check=True)
+    return run.stdout, json.loads(run.stderr.strip().splitlines()[-1])
+
+
 def test_checking_with_dup_rules_loads_neither_datasketch_nor_scipy(tmp_path):
     (tmp_path / "a.md").write_text("The cache keeps every signature of the corpus on disk for later.\n")
-    code = ("import sys, json; from textsieve.cli import cli\n"
-            "try:\n    cli(['check', '--select', 'DUP', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
-            "except SystemExit:\n    pass\n"
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'datasketch', 'scipy', 'numpy'})), file=sys.stderr)")
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.md")],
-                         capture_output=True, text=True, check=True).stderr
-    assert json.loads(out.strip().splitlines()[-1]) == ["numpy"]  # the DUP rules did run
+    _, loaded = check_in_a_fresh_process(tmp_path / "a.md", "--select", "DUP",
+                                         modules={"datasketch", "scipy", "numpy"})
+    assert loaded == ["numpy"]  # the DUP rules did run
 
 
 def test_the_default_rules_do_not_import_numpy(tmp_path):
@@ -88,13 +97,9 @@ def test_the_default_rules_do_not_import_numpy(tmp_path):
     (0.1 s of every run) is imported only by the passage rules."""
     (tmp_path / "a.md").write_text("# Release Checklist for the Platform Team\n\nWords of a.\n")
     (tmp_path / "b.md").write_text("# Release Checklist for the Platform Team\n\nWords of b.\n")
-    code = ("import sys; from textsieve.cli import cli\n"
-            "try:\n    cli(['check', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
-            "except SystemExit:\n    pass\n"
-            "print('numpy' in sys.modules, file=sys.stderr)")
-    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
-    assert "DUP103 identical title" in run.stdout
-    assert run.stderr.strip().splitlines()[-1] == "False"
+    out, loaded = check_in_a_fresh_process(tmp_path, modules={"numpy"})
+    assert "DUP103 identical title" in out
+    assert loaded == []
 
 
 def test_finding_twins_does_not_import_numpy_ma(tmp_path):
@@ -103,13 +108,9 @@ def test_finding_twins_does_not_import_numpy_ma(tmp_path):
     para = "The cache keeps every signature of the corpus on disk for later runs of the tool.\n"
     (tmp_path / "a.md").write_text("# A\n\n" + para)
     (tmp_path / "b.md").write_text("# B\n\n" + para)
-    code = ("import sys; from textsieve.cli import cli\n"
-            "try:\n    cli(['check', '--select', 'DUP', '--no-cache', '--jobs', '1', sys.argv[1]])\n"
-            "except SystemExit:\n    pass\n"
-            "print('numpy.ma' in sys.modules, file=sys.stderr)")
-    run = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
-    assert "DUP102 exact duplicate" in run.stdout
-    assert run.stderr.strip().splitlines()[-1] == "False"
+    out, loaded = check_in_a_fresh_process(tmp_path, "--select", "DUP", modules={"numpy.ma"})
+    assert "DUP102 exact duplicate" in out
+    assert loaded == []
 
 
 @pytest.mark.parametrize("values", [[], [7], [3, 3], [5, 1, 5, 2, 1, 9, 9], list(range(50, 0, -3)) * 2])
@@ -208,7 +209,7 @@ def test_estimator_counts_equal_two_bit_values(num_perm):
 def test_span_in_a_numpy_line_index_agrees_with_document_span():
     text = "héllo\r\nwörld — ünïcode\n\nsecond paragraph\n"
     doc = make_document(text, "x.md")
-    starts = sketch.line_starts_of(text)
+    starts = np.array(doc.line_starts, dtype=np.int32)
     for start, end in ((0, 5), (7, 12), (15, 22), (24, 40), (0, len(text))):
         assert span_in("x.md", starts, start, end) == doc.span(start, end)
 
