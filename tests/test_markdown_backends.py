@@ -50,6 +50,11 @@ SNIPPETS = [
     "> | a |\n> |---|\n> | b |\n", "- | a |\n  |---|\n  | b |\n", "| a |\n|---|\n",
     "| **b** | [l](u) | ![i](j) |\n|--|--|--|\n| &amp; | \\* | <b>x</b> |\n",
     "| 日本語 | 😀 emoji |\n|---|---|\n| ünï | 𝄞 clef |\n",
+    # tables written without outer pipes, as Hugo's docs write them
+    "a | b\n--|--\nc | d\n",
+    "Object|Method|Description\n:--|:--|:--\n[`strings.ToLower`][]|`lower`|x\n`a`|(b)|3 c\n\nafter\n",
+    "a | b\n--|--\n1) c | d\n",  # the list item ends the table in both
+    "Easy?|:heavy_check_mark:|x\n:--|:-:|:-:\nBaseFileName|a.en|_index.en\n",
     # entities, escapes, autolinks, images
     "&amp; &#35; &#x1F600; &bogus; &nbsp;x &copy &#0;\n",
     "\\a \\* \\\\ \\é \\[x\\] \\` `code`\n",
@@ -152,8 +157,10 @@ DEFERRED = [
 
 
 # Handed over by a cautious check though both parsers read it alike: a line with a pipe
-# over a delimiter-like line that heads no table, a table row not opening with a pipe.
-CAUTIOUS = ["| a | b |\xa0\n|---|---|\n| c | d |\xa0\n", "a | b\n--|--\nc | d\n"]
+# over a delimiter-like line that heads no table; a row without a leading pipe under a
+# header with one, or in a list item.
+CAUTIOUS = ["| a | b |\xa0\n|---|---|\n| c | d |\xa0\n", "| a | b |\n|---|---|\nc | d\n",
+            "- a | b\n  --|--\n  c | d\n"]
 
 
 def outcome(parsed):

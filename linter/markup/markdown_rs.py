@@ -244,6 +244,11 @@ def _wide_space_in_tag(src: str) -> bool:
 _TIGHT_TITLE = re.compile(r"\]\([ \t\n]*<[^<>\n]*>[\"'(]")
 _LAZY_ITEM = re.compile(r"(?m)^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]*$|(?!0*1[.)])\d{1,9}[.)][ \t])")
 _DELIMITER_ROW = re.compile(r"(?m)^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# A table row both parsers read alike without a leading pipe: at the start of its
+# line (in no block quote or list), holding an unescaped pipe, and starting with a
+# letter, a digit that is no list marker, an opening bracket or parenthesis, or a
+# backtick that opens no fence ("a|b", "`x`|y", "[l][]|z", as Hugo writes them).
+_BARE_ROW = re.compile(r"(?:[^\W\d_]|\d(?!\d*[.)])|`(?!``)|[\[(])[^\n]*?(?<!\\)\|")
 
 
 def _in_quote(offset: int, quotes: list[tuple[int, int]]) -> bool:
@@ -264,8 +269,8 @@ def _tables_agree(src: str, rows: list[tuple[int, bool]], quotes: list[tuple[int
     that starts a block (``- x``) or has no pipe ends the table or is a row of
     it. So every table here must have pipes in its header and delimiter rows,
     not follow a block quote's last line, and start each body row with a
-    pipe; and no line with a pipe may stand over a delimiter-like line unless
-    it heads a table."""
+    pipe, or, under a header written so, be a bare row (``_BARE_ROW``); and no
+    line with a pipe may stand over a delimiter-like line unless it heads a table."""
     delimiters = list(_DELIMITER_ROW.finditer(src)) if "-" in src else []
     if not rows and not delimiters:
         return True
@@ -275,13 +280,16 @@ def _tables_agree(src: str, rows: list[tuple[int, bool]], quotes: list[tuple[int
         return src[starts[index]:starts[index + 1] - 1]
 
     headers = set()
+    bare = False  # whether the last header is a bare row: body rows may be too
     for offset, header in rows:
         index = bisect.bisect_right(starts, offset) - 1
         if header:
             headers.add(index)
+            bare = _BARE_ROW.match(line(index)) is not None
             if index and quotes and _in_quote(starts[index] - 1, quotes):
                 return False  # a lazy line of the quote for markdown-it-py
-        elif not line(index).lstrip(" \t>").startswith("|"):
+        elif not (line(index).lstrip(" \t>").startswith("|")
+                  or bare and _BARE_ROW.match(line(index))):
             return False
     for m in delimiters:
         index = bisect.bisect_right(starts, m.start()) - 1
