@@ -4,6 +4,7 @@ UTF-8 byte offsets; where it reads a document unlike markdown-it-py, it declines
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 
@@ -271,33 +272,29 @@ def _tables_agree(src: str, rows: list[tuple[int, bool]], quotes: list[tuple[int
     not follow a block quote's last line, and start each body row with a
     pipe, or, under a header written so, be a bare row (``_BARE_ROW``); and no
     line with a pipe may stand over a delimiter-like line unless it heads a table."""
-    delimiters = list(_DELIMITER_ROW.finditer(src)) if "-" in src else []
-    if not rows and not delimiters:
-        return True
-    starts = _line_starts(src)
-
-    def line(index: int) -> str:
-        return src[starts[index]:starts[index + 1] - 1]
-
+    if not rows and "|" not in src:
+        return True  # no table, and no line with a pipe over a delimiter-like one
+    lines = src.split("\n")
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
     headers = set()
     bare = False  # whether the last header is a bare row: body rows may be too
     for offset, header in rows:
         index = bisect.bisect_right(starts, offset) - 1
         if header:
             headers.add(index)
-            bare = _BARE_ROW.match(line(index)) is not None
+            bare = _BARE_ROW.match(lines[index]) is not None
             if index and quotes and _in_quote(starts[index] - 1, quotes):
                 return False  # a lazy line of the quote for markdown-it-py
-        elif not (line(index).lstrip(" \t>").startswith("|")
-                  or bare and _BARE_ROW.match(line(index))):
+        elif not (lines[index].lstrip(" \t>").startswith("|")
+                  or bare and _BARE_ROW.match(lines[index])):
             return False
-    for m in delimiters:
-        index = bisect.bisect_right(starts, m.start()) - 1
-        above = line(index - 1) if index else ""
-        if index - 1 in headers:
-            if "|" not in above or "|" not in m.group():
-                return False
-        elif "|" in above:
+    for index in range(1, len(lines)):
+        heads = index - 1 in headers
+        if not heads and "|" not in lines[index - 1]:
+            continue
+        delimiter = _DELIMITER_ROW.match(lines[index])
+        if delimiter is not None and not (heads and "|" in lines[index - 1]
+                                          and "|" in delimiter.group()):
             return False
     return True
 
