@@ -13,6 +13,7 @@ markup never count, and a heading, list item or table cell ends a sentence.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import sys
@@ -399,6 +400,8 @@ CODE_SHARE = 1 / 4  # of a sentence's words, for it to be code or data, not pros
 def is_code(text: str) -> bool:
     """Whether a sentence of eight words or more is mostly code or data (a metrics
     listing, a build log): a quarter or more of its words are code words."""
+    if _CODE_WORD.search(text) is None:  # no code word: one scan of most sentences
+        return False
     words = text.split()
     return len(words) >= 8 and sum(1 for w in words if _CODE_WORD.search(w)) >= CODE_SHARE * len(words)
 
@@ -499,7 +502,11 @@ def _prose(document) -> tuple[ProseBlock, ...]:
             words = count_words(text)
             if not words:
                 continue
-            certain = not doubtful or not any(s.start <= at < s.end for at in doubtful)
+            if doubtful:
+                at = bisect.bisect_left(doubtful, s.start)
+                certain = at == len(doubtful) or doubtful[at] >= s.end
+            else:
+                certain = True
             spaced = text.isascii() or not _UNSPACED.search(text)
             sentences.append(ProseSentence(s.start, s.end, text, words, certain, spaced,
                                            is_listing(text) or is_code(text)))
