@@ -4,6 +4,7 @@ and a repeated word, the one prose rule that needs nothing but the text."""
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import NamedTuple
 
@@ -84,7 +85,11 @@ _GLUE = frozenset("_-:/.@#$%&=+\\")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # A word followed by itself, found cheaply (masked text is spaces there); the run it
 # starts is then read word by word, each pair judged on what stood between them.
-_CANDIDATE = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+# Where Python has possessive quantifiers (3.11), the word is taken whole: a shorter
+# part of it is followed by a word character, never by the white space the pattern
+# needs, so backtracking into it finds nothing.
+_CANDIDATE = re.compile(r"\b(\w++)\s+\1\b" if sys.version_info >= (3, 11) else r"\b(\w+)\s+\1\b",
+                        re.IGNORECASE)
 # Doubled words that are grammatical ("that that", "had had", "long long", German "die
 # die" and "sie sie", French "vous vous", Italian "sia sia") or intensifiers ("very very",
 # "many many").

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import textsieve, write
+from textsieve.rules import core
 from textsieve.rules.core import RepeatedWord
 from textsieve.testing import run_rule
 
@@ -112,3 +118,13 @@ def test_fix_settles_a_run_in_one_pass(tmp_path):
     assert (tmp_path / "r.md").read_text() == "It is is here, and the end.\n", first.err
     second = textsieve("check", "--fix", "--select", "TS003", "r.md", cwd=tmp_path)
     assert second.code == 0 and "Fixed" not in second.out
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive quantifiers need Python 3.11")
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "th", "e", "x_1", "é", "日本", " ", "  ", "\n", "\t",
+                                 "-", ".", "'", "\u0301", "\xa0"]), max_size=30).map("".join))
+def test_repeated_word_candidates_same_with_a_possessive_word(text):
+    # The possessive pattern (Python 3.11) finds what the backtracking one finds.
+    portable = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+    assert [m.span() for m in core._CANDIDATE.finditer(text)] == [m.span() for m in portable.finditer(text)]

@@ -1,8 +1,13 @@
 """reStructuredText: directive bodies that are prose are checked, roles keep only
 the text a reader sees, and what is not prose is opaque."""
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textsieve.markup import rst
 from textsieve.testing import make_document
 
 
@@ -127,3 +132,18 @@ def test_list_table_rows_are_cells_not_bullets():
     text = (".. list-table:: Deprecated\n   :header-rows: 1\n\n   * - Target\n     - Removed\n\n"
             "   * - The ``x`` helper\n     - 4.0\n     - Use the other one.\n")
     assert prose(text) == ["Target", "Removed", "The helper", "4.0", "Use the other one."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", ":", ":ref:", "_", "__", "[", "]", "|", "*", "#", "1",
+                                 "a", "word", " ", "\t", "\n", "\n  ", "<", ">", "-", "."]),
+                max_size=40).map("".join))
+def test_inline_scan_look_ahead_changes_no_match(text):
+    # The look-ahead before the alternatives only lets the scan skip characters
+    # where no alternative can start.
+    pattern = rst._RST_INLINE.pattern
+    prefix = "(?=[`:_\\[| \\t])(?:"
+    assert pattern.startswith(prefix) and pattern.endswith(")")
+    plain = re.compile(pattern[len(prefix):-1], rst._RST_INLINE.flags)
+    assert [(m.span(), m.lastgroup) for m in rst._RST_INLINE.finditer(text)] == \
+        [(m.span(), m.lastgroup) for m in plain.finditer(text)]

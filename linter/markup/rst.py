@@ -45,6 +45,9 @@ _PROSE_DIRECTIVES = _ADMONITIONS | _VERSIONED | frozenset("""
 # default-role text (`x`), footnote and substitution references and the
 # target of a hyperlink reference; role names and field names are opaque markup.
 _RST_INLINE = re.compile(
+    # Every match starts at one of these characters: the look-ahead lets the scan
+    # pass over the others at once instead of trying each alternative at each one.
+    r"(?=[`:_\[| \t])(?:"
     r"(?P<literal>``.+?``)"
     r"|(?P<role>:[\w:+.-]+:)`(?P<text>[^`]*)`_{0,2}"
     r"|`(?P<stext>[^`]*)`(?P<srole>:[\w:+.-]+:)"
@@ -54,7 +57,7 @@ _RST_INLINE = re.compile(
     r"|(?P<footnote>\[(?:#?[\w-]*|\*|\d+)\]_)"
     r"|(?P<substitution>\|[^|\s][^|]*\|_{0,2})"
     r"|(?<=\w)(?P<refname>__?)(?![\w`])"
-    r"|(?m:^(?P<field>[ \t]*:[\w .()-]+:)(?=\s))")
+    r"|(?m:^(?P<field>[ \t]*:[\w .()-]+:)(?=\s)))")
 _PROSE_ROLES = frozenset("term abbr dfn guilabel menuselection emphasis strong title-reference "
                          "title t sub subscript sup superscript index".split())
 _LITERAL_ROLES = frozenset("code math literal samp kbd file regexp mimetype command makevar "
