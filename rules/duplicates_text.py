@@ -120,12 +120,13 @@ def opaque_token(raw: str, before: str) -> str | None:
 # mdBook's SUMMARY.md, "Translations: [..], [..]"), not a passage. Markdown inline,
 # reference and autolinks, HTML anchors, reST cross-references and hyperlinks.
 _LINK = re.compile(r"""
+    (?=[!\[<:`])(?:  # where a link can start: the scan passes over other characters at once
     !?\[(?!\s*[xX ]?\s*\])(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*\]
         (?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\[\]\n]*\])?
   | <(?:https?|ftp|mailto):[^>\s]+>
   | <a\s[^>]*>.*?</a>
   | :(?:doc|ref|any|term|numref|download|std:doc|std:ref):`[^`]+`
-  | `[^`\n]+`__?
+  | `[^`\n]+`__?)
 """, re.X | re.S)
 
 
@@ -157,11 +158,13 @@ def _link_led(text: str, segment) -> tuple[bool, bool]:
     links = list(_LINK.finditer(source))
     if not links:
         return False, False
-    shown = list(segment.text)
+    shown, last, seg_text = [], 0, segment.text  # the segment's text outside its links
     for m in links:
         a, b = max(m.start() + start - segment.start, 0), m.end() + start - segment.start
-        shown[a:b] = " " * (b - a)
-    outside = len(WORD_RE.findall("".join(shown)))
+        shown.append(seg_text[last:a])
+        last = max(last, b)
+    shown.append(seg_text[last:])
+    outside = len(WORD_RE.findall(" ".join(shown)))
     led = _LEADING_LINK.match(source) is not None
     return outside <= NAV_MAX_WORDS, led
 

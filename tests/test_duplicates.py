@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textsieve.cache import Cache
 from textsieve.findings import Finding, span_in
@@ -920,3 +923,18 @@ def test_entries_of_one_page_on_one_pattern_are_not_near_duplicates():
     # In two pages, or sharing a sentence, they are near-duplicates as ever.
     one, two = page.split("refLinksErrorLevel")
     assert [f.code for f in run_all({"a.md": one, "b.md": "# Other\n\n" + two})] == ["DUP101"] * 2
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "!", "<", ">", "a", "b c", "`", ":ref:", ":doc:",
+                                 "_", "__", "\n", "\n\n", " ", "https:", "//x", "<a href=x>", "</a>",
+                                 "[x]", "[ ]"]), max_size=30).map("".join))
+def test_link_scan_look_ahead_changes_no_match(text):
+    # The look-ahead only lets the scan skip characters where no link can start.
+    prefix = "\n    (?=[!\\[<:`])(?:"
+    pattern = dtext._LINK.pattern
+    assert pattern.startswith(prefix)
+    plain = pattern[len(prefix):].split("\n", 1)[1].rstrip()
+    assert plain.endswith(")")
+    plain = re.compile(plain[:-1], dtext._LINK.flags)
+    assert [m.span() for m in dtext._LINK.finditer(text)] == [m.span() for m in plain.finditer(text)]
