@@ -277,7 +277,8 @@ class NearIdenticalTitle(_DupRule):
 
     ## What it flags
     Two documents whose titles (headings of level `title-levels` or above; in
-    reStructuredText the first section title) are identical (at least two
+    reStructuredText the first section title, when no other section is adorned
+    like it: a section among others, as a PEP's, is no title) are identical (at least two
     words), or share a run of at least `title-min-shared-words` consecutive
     words that is at least half of each title, after folding case and
     punctuation, as in "Military Cooperation: A Pillar of Islamic Nation's

@@ -279,10 +279,36 @@ def sketch_titles(document, title_levels: int, nav: set[int] | None = None) -> t
         titles.append((segment.start, segment.end, tuple(words), text, tuple(spans),
                        segment.level))
         title_segments.add(index)
+    if titles and document.format == "rst" and _rst_first_heading_has_siblings(document):
+        titles = []
     if titles and (is_moved_stub(document) or is_navigation_document(
             document, navigation_segments(document) if nav is None else nav)):
         titles = []
     return titles, title_segments
+
+
+def _rst_section_style(text: str, segment) -> tuple[str, bool]:
+    """A reStructuredText section title's adornment: its underline character, and
+    whether an overline of that character stands above it."""
+    line_start = text.rfind("\n", 0, segment.start) + 1
+    line_end = text.find("\n", segment.start)
+    below_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
+    below = text[line_end + 1:below_end if below_end >= 0 else len(text)].strip() if line_end >= 0 else ""
+    char = below[:1]
+    above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)].strip() \
+        if line_start else ""
+    return char, bool(char) and len(above) >= 3 and above == char * len(above)
+
+
+def _rst_first_heading_has_siblings(document) -> bool:
+    """Whether another section of a reStructuredText document is adorned like its first:
+    then the first is a section among others, not the document's title (docutils makes a
+    title only of a first section with no siblings; a PEP's "Abstract", "Rejection Notice")."""
+    headings = [segment for segment in document.segments if segment.kind == "heading"]
+    if len(headings) < 2:
+        return False
+    first = _rst_section_style(document.text, headings[0])
+    return any(_rst_section_style(document.text, h) == first for h in headings[1:])
 
 
 ANCHORS = 16  # links kept per place from one group of copies; title pairs per bucket member

@@ -938,3 +938,15 @@ def test_link_scan_look_ahead_changes_no_match(text):
     assert plain.endswith(")")
     plain = re.compile(plain[:-1], dtext._LINK.flags)
     assert [m.span() for m in dtext._LINK.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_a_rest_section_among_others_is_no_title():
+    # docutils makes a title only of a first section that has no sibling: a PEP's
+    # first section ("Rejection Notice"), adorned like the "Abstract" after it, is
+    # not the document's title. An overlined title above underlined sections is.
+    pep = "PEP: {n}\nTitle: {t}\n\nRejection Notice\n================\n\nRejected.\n\nAbstract\n========\n\nText.\n"
+    texts = {"pep-0001.rst": pep.format(n=1, t="One"), "pep-0002.rst": pep.format(n=2, t="Two")}
+    assert run_corpus_rule(NearIdenticalTitle, texts) == []
+    page = "=============\nInstall guide\n=============\n\nText.\n\nLinux\n=====\n\nMore.\n\nMacOS\n=====\n"
+    texts = {"a.rst": page, "b.rst": page.replace("Linux", "Windows")}
+    assert [f.path for f in run_corpus_rule(NearIdenticalTitle, texts)] == ["a.rst", "b.rst"]
