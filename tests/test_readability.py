@@ -780,3 +780,17 @@ def test_sentence_counts_are_textstats_own_on_any_text(text):
     from textstat.backend.counts._count_words import count_words
 
     assert R._at_most_two_words(text) == (count_words(text) <= 2)
+
+
+def test_long_sentence_limit_in_hindi_takes_its_longer_words_into_account():
+    # Hindi takes about 1.2 words for an English word: a 47-word sentence is a 40-word
+    # English one translated, a 67-word one is long in any language.
+    phrase = "हम उन लोगों के योगदान को महत्व देते हैं जो नए सदस्यों का स्वागत करते हैं"
+    translated = ", और ".join([phrase] * 2) + ", और हम सब मिलकर काम करते हैं और सीखते हैं और आगे बढ़ते हैं।"
+    long = ", और ".join([phrase] * 4) + "।"
+    assert (len(translated.split()), len(long.split())) == (47, 67)
+    findings = run_rule(LongSentence, f"{translated}\n\n{long}\n", path="a.md")
+    assert [(f.span.line, f.message.split(":")[0]) for f in findings] == [
+        (3, "sentence has 67 words (more than 48)")]
+    english = " ".join(["word"] * 47) + "."
+    assert len(run_rule(LongSentence, english + "\n", path="b.md")) == 1
