@@ -993,13 +993,21 @@ class LongSentence(Rule):
                 if s.words > limit and s.certain and s.spaced and not s.listing:
                     if not scaled:  # the language is read only for a document with a long sentence
                         scaled = True
-                        limit = round(base * WORDS_PER_ENGLISH_WORD.get(prose_language(document), 1.0))
+                        limit = round(base * WORDS_PER_ENGLISH_WORD.get(_language_if_known(document), 1.0))
                         if s.words <= limit:
                             continue
                     yield self.finding(
                         document, s.start, s.end,
                         f"sentence has {s.words} words (more than {limit}): "
                         f"split '{_opening(document, s.start, s.end)}' into shorter sentences")
+
+
+def _language_if_known(document) -> str | None:
+    """``prose_language``, or None without pycld2 (READ102 then keeps its one limit)."""
+    try:
+        return prose_language(document)
+    except RuleUnavailable:
+        return None
 
 
 def _opening(document, start: int, end: int, words: int = 6) -> str:

@@ -464,11 +464,24 @@ def test_detection_is_imported_only_by_the_rules_that_need_it():
         import sys
         from textsieve.rules import readability as R
         from textsieve.testing import run_rule
-        print(len(run_rule(R.LongSentence, {LONG!r})), "pycld2" in sys.modules)
+        print(len(run_rule(R.LongSentence, "A short sentence.")), "pycld2" in sys.modules)
         print(len(run_rule(R.VeryHardSentence, {VERY_HARD!r})), "pycld2" in sys.modules)
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.stdout.split() == ["1", "False", "1", "True"], out.stderr
+    assert out.stdout.split() == ["0", "False", "1", "True"], out.stderr
+
+
+def test_long_sentences_are_found_without_pycld2():
+    # READ102 reads the language only to scale its limit: without pycld2, one limit.
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["pycld2"] = None  # as if not installed
+        from textsieve.rules import readability as R
+        from textsieve.testing import run_rule
+        print(len(run_rule(R.LongSentence, {LONG!r})))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["1"], out.stderr
 
 
 def test_without_pycld2_auto_is_unavailable_and_a_set_language_works():
