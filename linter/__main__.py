@@ -1,3 +1,3 @@
-from textsieve.cli import entry
+from textsieve.console import entry
 
 entry()

@@ -12,6 +12,7 @@ import sys
 import click
 
 from textsieve import __version__
+from textsieve.console import version_line
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -43,18 +44,9 @@ def _registry():
     return {**registry, **config.declared_rules}
 
 
-def _speedups_note() -> str:
-    """Whether ``pip install`` could build the compiled loops (a C compiler was found)."""
-    try:
-        import textsieve._speedups  # noqa: F401
-        return "compiled loops: built"
-    except ImportError:
-        return "compiled loops: not built (no C compiler at install; same results, slower)"
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="textsieve",
-                      message=f"%(prog)s %(version)s ({_speedups_note()})")
+                      message=version_line())
 def cli() -> None:
     """textsieve: lint a corpus of prose for near-duplicates, encoding damage,
     vague claims, readability and grammar."""

@@ -30,6 +30,14 @@ def test_version_and_help():
     assert textsieve("check", "--help").code == 0
 
 
+def test_version_is_answered_before_the_command_line_loads():
+    # The console script prints what click's --version prints, without importing click.
+    code = ("import sys\nsys.argv = ['textsieve', '-V']\nfrom textsieve.console import entry\n"
+            "entry()\nprint('click' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [textsieve("--version", "--help").out.splitlines()[0], "False"]
+
+
 def test_findings_exit_1_and_lint_style_lines(project):
     result = textsieve("check", "docs", cwd=project)
     assert result.code == 1
