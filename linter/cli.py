@@ -12,7 +12,7 @@ import sys
 import click
 
 from textsieve import __version__
-from textsieve.console import version_line
+from textsieve.version import version_line
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -321,10 +321,12 @@ def build_rules(registry: dict[str, type[Rule]], codes: list[str], settings: dic
 
 def per_file_matcher(config: Config):
     """``ignored(path, code)``: whether ``per-file-ignores`` turns ``code`` off in ``path``."""
-    import pathspec
+    specs = []
+    if config.per_file_ignores:
+        import pathspec
 
-    specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
-             for glob, codes in config.per_file_ignores.items()]
+        specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+                 for glob, codes in config.per_file_ignores.items()]
     memo: dict[str, list[str]] = {}
 
     def ignored(path: str, code: str) -> bool:

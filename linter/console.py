@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import sys
 
-from textsieve import __version__
-
-
-def speedups_note() -> str:
-    """Whether ``pip install`` could build the compiled loops (a C compiler was found)."""
-    try:
-        import textsieve._speedups  # noqa: F401
-        return "compiled loops: built"
-    except ImportError:
-        return "compiled loops: not built (no C compiler at install; same results, slower)"
-
-
-def version_line() -> str:
-    return f"textsieve {__version__} ({speedups_note()})"
-
 
 def entry() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
+        from textsieve.version import version_line
+
         print(version_line())
         return
     from textsieve.cli import entry as run_command_line

@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import pathspec
-
 DEFAULT_INCLUDE = ["*.md", "*.markdown", "*.mdx", "*.txt", "*.rst"]
 DEFAULT_EXCLUDE = [
     ".git/", ".hg/", ".svn/", ".bzr/", "node_modules/", ".venv/", "venv/", ".tox/", ".nox/",
@@ -49,7 +47,9 @@ def display_path(path: str) -> str:
     return path if not os.path.isabs(path) else absolute
 
 
-def _spec(lines) -> pathspec.PathSpec:
+def _spec(lines):
+    import pathspec  # here: files named on the command line need no pattern
+
     return pathspec.GitIgnoreSpec.from_lines(list(lines))
 
 
@@ -68,7 +68,7 @@ class _Ignores:
     """The .gitignore files that apply to a directory, read once each."""
 
     def __init__(self):
-        self._by_dir: dict[str, pathspec.PathSpec | None] = {}
+        self._by_dir: dict[str, object] = {}  # a pathspec.PathSpec, or None
 
     def _load(self, directory: str):
         if directory not in self._by_dir:
@@ -100,8 +100,17 @@ class _Ignores:
 def discover(paths: list[str], root: str, include: list[str], exclude: list[str],
              respect_gitignore: bool = True, force_exclude: bool = False) -> Discovery:
     result = Discovery()
-    include_spec = _spec(include)
-    exclude_spec = _spec(DEFAULT_EXCLUDE + list(exclude))
+    specs: dict[str, object] = {}
+
+    def include_spec():
+        if "include" not in specs:
+            specs["include"] = _spec(include)
+        return specs["include"]
+
+    def exclude_spec():
+        if "exclude" not in specs:
+            specs["exclude"] = _spec(DEFAULT_EXCLUDE + list(exclude))
+        return specs["exclude"]
     ignores = _Ignores()
     seen: set[str] = set()
     root = os.path.abspath(root)
@@ -117,7 +126,8 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
     def excluded(absolute: str, is_dir: bool) -> bool:
         rel = rel_to_root(absolute, is_dir)
         name = os.path.basename(absolute) + ("/" if is_dir else "")
-        return exclude_spec.match_file(name) or (rel is not None and exclude_spec.match_file(rel))
+        spec = exclude_spec()
+        return spec.match_file(name) or (rel is not None and spec.match_file(rel))
 
     real_dirs: dict[str, str] = {}
 
@@ -149,6 +159,7 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
                 add(display_path(given))
             continue
         top = os.path.abspath(given)
+        included = include_spec()
         git_top = _git_root(top) if respect_gitignore else None
         gitignore_top = git_top if git_top and top.startswith(git_top) else top
         visited: set[tuple[int, int]] = set()
@@ -188,7 +199,7 @@ def discover(paths: list[str], root: str, include: list[str], exclude: list[str]
             dirnames[:] = kept
             for name in sorted(filenames):
                 full = absolute_dir + name
-                if not include_spec.match_file(name) and not include_spec.match_file(
+                if not included.match_file(name) and not included.match_file(
                         rel_to_root(full, False) or name):
                     continue
                 if excluded(full, False) or (respect_gitignore and ignores.ignored(full, False, gitignore_top)):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import signal
 import sys
@@ -24,7 +23,6 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -367,6 +365,9 @@ def run(paths: list[str], rules: list[Rule], *, corpus_paths: list[str] = (), jo
             outputs.append(check_unit(unit))
             progress.advance(1, len(outputs[-1][0]))
     else:
+        import multiprocessing  # here: a run of one process (one file, the editor) never needs them
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         units = _units(tasks, jobs) + record_units
         progress.start(len(units))
@@ -425,6 +426,8 @@ def _unique_ids(results: list[FileResult]) -> tuple[list[FileResult], list[str]]
 
 def _stop_workers() -> None:
     """End this process's worker processes: SIGTERM, then SIGKILL for any still there."""
+    import multiprocessing
+
     children = multiprocessing.active_children()
     for child in children:
         child.terminate()

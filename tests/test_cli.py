@@ -260,6 +260,18 @@ def test_checking_one_small_file_imports_nothing_heavy_for_core_rules(project):
     assert out.strip().splitlines()[-1] == "[]"
 
 
+def test_checking_named_files_loads_no_process_pool_and_no_patterns(project):
+    # One process does the work of one file, and a file named on the command line
+    # is checked without include or exclude patterns (the editor and pre-commit case).
+    code = ("import sys\nfrom textsieve.cli import cli\n"
+            "try:\n    cli(['check', '--no-cache', 'docs/a.md'], prog_name='textsieve')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('multiprocessing', 'concurrent.futures.process', 'pathspec') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
 def test_an_option_a_rule_rejects_at_construction_is_a_config_error(project, monkeypatch, capsys):
     from textsieve import check, rule
 

@@ -13,7 +13,7 @@ import textsieve.rules
 # Lowest first. A module may import its own layer (without a cycle) and the ones below.
 LAYERS = [
     ("base", {"textsieve", "textsieve.findings", "textsieve.sentences", "textsieve.progress", "textsieve.patterns",
-              "textsieve._speedups"}),
+              "textsieve._speedups", "textsieve.version"}),
     ("files", {"textsieve.source", "textsieve.discovery", "textsieve.inputs"}),
     ("documents", {"textsieve.segments", "textsieve.markup", "textsieve.markup.*", "textsieve.document"}),
     ("cache", {"textsieve.cache"}),
@@ -22,7 +22,8 @@ LAYERS = [
     ("filters", {"textsieve.suppressions", "textsieve.baseline", "textsieve.fixes"}),
     ("run", {"textsieve.runner", "textsieve.engine_dask"}),
     ("reporters", {"textsieve.reporters", "textsieve.report_html"}),
-    ("commands", {"textsieve.check", "textsieve.lsp", "textsieve.cli", "textsieve.__main__"}),
+    ("commands", {"textsieve.check", "textsieve.lsp", "textsieve.cli", "textsieve.console",
+                  "textsieve.__main__"}),
 ]
 
 
