@@ -290,13 +290,13 @@ def sketch_titles(document, title_levels: int, nav: set[int] | None = None) -> t
 def _rst_section_style(text: str, segment) -> tuple[str, bool]:
     """A reStructuredText section title's adornment: its underline character, and
     whether an overline of that character stands above it."""
-    line_start = text.rfind("\n", 0, segment.start) + 1
-    line_end = text.find("\n", segment.start)
-    below_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
-    below = text[line_end + 1:below_end if below_end >= 0 else len(text)].strip() if line_end >= 0 else ""
-    char = below[:1]
-    above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)].strip() \
-        if line_start else ""
+    start = text.rfind("\n", 0, segment.start) + 1  # the title's line
+    end = text.find("\n", segment.start)
+    if end < 0:
+        return "", False
+    below_end = text.find("\n", end + 1)
+    char = text[end + 1:below_end if below_end >= 0 else len(text)].strip()[:1]
+    above = text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip() if start else ""
     return char, bool(char) and len(above) >= 3 and above == char * len(above)
 
 
