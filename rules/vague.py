@@ -765,6 +765,49 @@ class _VagueRule(Rule):
         return False
 
 
+# VAG101: a proposal reported, not a claim ("it has been suggested that the module be
+# renamed", "some have suggested adding a builtin", "some have argued for mixed use"):
+# a verb of proposing by people, then a gerund, "for", or a "that" clause whose verb is
+# a subjunctive "be", "should" or "ought".
+_PROPOSING = re.compile(r"\b(?:suggest|suggests|suggested|propose|proposes|proposed|argue|argues|"
+                        r"argued|recommend|recommends|recommended)\Z", re.IGNORECASE)
+_EVIDENCE_SUBJECT = re.compile(r"\b(?:stud(?:y|ies)|research|surveys?|statistics|reports?|polls?|"
+                               r"data|evidence|sources|insiders)\b", re.IGNORECASE)
+_PROPOSAL_AFTER = re.compile(r"\s+(?:for\b|(?!(?:during|nothing|something|anything|everything|"
+                             r"thing|king|evening|morning|spring|string|ring|being)\b)[a-z]+ing\b"
+                             r"|that\b(?P<clause>[^.;:!?]{0,120}))", re.IGNORECASE)
+_PROPOSAL_VERB = re.compile(r"\b(?:should|ought)\b|(?P<be>\bbe\b)", re.IGNORECASE)
+_TRAILING_THAT = re.compile(r"\s+that\Z", re.IGNORECASE)
+_CLAUSE = re.compile(r"[^.;:!?]{0,120}")
+_NOT_SUBJUNCTIVE = frozenset("can cannot will may might to not would could should must".split())
+
+
+def _reports_a_proposal(text: str, s: int, e: int) -> bool:
+    """Whether the attribution at ``s``..``e`` reports what someone proposed."""
+    phrase = text[s:e]
+    that = _TRAILING_THAT.search(phrase)  # "it has been suggested that": the clause follows
+    if that:
+        phrase = phrase[:that.start()]
+    if not _PROPOSING.search(phrase) or _EVIDENCE_SUBJECT.search(phrase):
+        return False
+    if that:
+        clause = _CLAUSE.match(text, e).group()
+    else:
+        after = _PROPOSAL_AFTER.match(text, e)
+        if after is None:
+            return False
+        clause = after.group("clause")
+    if clause is None:
+        return True  # "suggested adding", "argued for"
+    for verb in _PROPOSAL_VERB.finditer(clause):
+        if not verb.group("be"):
+            return True
+        before = clause[:verb.start()].split()
+        if not before or before[-1].lower() not in _NOT_SUBJUNCTIVE:
+            return True  # "that the stdlib be placed"
+    return False
+
+
 class UnsupportedAttribution(_VagueRule):
     """A claim attributed to experts, studies or "many" without naming any.
 
@@ -774,7 +817,12 @@ class UnsupportedAttribution(_VagueRule):
     when the sentence names no source: no name right before the phrase ("MIT
     researchers say"), no "according to" a named source, no link, footnote or
     citation (`[3]`, `(Smith 2019)`), no quotation. Numbers are not a source:
-    "Research shows that 60% of..." is still flagged.
+    "Research shows that 60% of..." is still flagged. A proposal reported for
+    discussion is not a claim and borrows no authority: "it has been suggested
+    that the module be renamed", "some have suggested adding a builtin", "some
+    have argued for mixed use" (a design document weighing the ideas it was
+    sent) are left alone; "it has been suggested that the name stands for..."
+    is not.
 
     ## Why it matters
     An unnamed authority cannot be checked. The phrase borrows weight the
@@ -807,6 +855,8 @@ class UnsupportedAttribution(_VagueRule):
         for sentence in self.sentences(document):
             for s, e, phrase in self.matches(document, sentence, "attribution"):
                 if sentence.text.rstrip().endswith("?"):
+                    continue
+                if _reports_a_proposal(sentence.text, s, e):
                     continue
                 context = context or self.context(document)
                 if self._sourced(document, sentence, context, s, e):

@@ -116,6 +116,23 @@ def test_attribution_with_a_source_or_not_a_claim_passes(text):
     assert run_rule(UnsupportedAttribution, text) == []
 
 
+@pytest.mark.parametrize("text, flagged", [
+    # Proposals reported for discussion, as design documents (PEPs) weigh them.
+    ("It has been suggested that the entire stdlib be placed within its own package.\n", False),
+    ("It has been suggested that ControlFlowException should inherit from Exception.\n", False),
+    ("Some have suggested adding a new builtin instead of extending the syntax.\n", False),
+    ("Some have argued for mixed use of bytes and string values.\n", False),
+    # Claims, with the same verbs.
+    ("It has been suggested that the V in the acronym stands for Vague.\n", True),
+    ("It has been suggested that compatibility can be improved if the flag is set.\n", True),
+    ("Some have suggested that he was murdered.\n", True),
+    ("Many have argued that the current behavior is counterintuitive.\n", True),
+    ("Studies suggest increasing doses help.\n", True),
+])
+def test_a_proposal_reported_is_no_attributed_claim(text, flagged):
+    assert bool(run_rule(UnsupportedAttribution, text)) is flagged
+
+
 # -- VAG102 an example that names nothing -------------------------------------
 
 SEED_LIKE = """# Defense Diplomacy: A Pillar of Islamic Nations' International Cooperation
