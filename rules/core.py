@@ -137,6 +137,9 @@ class RepeatedWord(Rule):
     with code, a URL, a link target or other markup between them are not
     adjacent ("Set it to `false` to disable", "the node *node*"), and nor are
     words of Arabic or Indic scripts, whose writers double words by grammar.
+    A word in capitals before the same word in lower case is a keyword or an
+    acronym beside the word ("AND and NOT patterns"), and five words or fewer
+    in quotation marks are mentioned, not used ("clearer than "not not x"").
     A run ("the the the") is one finding.
 
     ## Why it matters
@@ -191,8 +194,9 @@ class RepeatedWord(Rule):
             return False
         if a[0].isupper() or a != b:
             # "The the" opens a sentence; mid-sentence "Lin Lin" is a name and "dass Sie
-            # sie" a pronoun and its namesake.
-            if not _opens_sentence(segment.text[:first.start]) or a != b and not b.islower():
+            # sie" a pronoun and its namesake; "AND and" a keyword and the word.
+            if not _opens_sentence(segment.text[:first.start]) or a != b and (
+                    not b.islower() or len(a) > 1 and a.isupper()):
                 return False
         if _REDUPLICATING.match(a):
             return False
@@ -221,6 +225,8 @@ class RepeatedWord(Rule):
         word = run[0].text
         if word.lower() in _ALLOWED_REPEATS and len(run) == 2:
             return None
+        if _in_short_quote(segment.text, run[0].start, run[-1].end):
+            return None  # "not not x": words mentioned, not used
         keep = run[1] if word.lower() in _ALLOWED_REPEATS else run[0]  # "is is is": "is is"
         start, end = run[0].start, run[-1].end
         base = segment.start
@@ -235,6 +241,19 @@ class RepeatedWord(Rule):
             # alone, and not where the next line's indentation is markup.
             fix = Fix(span[:keep.end - start], safe=False)
         return self.finding(document, base + start, base + end, f"'{word}' is repeated", fix=fix)
+
+
+# A short quotation: a few words quoted are mentioned, an expression or an example
+# ('"not not x" is clearer'), not the writer's own sentence.
+_SHORT_QUOTE = re.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»')
+SHORT_QUOTE_WORDS = 5
+
+
+def _in_short_quote(text: str, start: int, end: int) -> bool:
+    if '"' not in text and "“" not in text and "«" not in text:
+        return False
+    return any(m.start() < start and end < m.end() and len(m.group().split()) <= SHORT_QUOTE_WORDS
+               for m in _SHORT_QUOTE.finditer(text))
 
 
 def _prose_but_line_breaks(document, segment, start: int, end: int) -> bool:

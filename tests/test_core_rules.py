@@ -69,6 +69,9 @@ def test_a_code_span_is_never_edited_and_the_repeat_after_it_is_found():
     "The rst:directive directive is new.\n",  # the end of an identifier
     "हम अलग अलग रास्ते लेते हैं।\n",  # Hindi doubles words by grammar
     "سی پلاس پلاس\n",  # Persian spelling out C++
+    "**AND and NOT Patterns**\n",  # a keyword in capitals, then the word (PEP 635)
+    '``bool(x)`` is clearer than "not not x" and shorter.\n',  # quoted: mentioned, not used
+    "Avoid “very very” in reports.\n",
 ])
 def test_grammatical_doubles_and_names_are_left_alone(text):
     assert findings(text) == []
@@ -76,6 +79,11 @@ def test_grammatical_doubles_and_names_are_left_alone(text):
 
 def test_a_capitalised_first_word_that_opens_a_sentence_is_still_a_repeat():
     assert findings("Done. The the guide is here.\n") == [("The the", "The", True)]
+
+
+def test_a_long_quotation_and_a_capitalised_pair_are_still_read():
+    assert findings('He wrote "please read the the guide before you start".\n') == [("the the", "the", True)]
+    assert findings("# The the guide\n") == [("The the", "The", True)]
 
 
 # -- fixes ----------------------------------------------------------------------
