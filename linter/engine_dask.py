@@ -36,7 +36,9 @@ class DaskEngine:
     """A client of the scheduler at ``scheduler``; without one, a cluster of ``jobs``
     worker processes on this machine, started here and stopped by ``close``."""
 
-    def __init__(self, scheduler: str | None, jobs: int = 0, timeout: float = 30):
+    def __init__(self, scheduler: str | None, jobs: int = 0, timeout: float | None = None):
+        """``timeout``: seconds to reach the scheduler; None: Dask's configured connect
+        timeout (``distributed.comm.timeouts.connect``, 30 s unless the user set it)."""
         try:
             import distributed
         except ImportError:
@@ -45,7 +47,8 @@ class DaskEngine:
         self.cluster = None
         try:
             if scheduler:
-                self.client = distributed.Client(scheduler, timeout=timeout)
+                self.client = (distributed.Client(scheduler) if timeout is None
+                               else distributed.Client(scheduler, timeout=timeout))
             else:
                 self.cluster = distributed.LocalCluster(
                     n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True,
