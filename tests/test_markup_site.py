@@ -116,6 +116,9 @@ def test_two_code_spans_are_not_one_template(left, right):
     ("A paragraph.\n{: .note}\n", ["A paragraph."]),
     ("A [link](u){:target=\"_blank\"} here.\n", ["A link here."]),
     ("{:toc}\n\nText.\n", ["Text."]),
+    ("## Usage {/*usage*/}\n", ["Usage"]),  # an MDX comment as the id (React's docs)
+    ("{/* TODO: add a diagram */}\n\nText.\n", ["Text."]),
+    ("Install to {/usr/local} first.\n", ["Install to {/usr/local} first."]),
 ])
 def test_attributes_are_not_prose(text, expected):
     assert prose(text) == expected

@@ -10,10 +10,10 @@ from textsieve.markup.common import _NOT_NEWLINE
 
 # -- templating and site-generator syntax -------------------------------------
 # Not prose: Liquid and Jinja tags, Hugo shortcodes, mdBook's {{#include}}, alert
-# markers ("> [!NOTE]"),
-# kramdown, Pandoc and markdown-it-attrs attributes ({#id}, {: .class}), MyST
-# role names, Docusaurus and VitePress containers (:::note), and in MDX the
-# ESM lines, JSX tags and {expressions}. They are found in the source before
+# markers ("> [!NOTE]"), kramdown, Pandoc and markdown-it-attrs attributes ({#id},
+# {: .class}), MDX comments ({/* … */}), MyST role names, Docusaurus and VitePress
+# containers (:::note), and in MDX the ESM lines, JSX tags and {expressions}. They
+# are found in the source before
 # the Markdown parser runs, which then gets a copy where each is a word of
 # "x"s of its length (a link whose destination is a shortcode stays a link),
 # or blank when it stands alone on lines that open a block (what follows opens
@@ -30,8 +30,9 @@ _BODY = r"(?:[^`\n{]|\{(?![{%#])|\n(?![ \t]*\n)|(?<==)`[^`]{0,2000}`){0,20000}?"
 _TEMPLATE_TAIL = (r"\{<" + _BODY + r">\}\}|\{%" + _BODY + r"%\}\}|%" + _BODY + r"%\}"
                   r"|\{" + _BODY + r"\}\}|#(?=[\s-])" + _BODY.replace("[^`\\n{]", "[^\\n{]") + r"#\}")
 _TEMPLATE = re.compile(r"\{(?:" + _TEMPLATE_TAIL + ")")
-# Attributes: {#id .class key=value}, kramdown's {: ...} and {::...}, Pandoc's {-}.
-_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*(?:#[\w-]|\.[A-Za-z_])[^{}\n]*\}|-\}"
+# Attributes: {#id .class key=value}, kramdown's {: ...} and {::...}, Pandoc's {-};
+# and an MDX comment, {/*id*/}, which React's docs write after a heading as its id.
+_ATTRIBUTES_TAIL = r":[^{}`\n]*\}|[ \t]*(?:#[\w-]|\.[A-Za-z_])[^{}\n]*\}|-\}|/\*[^{}\n]*?\*/\}"
 _MYST_ROLE_TAIL = r"[A-Za-z][\w:+.-]*\}(?=`)"
 _INLINE_SITE = re.compile(
     rf"\{{(?:(?P<t>{_TEMPLATE_TAIL})|(?P<a>{_ATTRIBUTES_TAIL}|{_MYST_ROLE_TAIL}))")
@@ -50,7 +51,7 @@ _MDX_ITEM = rf"(?:\{{(?:{_TEMPLATE_TAIL}|{_ATTRIBUTES_TAIL}|{_EXPRESSION_TAIL})|
 _MDX_LINE = re.compile(rf"[ \t]*(?::{{3,}}[^\n]*|{_MDX_ITEM}(?:[ \t]*{_MDX_ITEM})*[ \t]*)$", re.M)
 # A GitHub or Obsidian alert's marker opening a block quote: > [!NOTE]
 _ALERT = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]*)+(\[![A-Za-z]+\][+-]?)", re.M)
-_SITE_HINT = re.compile(r"\{[{%#:.\-A-Za-z]")  # and ":::", found apart: each is a fast search
+_SITE_HINT = re.compile(r"\{[{%#:.\-A-Za-z/]")  # and ":::", found apart: each is a fast search
 _MDX_HINT = re.compile(r"^[ \t]*[<{:]", re.M)
 _CONTAINER_HINT = re.compile(":::")
 _ESM = re.compile(r"^(?:import[ \t]+[\w$*{'\"]|export[ \t]+(?:const|let|var|function|class|default"
