@@ -104,6 +104,7 @@ _REDUPLICATING = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufd
 # What str.splitlines() breaks at: a gap holding one is a line break, whatever the segment shows.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _LINE_BREAK_RE = re.compile("[" + "".join(sorted(_LINE_BREAKS)) + "]")
+_ARTICLES = frozenset({"the", "a", "an"})
 _SENTENCE_END = frozenset(".!?:;…。！？")
 _CLOSERS = "'\"’”)]*_ \t\n"
 
@@ -152,7 +153,9 @@ class RepeatedWord(Rule):
     ## Instead
     "Read the guide." The fix keeps the first word. It is applied by `--fix`
     only where the words and the space between them are plain prose on one
-    line; across a line break or markup it is offered for `--unsafe-fixes`.
+    line; across a line break or markup it is offered for `--unsafe-fixes`,
+    and so it is for a doubled first word of a sentence other than an article
+    ("It it turns out" was "If it turns out", "It it not" was "It is not").
 
     ## Options
     None.
@@ -233,8 +236,11 @@ class RepeatedWord(Rule):
         span = document.text[base + start:base + end]
         breaks = any(ch in _LINE_BREAKS for ch in span)
         fix = None
+        # A doubled first word of a sentence is often another word mistyped ("It it
+        # turns out": "If it"), an article seldom ("The the"): only the article's fix is safe.
+        opening = word[0].isupper() and word.lower() not in _ARTICLES
         if segment.is_prose(start, end) and not breaks:
-            fix = Fix(span[:keep.end - start], safe=True)
+            fix = Fix(span[:keep.end - start], safe=not opening)
         elif breaks and _prose_but_line_breaks(document, segment, start, end) and not any(
                 document.text[base + x.end:base + y.start].strip() for x, y in zip(run, run[1:])):
             # Across a line break the fix would join the lines: offered, not applied by --fix

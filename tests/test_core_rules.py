@@ -81,6 +81,14 @@ def test_a_capitalised_first_word_that_opens_a_sentence_is_still_a_repeat():
     assert findings("Done. The the guide is here.\n") == [("The the", "The", True)]
 
 
+def test_a_doubled_first_word_other_than_an_article_has_no_safe_fix():
+    # PEP 554's "It it turns out" meant "If it", PEP 776's "It it not" meant "It is not":
+    # the repeat is reported, its fix offered for --unsafe-fixes only.
+    assert findings("Done. It it turns out to be rare.\n") == [("It it", "It", False)]
+    assert findings("Done. A a guide is here.\n") == [("A a", "A", True)]
+    assert findings("Read it it now.\n") == [("it it", "it", True)]
+
+
 def test_a_long_quotation_and_a_capitalised_pair_are_still_read():
     assert findings('He wrote "please read the the guide before you start".\n') == [("the the", "the", True)]
     assert findings("# The the guide\n") == [("The the", "The", True)]
